@@ -1,0 +1,1 @@
+"""Infolinia Klastra: the helpline bot of Klaster Energii Powiatu Częstochowskiego."""

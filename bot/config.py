@@ -1,0 +1,148 @@
+"""Settings from `config.yaml`: every key known, every value checked, one clear error."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping
+from dataclasses import dataclass, field, fields, is_dataclass, replace
+from pathlib import Path
+from typing import Any, get_type_hints
+
+import yaml
+
+from bot.matcher import Thresholds
+
+
+class ConfigError(Exception):
+    """A bad configuration; the message names the key."""
+
+
+@dataclass(frozen=True)
+class TelegramSettings:
+    token: str = ""
+    base_url: str = "https://api.telegram.org/bot"
+    base_file_url: str = "https://api.telegram.org/file/bot"
+
+
+@dataclass(frozen=True)
+class CoordinatorSettings:
+    chat_id: int = 0
+    user_ids: tuple[int, ...] = ()
+
+
+@dataclass(frozen=True)
+class KnowledgeSettings:
+    path: str = "knowledge"
+
+
+@dataclass(frozen=True)
+class StorageSettings:
+    path: str = "data/bot.sqlite3"
+
+
+@dataclass(frozen=True)
+class PrivacySettings:
+    notice_url: str = ""
+    retention_days: int = 365
+
+
+@dataclass(frozen=True)
+class MatcherSettings:
+    answer_threshold: float = Thresholds.answer
+    margin: float = Thresholds.margin
+    suggest_threshold: float = Thresholds.suggest
+
+    def thresholds(self) -> Thresholds:
+        return Thresholds(answer=self.answer_threshold, margin=self.margin,
+                          suggest=self.suggest_threshold)
+
+
+@dataclass(frozen=True)
+class Settings:
+    telegram: TelegramSettings = field(default_factory=TelegramSettings)
+    coordinator: CoordinatorSettings = field(default_factory=CoordinatorSettings)
+    knowledge: KnowledgeSettings = field(default_factory=KnowledgeSettings)
+    storage: StorageSettings = field(default_factory=StorageSettings)
+    privacy: PrivacySettings = field(default_factory=PrivacySettings)
+    matcher: MatcherSettings = field(default_factory=MatcherSettings)
+
+
+TOKEN_ENV = "TELEGRAM_BOT_TOKEN"
+
+
+def load_settings(path: str | Path | None, env: Mapping[str, str] | None = None) -> Settings:
+    """Read settings from `path` (None: defaults only); the token env variable wins."""
+    env = os.environ if env is None else env
+    raw: Any = {}
+    if path is not None:
+        try:
+            raw = yaml.safe_load(Path(path).read_text(encoding="utf-8")) or {}
+        except FileNotFoundError:
+            raise ConfigError(f"{path}: no such config file") from None
+        except yaml.YAMLError as exc:
+            raise ConfigError(f"{path}: not valid YAML: {exc}") from None
+    settings = _build(Settings, raw, "")
+    token = env.get(TOKEN_ENV, "").strip()
+    if token:
+        settings = replace(settings, telegram=replace(settings.telegram, token=token))
+    _check_values(settings)
+    return settings
+
+
+def _build(cls: type, raw: Any, prefix: str) -> Any:
+    if not isinstance(raw, dict):
+        raise ConfigError(f"{prefix.rstrip('.') or 'config'}: expected a mapping of keys")
+    hints = get_type_hints(cls)
+    known = {f.name for f in fields(cls)}
+    for key in raw:
+        if key not in known:
+            raise ConfigError(f"{prefix}{key}: unknown key")
+    values: dict[str, Any] = {}
+    for name in known & set(raw):
+        key, kind, value = f"{prefix}{name}", hints[name], raw[name]
+        if is_dataclass(kind):
+            values[name] = _build(kind, value or {}, f"{key}.")
+        else:
+            values[name] = _convert(key, kind, value)
+    return cls(**values)
+
+
+def _convert(key: str, kind: Any, value: Any) -> Any:
+    if kind is str:
+        if value is None:
+            return ""
+        if isinstance(value, (str, int)) and not isinstance(value, bool):
+            return str(value)
+    elif kind is int:
+        if isinstance(value, int) and not isinstance(value, bool):
+            return value
+        if isinstance(value, str) and value.strip().lstrip("-").isdigit():
+            return int(value)
+    elif kind is float:
+        if isinstance(value, (int, float)) and not isinstance(value, bool):
+            return float(value)
+    elif kind == tuple[int, ...]:
+        items = value if isinstance(value, list) else [value] if value is not None else []
+        if all(isinstance(v, int) and not isinstance(v, bool) for v in items):
+            return tuple(items)
+    raise ConfigError(f"{key}: bad value {value!r} (expected {_describe(kind)})")
+
+
+def _describe(kind: Any) -> str:
+    return {str: "text", int: "a whole number", float: "a number"}.get(
+        kind, "a list of whole numbers")
+
+
+def _check_values(settings: Settings) -> None:
+    for key, url in (("telegram.base_url", settings.telegram.base_url),
+                     ("telegram.base_file_url", settings.telegram.base_file_url)):
+        if not url.startswith(("http://", "https://")):
+            raise ConfigError(f"{key}: must start with http:// or https://")
+    if settings.privacy.retention_days < 1:
+        raise ConfigError("privacy.retention_days: must be at least 1")
+    for key in ("answer_threshold", "suggest_threshold", "margin"):
+        if not 0 <= getattr(settings.matcher, key) <= 100:
+            raise ConfigError(f"matcher.{key}: must be between 0 and 100")
+    if settings.matcher.suggest_threshold > settings.matcher.answer_threshold:
+        raise ConfigError("matcher.suggest_threshold: must not exceed matcher.answer_threshold")
+

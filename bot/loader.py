@@ -1,0 +1,267 @@
+"""Reads the knowledge directory into a KnowledgeBase and reports every problem it finds.
+
+Layout: `categories.yaml`, optional `synonyms.yaml` and `meetings.yaml`, and entry files
+under `faq/`. Errors name file, line and entry id so the coordinator can fix the YAML.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from bot.knowledge import HANDOFF_ACTION, Category, Entry, KnowledgeBase, Problem
+from bot.meetings import parse_meetings
+from bot.validation import check_entries
+from bot.yamlfile import LineDict, YamlSyntaxError, load_yaml
+
+TELEGRAM_MESSAGE_LIMIT = 4096
+RECOMMENDED_PHRASINGS = 5
+DYNAMIC_KINDS = frozenset({"upcoming_meetings", "past_meetings"})
+ENTRY_FIELDS = frozenset(
+    {"id", "category", "question", "alternates", "keywords", "answer", "source", "checked",
+     "action", "dynamic"}
+)
+REQUIRED_TEXT_FIELDS = ("id", "category", "question", "answer")
+
+
+class KnowledgeError(Exception):
+    """The knowledge directory has errors; `problems` lists them all."""
+
+    def __init__(self, problems: list[Problem]) -> None:
+        errors = [p for p in problems if p.level == "error"]
+        super().__init__(f"{len(errors)} błędów w bazie wiedzy")
+        self.problems = problems
+
+
+@dataclass
+class LoadResult:
+    knowledge: KnowledgeBase
+    problems: list[Problem]
+
+    @property
+    def ok(self) -> bool:
+        return not any(p.level == "error" for p in self.problems)
+
+
+class _Report:
+    def __init__(self, file: Path) -> None:
+        self.file = str(file)
+        self.problems: list[Problem] = []
+
+    def error(self, line: int, entry_id: str | None, message: str) -> None:
+        self.problems.append(Problem(self.file, line, entry_id, message))
+
+    def warn(self, line: int, entry_id: str | None, message: str) -> None:
+        self.problems.append(Problem(self.file, line, entry_id, message, "warning"))
+
+
+def load_knowledge(root: str | Path) -> LoadResult:
+    """Load everything under `root`; never raises for bad content, it reports it instead."""
+    root = Path(root)
+    if not root.is_dir():
+        problem = Problem(str(root), 0, None, "nie ma takiego katalogu z bazą wiedzy")
+        return LoadResult(KnowledgeBase((), ()), [problem])
+    problems: list[Problem] = []
+
+    categories = _load_categories(root / "categories.yaml", problems)
+    synonyms = _load_synonyms(root / "synonyms.yaml", problems)
+    entries: list[Entry] = []
+    faq_files = sorted((root / "faq").rglob("*.yaml")) + sorted((root / "faq").rglob("*.yml"))
+    if not faq_files:
+        problems.append(Problem(str(root / "faq"), 0, None, "brak plików z pytaniami (faq/*.yaml)"))
+    known = {c.id for c in categories}
+    for path in faq_files:
+        entries.extend(_load_entries(path, known, problems))
+    meetings_path = root / "meetings.yaml"
+    meetings = ()
+    if meetings_path.exists():
+        data = _read(meetings_path, problems)
+        report = _Report(meetings_path)
+        meetings = tuple(parse_meetings(data, report.error))
+        problems.extend(report.problems)
+
+    problems.extend(check_entries(entries, synonyms))
+    knowledge = KnowledgeBase(tuple(categories), tuple(entries), tuple(synonyms), meetings)
+    return LoadResult(knowledge, problems)
+
+
+def load_valid_knowledge(root: str | Path) -> KnowledgeBase:
+    """Load the knowledge or raise KnowledgeError: what a running bot uses."""
+    result = load_knowledge(root)
+    if not result.ok:
+        raise KnowledgeError(result.problems)
+    return result.knowledge
+
+
+def _read(path: Path, problems: list[Problem]) -> Any:
+    try:
+        data, duplicate_keys = load_yaml(path)
+    except YamlSyntaxError as exc:
+        problems.append(Problem(str(path), exc.line, None, f"{exc.message} (kolumna {exc.column})"))
+        return None
+    for key, line in duplicate_keys:
+        problems.append(Problem(str(path), line, None, f"pole „{key}” powtórzone w jednym miejscu"))
+    return data
+
+
+def _section(data: Any, key: str, report: _Report) -> list[Any]:
+    if data is None:
+        return []
+    if not isinstance(data, dict) or not isinstance(data.get(key), list):
+        report.error(getattr(data, "line", 1), None, f"plik powinien zawierać listę „{key}:”")
+        return []
+    return data[key]
+
+
+def _load_categories(path: Path, problems: list[Problem]) -> list[Category]:
+    report = _Report(path)
+    if not path.exists():
+        report.error(0, None, "brak pliku z kategoriami")
+        problems.extend(report.problems)
+        return []
+    categories: list[Category] = []
+    for item in _section(_read(path, problems), "categories", report):
+        if not isinstance(item, LineDict):
+            report.error(1, None, "kategoria powinna mieć pola id i name")
+            continue
+        cid, name = _text(item.get("id")), _text(item.get("name"))
+        if not cid or not name:
+            report.error(item.line, cid or None, "kategoria musi mieć niepuste pola id i name")
+            continue
+        if any(c.id == cid for c in categories):
+            report.error(item.line, cid, "ta kategoria jest już zdefiniowana")
+            continue
+        categories.append(Category(cid, name, bool(item.get("menu", True))))
+    problems.extend(report.problems)
+    return categories
+
+
+def _load_synonyms(path: Path, problems: list[Problem]) -> list[tuple[str, ...]]:
+    if not path.exists():
+        return []
+    report = _Report(path)
+    groups: list[tuple[str, ...]] = []
+    seen: dict[str, int] = {}
+    data = _read(path, problems)
+    for number, group in enumerate(_section(data, "synonyms", report), start=1):
+        line = getattr(data, "line", 1)
+        words = tuple(_text(w) for w in group) if isinstance(group, list) else ()
+        if len(words) < 2 or not all(words):
+            report.error(line, None, f"grupa synonimów nr {number} musi mieć co najmniej 2 wyrazy")
+            continue
+        for word in words:
+            if word.casefold() in seen:
+                report.error(line, None, f"„{word}” jest w grupach nr {seen[word.casefold()]} "
+                             f"i nr {number}")
+            seen[word.casefold()] = number
+        groups.append(words)
+    problems.extend(report.problems)
+    return groups
+
+
+def _load_entries(path: Path, categories: set[str], problems: list[Problem]) -> list[Entry]:
+    report = _Report(path)
+    entries: list[Entry] = []
+    for item in _section(_read(path, problems), "entries", report):
+        if not isinstance(item, LineDict):
+            report.error(1, None, "wpis powinien być zestawem pól (id:, question:, answer: ...)")
+            continue
+        entry = _parse_entry(item, categories, report)
+        if entry is not None:
+            entries.append(entry)
+    problems.extend(report.problems)
+    return entries
+
+
+def _parse_entry(item: LineDict, categories: set[str], report: _Report) -> Entry | None:
+    eid = _text(item.get("id")) or None
+    ok = True
+    for key in sorted(set(item) - ENTRY_FIELDS):
+        report.error(item.line_of(str(key)), eid, f"nieznane pole „{key}”")
+        ok = False
+    for key in REQUIRED_TEXT_FIELDS:
+        if not _text(item.get(key)):
+            state = "puste pole" if key in item else "brak pola"
+            report.error(item.line_of(key), eid, f"{state} „{key}”")
+            ok = False
+    alternates = _text_list(item, "alternates", eid, report, required=True)
+    keywords = _text_list(item, "keywords", eid, report, required=False)
+    source = _text_list(item, "source", eid, report, required=True)
+    checked = _date(item, eid, report)
+    if alternates is None or keywords is None or source is None or checked is None:
+        ok = False
+    category = _text(item.get("category"))
+    if category and category not in categories:
+        report.error(item.line_of("category"), eid, f"nieznana kategoria „{category}” "
+                     "(dozwolone są tylko te z categories.yaml)")
+        ok = False
+    answer = _text(item.get("answer"))
+    if len(answer) > TELEGRAM_MESSAGE_LIMIT:
+        report.error(item.line_of("answer"), eid, f"odpowiedź ma {len(answer)} znaków, a Telegram "
+                     f"przyjmuje najwyżej {TELEGRAM_MESSAGE_LIMIT}")
+        ok = False
+    action = _text(item.get("action")) or None
+    if action not in (None, HANDOFF_ACTION):
+        report.error(item.line_of("action"), eid, f"pole „action” może mieć tylko wartość "
+                     f"„{HANDOFF_ACTION}”")
+        ok = False
+    dynamic = _text(item.get("dynamic")) or None
+    if dynamic is not None and dynamic not in DYNAMIC_KINDS:
+        report.error(item.line_of("dynamic"), eid, "pole „dynamic” może mieć wartość: "
+                     + ", ".join(sorted(DYNAMIC_KINDS)))
+        ok = False
+    if not ok or eid is None:
+        return None
+    assert alternates is not None and keywords is not None and source is not None
+    if len(alternates) < RECOMMENDED_PHRASINGS:
+        report.warn(item.line_of("alternates"), eid, f"tylko {len(alternates)} sformułowań "
+                    f"w „alternates”; zalecane co najmniej {RECOMMENDED_PHRASINGS}")
+    return Entry(
+        id=eid, category=category, question=_text(item["question"]), answer=answer,
+        alternates=tuple(alternates), keywords=tuple(keywords), source=tuple(source),
+        checked=checked, action=action, dynamic=dynamic, file=report.file, line=item.line,
+    )
+
+
+def _text(value: Any) -> str:
+    if value is None or isinstance(value, (dict, list)):
+        return ""
+    return str(value).strip()
+
+
+def _text_list(
+    item: LineDict, key: str, eid: str | None, report: _Report, *, required: bool
+) -> list[str] | None:
+    value = item.get(key)
+    if value is None:
+        if required:
+            report.error(item.line_of(key), eid, f"{'puste pole' if key in item else 'brak pola'} "
+                         f"„{key}”")
+            return None
+        return []
+    values = [value] if isinstance(value, str) else value
+    if not isinstance(values, list) or not all(isinstance(v, (str, int, float)) for v in values):
+        report.error(item.line_of(key), eid, f"pole „{key}” powinno być listą tekstów")
+        return None
+    texts = [_text(v) for v in values]
+    if any(not t for t in texts) or (required and not texts):
+        report.error(item.line_of(key), eid, f"puste pole lub pusty element w „{key}”")
+        return None
+    return texts
+
+
+def _date(item: LineDict, eid: str | None, report: _Report) -> dt.date | None:
+    value = item.get("checked")
+    if isinstance(value, dt.date):
+        return value
+    if isinstance(value, str):
+        try:
+            return dt.date.fromisoformat(value.strip())
+        except ValueError:
+            pass
+    state = "brak pola" if "checked" not in item else "pole"
+    report.error(item.line_of("checked"), eid, f"{state} „checked” (data sprawdzenia, "
+                 "np. 2026-11-26)")
+    return None

@@ -1,0 +1,220 @@
+"""Matches a resident's question to a knowledge entry: answer, suggest, or hand off.
+
+Each phrasing of an entry (question, alternates, keywords) is reduced to stems. A question is
+scored against every phrasing that shares a stem with it, allowing typos through rapidfuzz
+similarity between stems. The score weighs words by how rare they are across entries (IDF), so
+"klaster", which every entry mentions, counts less than "facebook". Words the knowledge base
+has never seen count fully against the match: they usually mean the question is about
+something else.
+"""
+
+from __future__ import annotations
+
+import math
+from collections import Counter, defaultdict
+from dataclasses import dataclass
+from typing import Literal
+
+from rapidfuzz import fuzz, process
+
+from bot.knowledge import Entry, KnowledgeBase
+from bot.normalize import Normalizer
+
+Status = Literal["answer", "suggest", "handoff"]
+
+MAX_QUERY_CHARS = 1000  # a resident's long story is matched on its beginning
+MAX_QUERY_TOKENS = 40
+MAX_SUGGESTIONS = 3
+FUZZY_MIN_LENGTH = 4  # shorter stems must match exactly: "kosz" is not "koszt"
+FUZZY_CUTOFF = 80.0
+FUZZY_LIMIT = 5
+RECALL_BIAS = 1.5  # F-beta: covering the question matters more than covering the phrasing
+UNKNOWN_WORD_WEIGHT = 0.8  # of the weight of the rarest known word
+SIMILARITY_CACHE_SIZE = 4096
+
+
+@dataclass(frozen=True)
+class Thresholds:
+    """Score limits (0-100). Defaults are tuned on tests/data/dev.yaml and holdout.yaml."""
+
+    answer: float = 65.0
+    margin: float = 3.0
+    suggest: float = 40.0
+    candidate_floor: float = 25.0  # below this an entry is not even shown to the coordinator
+
+
+@dataclass(frozen=True)
+class Suggestion:
+    entry: Entry
+    score: float
+
+
+@dataclass(frozen=True)
+class MatchResult:
+    query: str
+    status: Status
+    entry: Entry | None
+    score: float
+    suggestions: tuple[Suggestion, ...]
+
+
+class Matcher:
+    """Precomputes an index of the knowledge base; `match` is then cheap per question."""
+
+    def __init__(self, knowledge: KnowledgeBase, thresholds: Thresholds | None = None) -> None:
+        self.knowledge = knowledge
+        self.thresholds = thresholds or Thresholds()
+        self.normalizer = Normalizer(knowledge.synonyms)
+        self._entries = knowledge.entries
+        self._phrasing_entry: list[int] = []
+        self._phrasing_tokens: list[tuple[str, ...]] = []
+        entry_tokens: list[set[str]] = []
+        for index, entry in enumerate(self._entries):
+            seen: set[str] = set()
+            for text in entry.phrasings:
+                tokens = tuple(dict.fromkeys(self.normalizer.tokens(text)))
+                if tokens:
+                    self._phrasing_entry.append(index)
+                    self._phrasing_tokens.append(tokens)
+                    seen.update(tokens)
+            entry_tokens.append(seen)
+        self._entry_tokens = [frozenset(tokens) for tokens in entry_tokens]
+
+        document_frequency = Counter(t for tokens in entry_tokens for t in tokens)
+        total = max(len(self._entries), 1)
+        self._idf = {t: math.log(1 + total / df) for t, df in document_frequency.items()}
+        self._unknown_weight = math.log(1 + total) * UNKNOWN_WORD_WEIGHT
+        self._vocabulary = sorted(self._idf)
+        self._fuzzy_vocabulary = [t for t in self._vocabulary if len(t) >= FUZZY_MIN_LENGTH]
+        self._postings: dict[str, list[int]] = defaultdict(list)
+        for index, tokens in enumerate(self._phrasing_tokens):
+            for token in tokens:
+                self._postings[token].append(index)
+        self._phrasing_weight = [sum(self._idf[t] for t in tokens)
+                                 for tokens in self._phrasing_tokens]
+        self._similar_cache: dict[str, dict[str, float]] = {}
+
+    def match(self, text: str) -> MatchResult:
+        clipped = text[:MAX_QUERY_CHARS]
+        tokens = self._query_tokens(clipped, drop_courtesy=False)
+        if not tokens:
+            return MatchResult(text, "handoff", None, 0.0, ())
+        ranked = self._rank(tokens)
+        # "dzień dobry, jak dołączyć?" is about joining; "dzięki wielkie" is thanks: try both.
+        content = self._query_tokens(clipped, drop_courtesy=True)
+        if content != tokens:
+            without_courtesy = self._rank(content)
+            if without_courtesy and (not ranked or without_courtesy[0][0] > ranked[0][0]):
+                ranked = without_courtesy
+        return self._decide(text, ranked)
+
+    def _query_tokens(self, text: str, *, drop_courtesy: bool) -> list[str]:
+        tokens = self.normalizer.tokens(text, drop_courtesy=drop_courtesy)
+        return list(dict.fromkeys(tokens))[:MAX_QUERY_TOKENS]
+
+    def _rank(self, tokens: list[str]) -> list[tuple[float, int]]:
+        """(score, entry index) for every entry sharing a word with the question, best first."""
+        similar = [self._similar(t) for t in tokens]
+        weights = [self._query_weight(t, s) for t, s in zip(tokens, similar, strict=True)]
+        query_weight = sum(weights)
+        # Known stem -> (question word position, similarity): each phrasing then costs
+        # one lookup per word it has.
+        hits: dict[str, list[tuple[int, float]]] = defaultdict(list)
+        for position, matches in enumerate(similar):
+            for token, value in matches.items():
+                hits[token].append((position, value))
+        candidates: set[int] = set()
+        for token in hits:
+            candidates.update(self._postings[token])
+
+        best: dict[int, float] = {}
+        idf = self._idf
+        for index in candidates:
+            found = [0.0] * len(tokens)
+            covered = 0.0
+            for token in self._phrasing_tokens[index]:
+                token_hits = hits.get(token)
+                if token_hits is None:
+                    continue
+                top = 0.0
+                for position, value in token_hits:
+                    top = max(top, value)
+                    found[position] = max(found[position], value)
+                covered += idf[token] * top
+            recall = sum(w * f for w, f in zip(weights, found, strict=True)) / query_weight
+            score = 100.0 * _f_measure(covered / self._phrasing_weight[index], recall)
+            entry = self._phrasing_entry[index]
+            if score > best.get(entry, 0.0):
+                best[entry] = score
+        # Words spread over several phrasings of one entry still point to that entry, but
+        # only lift it halfway: entries sharing common words must not all tie.
+        if len(tokens) >= 2:
+            for entry, phrasing_score in best.items():
+                found = [0.0] * len(tokens)
+                for token in hits.keys() & self._entry_tokens[entry]:
+                    for position, value in hits[token]:
+                        found[position] = max(found[position], value)
+                if sum(1 for f in found if f > 0) >= 2:
+                    bag = 100.0 * sum(w * f for w, f in zip(weights, found, strict=True))
+                    best[entry] = max(phrasing_score, (phrasing_score + bag / query_weight) / 2)
+        return sorted(((s, e) for e, s in best.items()), key=lambda item: (-item[0], item[1]))
+
+    def _decide(self, text: str, ranked: list[tuple[float, int]]) -> MatchResult:
+        limits = self.thresholds
+        if not ranked:
+            return MatchResult(text, "handoff", None, 0.0, ())
+        top_score, top_index = ranked[0]
+        top = self._entries[top_index]
+        runner_up = ranked[1][0] if len(ranked) > 1 else 0.0
+        score = round(top_score, 1)
+        clear_lead = top_score - runner_up >= limits.margin
+        # Small talk never goes to the coordinator, so a plausible greeting is just answered.
+        sure_enough = limits.suggest if top.is_smalltalk else limits.answer
+        if top_score >= sure_enough and clear_lead:
+            others = self._suggestions(ranked[1:], limits.suggest)
+            return MatchResult(text, "answer", top, score, others)
+        if top_score >= limits.suggest:
+            choices = self._suggestions(ranked, limits.suggest)
+            if choices:
+                return MatchResult(text, "suggest", None, score, choices)
+        return MatchResult(text, "handoff", None, score,
+                           self._suggestions(ranked, limits.candidate_floor))
+
+    def _suggestions(self, ranked: list[tuple[float, int]], floor: float) -> tuple[Suggestion, ...]:
+        # Small talk is answered when it is clearly meant, never offered as a "did you mean".
+        picked = [Suggestion(self._entries[i], round(s, 1)) for s, i in ranked
+                  if s >= floor and not self._entries[i].is_smalltalk]
+        return tuple(picked[:MAX_SUGGESTIONS])
+
+    def _similar(self, token: str) -> dict[str, float]:
+        """Known stems close to `token`, with a similarity of 0-1 (1 for the same stem)."""
+        cached = self._similar_cache.get(token)
+        if cached is not None:
+            return cached
+        found: dict[str, float] = {}
+        if len(token) >= FUZZY_MIN_LENGTH:
+            for choice, value, _ in process.extract(
+                token, self._fuzzy_vocabulary, scorer=fuzz.ratio,
+                score_cutoff=FUZZY_CUTOFF, limit=FUZZY_LIMIT,
+            ):
+                found[choice] = (value / 100.0) ** 2  # a near miss is weaker evidence
+        if token in self._idf:
+            found[token] = 1.0
+        if len(self._similar_cache) >= SIMILARITY_CACHE_SIZE:
+            self._similar_cache.clear()
+        self._similar_cache[token] = found
+        return found
+
+    def _query_weight(self, token: str, similar: dict[str, float]) -> float:
+        if token in self._idf:
+            return self._idf[token]
+        if similar:
+            return self._idf[max(similar, key=similar.__getitem__)]
+        return self._unknown_weight
+
+
+def _f_measure(precision: float, recall: float) -> float:
+    if precision <= 0 or recall <= 0:
+        return 0.0
+    beta2 = RECALL_BIAS * RECALL_BIAS
+    return (1 + beta2) * precision * recall / (beta2 * precision + recall)

@@ -1,0 +1,60 @@
+"""Turns a question into the token list the matcher compares: folded, stemmed, synonyms unified."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+
+from bot.polish import COURTESY_WORDS, STOP_WORDS, fold, stem
+
+
+def _stems(text: str) -> list[str]:
+    return [stem(word) for word in fold(text).split() if word not in STOP_WORDS]
+
+
+class Normalizer:
+    """Normalizes text for matching; synonym groups map every variant to the group's first form."""
+
+    def __init__(self, synonym_groups: Iterable[Sequence[str]] = ()) -> None:
+        self._replacements: dict[tuple[str, ...], tuple[str, ...]] = {}
+        for group in synonym_groups:
+            variants = [tuple(_stems(v)) for v in group]
+            variants = [v for v in variants if v]
+            if not variants:
+                continue
+            canonical = variants[0]
+            for variant in variants[1:]:
+                self._replacements.setdefault(variant, canonical)
+        self._longest = max((len(v) for v in self._replacements), default=0)
+
+    def tokens(self, text: str, *, drop_courtesy: bool = False) -> list[str]:
+        """Stems of the meaningful words of `text`, with synonym phrases replaced.
+
+        With `drop_courtesy`, greetings and thanks are removed unless nothing else is left.
+        """
+        words = [w for w in fold(text).split() if w not in STOP_WORDS]
+        if drop_courtesy:
+            content = [w for w in words if w not in COURTESY_WORDS]
+            if content:
+                words = content
+        return self._apply_synonyms([stem(w) for w in words])
+
+    def key(self, text: str) -> str:
+        """A comparable form of a phrasing: two texts with the same key say the same thing."""
+        return " ".join(self.tokens(text))
+
+    def _apply_synonyms(self, stems: list[str]) -> list[str]:
+        if not self._replacements:
+            return stems
+        out: list[str] = []
+        i = 0
+        while i < len(stems):
+            for size in range(min(self._longest, len(stems) - i), 0, -1):
+                replacement = self._replacements.get(tuple(stems[i : i + size]))
+                if replacement is not None:
+                    out.extend(replacement)
+                    i += size
+                    break
+            else:
+                out.append(stems[i])
+                i += 1
+        return out

@@ -1,0 +1,90 @@
+"""Polish language data for matching: folding, stop words and a light suffix stemmer.
+
+Everything here works on folded text (lower case, no diacritics), because residents type
+without Polish letters as often as with them.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from functools import lru_cache
+
+# Letters that NFKD does not decompose into base + combining mark.
+_EXTRA_FOLDS = str.maketrans({"ł": "l", "Ł": "l", "ß": "ss", "ø": "o", "đ": "d", "æ": "ae"})
+_NON_WORD = re.compile(r"[^0-9a-z]+")
+
+# Function words that carry no meaning for choosing an FAQ entry. Question words that do
+# (kto, kiedy, gdzie, ile) are kept, and so are "może" and "mój": "kto może należeć" is not
+# "kto należy", and "Mój Prąd" is a subsidy programme. Tense ("byly", "bedzie") is kept too:
+# it separates past meetings from upcoming ones.
+STOP_WORDS = frozenset(
+    """
+    a aby ach akurat albo ale ani az bardzo bez bo by byc ci cie co cos czegos czy czyli
+    czym dla do go i ich im ja jak jaka jaki jakie jakich jakiej jakim jakis jakas jakies
+    jakiegos je jego jej jest jestem jestes juz ktora ktore ktorego ktorej ktory ktorych
+    ktorym ktos ku lub ma mam mamy mi mna mnie mu my na nad nam nas nasz nasza nasze
+    naszego naszej naszym nie niech niz no o od oraz po pod przez przy sa sie siebie sobie
+    ta tak taka taki takie takiego takze tam te tego tej ten to toba tobie tu tutaj ty
+    tych tylko tym u w was wam wasz wasza wasze waszej waszym we wlasnie wlasciwie wy z za
+    ze zeby zas chce chcialbym chcialabym chcialem prosze pan pani panstwo ok okej jeszcze
+    tez teraz czemu niby wiec powiedz powiedzcie podaj podajcie wiedziec dowiedziec
+    interesuje rozumiem znaczy generalnie ogolnie troche eee yyy hmm
+    """.split()
+)
+
+# Greetings and courtesy: dropped when the message also asks something else, so that
+# "dzien dobry, jak dolaczyc do klastra" is matched on its question, not its greeting.
+COURTESY_WORDS = frozenset(
+    """
+    dzien dobry dobranoc wieczor czesc witam witaj witajcie hej hejka siema siemka halo
+    elo dziekuje dzieki dziekujemy dziekuja pozdrawiam pozdrowienia serdecznie uprzejmie
+    """.split()
+)
+
+# Inflectional endings, longest first. Removing them maps most inflected forms of a word to
+# one stem ("klastrze", "klastra" -> "klastr"); the rest is left to fuzzy token matching.
+_SUFFIXES = tuple(
+    sorted(
+        """
+        owaniami owaniach owaniem owania owanie owaniu owanych owanej owany owana owane
+        eniami eniach aniami aniach eniem aniem enia ania enie anie eniu aniu owskiego
+        owskiej owskich owskim owskie owska owski iejszy iejsza iejsze ejszy ejsza ejsze
+        ujemy ujecie ujesz uja uje owac owal owala owali owalo ywac iwac ilismy alismy
+        ilem ylem alem ilam ylam alam ilas alas iego iemu ich imi ymi ych ego emu iej ej
+        ym im iach iami iom iow ami ach om ow owi owie ie em iem ia iu ii ij ji esz emy
+        ecie isz ymy imy icie ycie ac ic yc al ala ali alo il ila ili ilo yl yla yli ylo
+        a e i o u y
+        """.split(),
+        key=len,
+        reverse=True,
+    )
+)
+_MIN_STEM = 3
+_VOWELS = frozenset("aeiouy")
+
+
+def fold(text: str) -> str:
+    """Lower-case, strip diacritics (ł too) and turn everything but letters and digits to spaces."""
+    text = text.translate(_EXTRA_FOLDS).casefold()
+    decomposed = unicodedata.normalize("NFKD", text)
+    plain = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
+    return _NON_WORD.sub(" ", plain).strip()
+
+
+@lru_cache(maxsize=65536)
+def stem(word: str) -> str:
+    """Strip the longest known inflectional ending, keeping a stem of at least three letters."""
+    if word.isdigit():
+        return word
+    if word.endswith("rze") and len(word) > 5:
+        word = word[:-2]  # locative r -> rz: "klastrze" is "klastr"
+    else:
+        for suffix in _SUFFIXES:
+            if word.endswith(suffix) and len(word) - len(suffix) >= _MIN_STEM:
+                word = word[: -len(suffix)]
+                break
+    # Fleeting e: "klaster"/"klastra", "członek"/"członka", "rachunek"/"rachunku".
+    if len(word) >= 5 and word[-2] == "e" and word[-1] not in _VOWELS:
+        word = word[:-2] + word[-1]
+    return word

@@ -1,0 +1,76 @@
+"""Checks across entries: duplicate ids, phrasings that collide or nearly collide."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from rapidfuzz import fuzz, process
+
+from bot.knowledge import Entry, Problem
+from bot.normalize import Normalizer
+
+# Phrasings of two entries this similar after normalization confuse residents and the matcher.
+NEAR_DUPLICATE_SCORE = 92.0
+TYPO_SCORE = 75.0
+
+
+def check_entries(entries: Sequence[Entry], synonyms: Sequence[Sequence[str]]) -> list[Problem]:
+    problems: list[Problem] = []
+    first_seen: dict[str, Entry] = {}
+    for entry in entries:
+        if entry.id in first_seen:
+            first = first_seen[entry.id]
+            problems.append(Problem(entry.file, entry.line, entry.id,
+                                    f"powtórzony id (pierwszy raz: {first.file}:{first.line})"))
+        else:
+            first_seen[entry.id] = entry
+
+    normalizer = Normalizer(synonyms)
+    owners: dict[str, Entry] = {}
+    keys: list[str] = []
+    key_owner: list[Entry] = []
+    for entry in entries:
+        for phrasing in entry.phrasings:
+            key = normalizer.key(phrasing)
+            if not key:
+                problems.append(Problem(entry.file, entry.line, entry.id,
+                                        f"„{phrasing}” po normalizacji jest puste (same słowa "
+                                        "pomijane); dopisz słowo kluczowe", "warning"))
+                continue
+            owner = owners.setdefault(key, entry)
+            if owner.id != entry.id:
+                problems.append(Problem(entry.file, entry.line, entry.id,
+                                        f"„{phrasing}” znaczy to samo co sformułowanie wpisu "
+                                        f"{owner.id} ({owner.file}:{owner.line})"))
+            elif owner is entry and key not in keys:
+                keys.append(key)
+                key_owner.append(entry)
+    problems.extend(_near_duplicates(keys, key_owner))
+    return problems
+
+
+def _near_duplicates(keys: list[str], owners: list[Entry]) -> list[Problem]:
+    problems: list[Problem] = []
+    reported: set[tuple[str, str]] = set()
+    for i, key in enumerate(keys):
+        similar = process.extract(key, keys, scorer=fuzz.ratio, limit=None,
+                                  score_cutoff=NEAR_DUPLICATE_SCORE)
+        for _, _, j in similar:
+            a, b = owners[i], owners[j]
+            if j <= i or a.id == b.id or (a.id, b.id) in reported:
+                continue
+            if not _differ_only_by_typos(key.split(), keys[j].split()):
+                continue
+            reported.add((a.id, b.id))
+            problems.append(Problem(b.file, b.line, b.id,
+                                    f"sformułowanie „{keys[j]}” jest prawie takie samo jak "
+                                    f"„{key}” we wpisie {a.id}; bot może je mylić", "warning"))
+    return problems
+
+
+def _differ_only_by_typos(first: list[str], second: list[str]) -> bool:
+    """Same words but for small misspellings: "kpo" and "krs" are different words, not typos."""
+    if len(first) != len(second):
+        return False
+    return all(a == b or fuzz.ratio(a, b) >= TYPO_SCORE
+               for a, b in zip(sorted(first), sorted(second), strict=True))

@@ -1,0 +1,72 @@
+"""YAML loading that remembers where each mapping and key stood, for error messages."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import yaml
+from yaml.nodes import MappingNode
+
+
+class LineDict(dict[str, Any]):
+    """A YAML mapping with the 1-based line of the mapping and of each of its keys."""
+
+    line: int = 0
+    key_lines: dict[str, int]
+
+    def line_of(self, key: str) -> int:
+        return self.key_lines.get(key, self.line)
+
+
+class YamlSyntaxError(Exception):
+    def __init__(self, path: Path, line: int, column: int, message: str) -> None:
+        super().__init__(f"{path}:{line}:{column}: {message}")
+        self.path, self.line, self.column, self.message = path, line, column, message
+
+
+class _LineLoader(yaml.SafeLoader):
+    duplicate_keys: list[tuple[str, int]]
+
+
+def _construct_mapping(loader: _LineLoader, node: MappingNode) -> LineDict:
+    loader.flatten_mapping(node)
+    mapping = LineDict()
+    mapping.line = node.start_mark.line + 1
+    mapping.key_lines = {}
+    for key_node, value_node in node.value:
+        key = loader.construct_object(key_node, deep=True)
+        line = key_node.start_mark.line + 1
+        if key in mapping:
+            loader.duplicate_keys.append((str(key), line))
+        mapping[key] = loader.construct_object(value_node, deep=True)
+        mapping.key_lines[str(key)] = line
+    return mapping
+
+
+_LineLoader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _construct_mapping)
+
+
+def load_yaml(path: Path) -> tuple[Any, list[tuple[str, int]]]:
+    """Parse one YAML file; returns the data and any keys repeated within one mapping."""
+    try:
+        text = path.read_text(encoding="utf-8")
+    except UnicodeDecodeError as exc:
+        raise YamlSyntaxError(path, 1, 1, f"plik nie jest zapisany w UTF-8 ({exc.reason})") from exc
+    loader = _LineLoader(text)
+    loader.duplicate_keys = []
+    try:
+        return loader.get_single_data(), loader.duplicate_keys
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        line, column = (mark.line + 1, mark.column + 1) if mark else (1, 1)
+        raise YamlSyntaxError(path, line, column, _describe(exc)) from exc
+    except yaml.YAMLError as exc:
+        raise YamlSyntaxError(path, 1, 1, str(exc)) from exc
+    finally:
+        loader.dispose()
+
+
+def _describe(exc: yaml.MarkedYAMLError) -> str:
+    parts = [p for p in (exc.context, exc.problem) if p]
+    return "błąd składni YAML: " + ", ".join(parts)
