@@ -19,7 +19,7 @@ from bot.matcher import Matcher
 
 ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_SETS = [ROOT / "tests/data/dev.yaml", ROOT / "tests/data/holdout.yaml",
-                ROOT / "tests/data/extra.yaml"]
+                ROOT / "tests/data/fresh.yaml"]
 
 
 def evaluate(matcher: Matcher, path: Path, show_misses: bool) -> None:

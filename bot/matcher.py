@@ -28,7 +28,13 @@ MAX_SUGGESTIONS = 3
 FUZZY_MIN_LENGTH = 4  # shorter stems must match exactly: "kosz" is not "koszt"
 FUZZY_CUTOFF = 80.0
 FUZZY_LIMIT = 5
-RECALL_BIAS = 1.5  # F-beta: covering the question matters more than covering the phrasing
+# F-beta below 1 leans on precision: one word of a question ("godzina") covering it all is
+# weak evidence unless that word is most of the phrasing too.
+F_BETA = 0.7
+MIN_KNOWN_SHARE = 0.55
+RESPELLED_SIMILARITY = 0.9  # "dołonczyć" typed for "dołączyć"
+IDF_FLOOR = 1.0  # keeps common words like "klaster" from weighing nothing
+SMALLTALK_EASING = 20.0  # small talk is answered this far below the answer threshold
 UNKNOWN_WORD_WEIGHT = 0.8  # of the weight of the rarest known word
 SIMILARITY_CACHE_SIZE = 4096
 
@@ -37,10 +43,17 @@ SIMILARITY_CACHE_SIZE = 4096
 class Thresholds:
     """Score limits (0-100). Defaults are tuned on tests/data/dev.yaml and holdout.yaml."""
 
-    answer: float = 65.0
+    answer: float = 70.0
     margin: float = 3.0
     suggest: float = 40.0
     candidate_floor: float = 25.0  # below this an entry is not even shown to the coordinator
+
+
+@dataclass(frozen=True)
+class _Ranked:
+    score: float
+    entry: int  # index into the knowledge's entries
+    known: float  # share (0-1) of the question's weight the entry's vocabulary covers
 
 
 @dataclass(frozen=True)
@@ -82,8 +95,9 @@ class Matcher:
 
         document_frequency = Counter(t for tokens in entry_tokens for t in tokens)
         total = max(len(self._entries), 1)
-        self._idf = {t: math.log(1 + total / df) for t, df in document_frequency.items()}
-        self._unknown_weight = math.log(1 + total) * UNKNOWN_WORD_WEIGHT
+        self._idf = {t: math.log(1 + total / df) + IDF_FLOOR
+                     for t, df in document_frequency.items()}
+        self._unknown_weight = (math.log(1 + total) + IDF_FLOOR) * UNKNOWN_WORD_WEIGHT
         self._vocabulary = sorted(self._idf)
         self._fuzzy_vocabulary = [t for t in self._vocabulary if len(t) >= FUZZY_MIN_LENGTH]
         self._postings: dict[str, list[int]] = defaultdict(list)
@@ -104,7 +118,7 @@ class Matcher:
         content = self._query_tokens(clipped, drop_courtesy=True)
         if content != tokens:
             without_courtesy = self._rank(content)
-            if without_courtesy and (not ranked or without_courtesy[0][0] > ranked[0][0]):
+            if without_courtesy and (not ranked or without_courtesy[0].score > ranked[0].score):
                 ranked = without_courtesy
         return self._decide(text, ranked)
 
@@ -112,7 +126,7 @@ class Matcher:
         tokens = self.normalizer.tokens(text, drop_courtesy=drop_courtesy)
         return list(dict.fromkeys(tokens))[:MAX_QUERY_TOKENS]
 
-    def _rank(self, tokens: list[str]) -> list[tuple[float, int]]:
+    def _rank(self, tokens: list[str]) -> list[_Ranked]:
         """(score, entry index) for every entry sharing a word with the question, best first."""
         similar = [self._similar(t) for t in tokens]
         weights = [self._query_weight(t, s) for t, s in zip(tokens, similar, strict=True)]
@@ -146,44 +160,51 @@ class Matcher:
             entry = self._phrasing_entry[index]
             if score > best.get(entry, 0.0):
                 best[entry] = score
-        # Words spread over several phrasings of one entry still point to that entry, but
-        # only lift it halfway: entries sharing common words must not all tie.
-        if len(tokens) >= 2:
-            for entry, phrasing_score in best.items():
-                found = [0.0] * len(tokens)
-                for token in hits.keys() & self._entry_tokens[entry]:
-                    for position, value in hits[token]:
-                        found[position] = max(found[position], value)
-                if sum(1 for f in found if f > 0) >= 2:
-                    bag = 100.0 * sum(w * f for w, f in zip(weights, found, strict=True))
-                    best[entry] = max(phrasing_score, (phrasing_score + bag / query_weight) / 2)
-        return sorted(((s, e) for e, s in best.items()), key=lambda item: (-item[0], item[1]))
+        # How much of the question the entry's vocabulary knows, over all its phrasings. Words
+        # spread over several phrasings still point to the entry, but only lift it halfway:
+        # entries sharing common words must not all tie.
+        ranked: list[_Ranked] = []
+        for entry, phrasing_score in best.items():
+            found = [0.0] * len(tokens)
+            for token in hits.keys() & self._entry_tokens[entry]:
+                for position, value in hits[token]:
+                    found[position] = max(found[position], value)
+            known = sum(w * f for w, f in zip(weights, found, strict=True)) / query_weight
+            score = phrasing_score
+            if sum(1 for f in found if f > 0) >= 2:
+                score = max(phrasing_score, (phrasing_score + 100.0 * known) / 2)
+            ranked.append(_Ranked(score, entry, known))
+        ranked.sort(key=lambda r: (-r.score, r.entry))
+        return ranked
 
-    def _decide(self, text: str, ranked: list[tuple[float, int]]) -> MatchResult:
+    def _decide(self, text: str, ranked: list[_Ranked]) -> MatchResult:
         limits = self.thresholds
         if not ranked:
             return MatchResult(text, "handoff", None, 0.0, ())
-        top_score, top_index = ranked[0]
-        top = self._entries[top_index]
-        runner_up = ranked[1][0] if len(ranked) > 1 else 0.0
-        score = round(top_score, 1)
-        clear_lead = top_score - runner_up >= limits.margin
+        top = ranked[0]
+        entry = self._entries[top.entry]
+        runner_up = ranked[1].score if len(ranked) > 1 else 0.0
+        score = round(top.score, 1)
+        clear_lead = top.score - runner_up >= limits.margin
         # Small talk never goes to the coordinator, so a plausible greeting is just answered.
-        sure_enough = limits.suggest if top.is_smalltalk else limits.answer
-        if top_score >= sure_enough and clear_lead:
+        sure_enough = limits.answer - SMALLTALK_EASING if entry.is_smalltalk else limits.answer
+        # Words the knowledge has never seen usually mean the question is about something
+        # else ("przepis na pierogi" is not about regulations): then only suggest.
+        understood = top.known >= MIN_KNOWN_SHARE
+        if top.score >= sure_enough and clear_lead and understood:
             others = self._suggestions(ranked[1:], limits.suggest)
-            return MatchResult(text, "answer", top, score, others)
-        if top_score >= limits.suggest:
+            return MatchResult(text, "answer", entry, score, others)
+        if top.score >= limits.suggest:
             choices = self._suggestions(ranked, limits.suggest)
             if choices:
                 return MatchResult(text, "suggest", None, score, choices)
         return MatchResult(text, "handoff", None, score,
                            self._suggestions(ranked, limits.candidate_floor))
 
-    def _suggestions(self, ranked: list[tuple[float, int]], floor: float) -> tuple[Suggestion, ...]:
+    def _suggestions(self, ranked: list[_Ranked], floor: float) -> tuple[Suggestion, ...]:
         # Small talk is answered when it is clearly meant, never offered as a "did you mean".
-        picked = [Suggestion(self._entries[i], round(s, 1)) for s, i in ranked
-                  if s >= floor and not self._entries[i].is_smalltalk]
+        picked = [Suggestion(self._entries[r.entry], round(r.score, 1)) for r in ranked
+                  if r.score >= floor and not self._entries[r.entry].is_smalltalk]
         return tuple(picked[:MAX_SUGGESTIONS])
 
     def _similar(self, token: str) -> dict[str, float]:
@@ -200,6 +221,10 @@ class Matcher:
                 found[choice] = (value / 100.0) ** 2  # a near miss is weaker evidence
         if token in self._idf:
             found[token] = 1.0
+        else:
+            for respelled in self.normalizer.respellings(token):
+                if respelled in self._idf:
+                    found[respelled] = max(found.get(respelled, 0.0), RESPELLED_SIMILARITY)
         if len(self._similar_cache) >= SIMILARITY_CACHE_SIZE:
             self._similar_cache.clear()
         self._similar_cache[token] = found
@@ -216,5 +241,5 @@ class Matcher:
 def _f_measure(precision: float, recall: float) -> float:
     if precision <= 0 or recall <= 0:
         return 0.0
-    beta2 = RECALL_BIAS * RECALL_BIAS
+    beta2 = F_BETA * F_BETA
     return (1 + beta2) * precision * recall / (beta2 * precision + recall)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 
-from bot.polish import COURTESY_WORDS, STOP_WORDS, fold, stem
+from bot.polish import COURTESY_WORDS, STOP_WORDS, fold, nasal_respellings, stem
 
 
 def _stems(text: str) -> list[str]:
@@ -37,6 +37,10 @@ class Normalizer:
             if content:
                 words = content
         return self._apply_synonyms([stem(w) for w in words])
+
+    def respellings(self, token: str) -> list[str]:
+        """Stems the token could be if its nasal vowels were typed as they sound."""
+        return [s for v in nasal_respellings(token) if (s := stem(v)) != token]
 
     def key(self, text: str) -> str:
         """A comparable form of a phrasing: two texts with the same key say the same thing."""

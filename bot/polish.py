@@ -21,6 +21,7 @@ _NON_WORD = re.compile(r"[^0-9a-z]+")
 STOP_WORDS = frozenset(
     """
     a aby ach akurat albo ale ani az bardzo bez bo by byc ci cie co cos czegos czy czyli
+    dlaczego dlatego
     czym dla do go i ich im ja jak jaka jaki jakie jakich jakiej jakim jakis jakas jakies
     jakiegos je jego jej jest jestem jestes juz ktora ktore ktorego ktorej ktory ktorych
     ktorym ktos ku lub ma mam mamy mi mna mnie mu my na nad nam nas nasz nasza nasze
@@ -88,3 +89,15 @@ def stem(word: str) -> str:
     if len(word) >= 5 and word[-2] == "e" and word[-1] not in _VOWELS:
         word = word[:-2] + word[-1]
     return word
+
+
+_NASAL_SPELLINGS = (("on", "a"), ("om", "a"), ("en", "e"), ("em", "e"))
+
+
+def nasal_respellings(word: str) -> list[str]:
+    """Readings of a word whose "ą"/"ę" were typed as they sound: "dolonczyc" -> "dolaczyc"."""
+    variants = []
+    for spoken, letter in _NASAL_SPELLINGS:
+        if spoken in word:
+            variants.append(word.replace(spoken, letter))
+    return variants

@@ -63,3 +63,9 @@ def test_courtesy_is_dropped_only_when_something_else_is_asked() -> None:
     assert normalizer.tokens("Dzień dobry, jak dołączyć do klastra?", drop_courtesy=True) == \
         normalizer.tokens("jak dołączyć do klastra")
     assert normalizer.tokens("dzień dobry", drop_courtesy=True) != []
+
+
+def test_nasal_vowels_typed_as_they_sound_have_a_respelling() -> None:
+    normalizer = Normalizer()
+    [token] = normalizer.tokens("dołonczyć")
+    assert stem("dolaczyc") in normalizer.respellings(token)
