@@ -35,7 +35,7 @@ MIN_KNOWN_SHARE = 0.55
 RESPELLED_SIMILARITY = 0.9  # "dołonczyć" typed for "dołączyć"
 IDF_FLOOR = 1.0  # keeps common words like "klaster" from weighing nothing
 SMALLTALK_EASING = 20.0  # small talk is answered this far below the answer threshold
-UNKNOWN_WORD_WEIGHT = 0.8  # of the weight of the rarest known word
+UNKNOWN_WORD_WEIGHT = 1.0  # of the weight of the rarest known word
 SIMILARITY_CACHE_SIZE = 4096
 
 
@@ -186,18 +186,24 @@ class Matcher:
         runner_up = ranked[1].score if len(ranked) > 1 else 0.0
         score = round(top.score, 1)
         clear_lead = top.score - runner_up >= limits.margin
-        # Small talk never goes to the coordinator, so a plausible greeting is just answered.
-        sure_enough = limits.answer - SMALLTALK_EASING if entry.is_smalltalk else limits.answer
-        # Words the knowledge has never seen usually mean the question is about something
-        # else ("przepis na pierogi" is not about regulations): then only suggest.
-        understood = top.known >= MIN_KNOWN_SHARE
-        if top.score >= sure_enough and clear_lead and understood:
+        if entry.is_smalltalk:
+            # Small talk never goes to the coordinator: a plausible greeting is just answered,
+            # extra words and all ("cześć bot").
+            sure = top.score >= limits.answer - SMALLTALK_EASING and clear_lead
+        else:
+            # Words the knowledge has never seen usually mean the question is about something
+            # else ("przepis na pierogi" is not about regulations): then only suggest.
+            sure = (top.score >= limits.answer and clear_lead
+                    and top.known >= MIN_KNOWN_SHARE)
+        if sure:
             others = self._suggestions(ranked[1:], limits.suggest)
             return MatchResult(text, "answer", entry, score, others)
         if top.score >= limits.suggest:
             choices = self._suggestions(ranked, limits.suggest)
             if choices:
                 return MatchResult(text, "suggest", None, score, choices)
+            if entry.is_smalltalk:
+                return MatchResult(text, "answer", entry, score, ())
         return MatchResult(text, "handoff", None, score,
                            self._suggestions(ranked, limits.candidate_floor))
 
