@@ -1,0 +1,80 @@
+"""The SQLite file behind tickets and deliveries: connection and schema."""
+
+from __future__ import annotations
+
+import sqlite3
+from pathlib import Path
+
+SCHEMA_VERSION = 1
+
+_SCHEMA = """
+CREATE TABLE IF NOT EXISTS tickets (
+    id INTEGER PRIMARY KEY AUTOINCREMENT,
+    user_id INTEGER NOT NULL,
+    chat_id INTEGER NOT NULL,
+    display_name TEXT NOT NULL DEFAULT '',
+    username TEXT,
+    question TEXT NOT NULL,
+    suggestions TEXT NOT NULL DEFAULT '[]',   -- JSON list of entry ids the bot offered
+    created_at TEXT NOT NULL,
+    status TEXT NOT NULL DEFAULT 'open',       -- open | answered | closed
+    answer TEXT,
+    answered_at TEXT,
+    closed_at TEXT
+);
+CREATE INDEX IF NOT EXISTS tickets_by_user ON tickets (user_id, status);
+
+-- Messages in the coordinator chat that stand for a ticket: a reply to any of them answers it.
+CREATE TABLE IF NOT EXISTS ticket_messages (
+    chat_id INTEGER NOT NULL,
+    message_id INTEGER NOT NULL,
+    ticket_id INTEGER NOT NULL REFERENCES tickets (id),
+    PRIMARY KEY (chat_id, message_id)
+);
+
+-- Everything the bot owes someone, kept until Telegram has taken it: nothing is lost on a
+-- failed send or a restart.
+CREATE TABLE IF NOT EXISTS deliveries (
+    id INTEGER PRIMARY KEY AUTOINCREMENT,
+    kind TEXT NOT NULL,                  -- ticket | followup | answer
+    ticket_id INTEGER NOT NULL REFERENCES tickets (id),
+    chat_id INTEGER NOT NULL,
+    text TEXT NOT NULL,
+    created_at TEXT NOT NULL,
+    attempts INTEGER NOT NULL DEFAULT 0,
+    sent_at TEXT,
+    message_id INTEGER,
+    failed TEXT                          -- set when it can never be delivered (blocked)
+);
+CREATE INDEX IF NOT EXISTS deliveries_pending ON deliveries (sent_at, failed);
+
+-- A question the bot could not answer for sure, kept briefly so a button can hand it off.
+CREATE TABLE IF NOT EXISTS offers (
+    id INTEGER PRIMARY KEY AUTOINCREMENT,
+    user_id INTEGER NOT NULL,
+    chat_id INTEGER NOT NULL,
+    question TEXT NOT NULL,
+    suggestions TEXT NOT NULL DEFAULT '[]',
+    created_at TEXT NOT NULL
+);
+
+CREATE TABLE IF NOT EXISTS users (
+    user_id INTEGER PRIMARY KEY,
+    blocked_bot_at TEXT
+);
+"""
+
+
+def connect(path: str | Path) -> sqlite3.Connection:
+    """Open (creating if needed) the database file and bring its schema up to date."""
+    path = Path(path)
+    if str(path) != ":memory:":
+        path.parent.mkdir(parents=True, exist_ok=True)
+    connection = sqlite3.connect(path, isolation_level=None, check_same_thread=False)
+    connection.row_factory = sqlite3.Row
+    connection.execute("PRAGMA journal_mode=WAL")
+    connection.execute("PRAGMA synchronous=FULL")  # a stored ticket survives a power cut
+    connection.execute("PRAGMA foreign_keys=ON")
+    connection.executescript(_SCHEMA)
+    connection.execute(f"PRAGMA user_version={SCHEMA_VERSION}")
+    return connection

@@ -1,0 +1,255 @@
+"""Hand-off tickets: questions passed to the coordinator, their replies, and what is owed.
+
+Every change is written to SQLite before anyone is told about it. What must reach Telegram
+(a new ticket, a follow-up, the coordinator's answer) becomes a pending delivery that stays
+until a send succeeds, so a failed send or a restart loses nothing.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import sqlite3
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass
+from typing import Literal
+
+Clock = Callable[[], dt.datetime]
+DeliveryKind = Literal["ticket", "followup", "answer"]
+
+
+def utc_now() -> dt.datetime:
+    return dt.datetime.now(dt.UTC)
+
+
+@dataclass(frozen=True)
+class Person:
+    """Who asked: enough to reply in their chat and to show the coordinator who it is."""
+
+    user_id: int
+    chat_id: int
+    display_name: str
+    username: str | None = None
+
+
+@dataclass(frozen=True)
+class Ticket:
+    id: int
+    user_id: int
+    chat_id: int
+    display_name: str
+    username: str | None
+    question: str
+    suggestions: tuple[str, ...]
+    created_at: dt.datetime
+    status: Literal["open", "answered", "closed"]
+    answer: str | None = None
+    answered_at: dt.datetime | None = None
+
+
+@dataclass(frozen=True)
+class Delivery:
+    id: int
+    kind: DeliveryKind
+    ticket_id: int
+    chat_id: int
+    text: str
+    attempts: int
+
+
+@dataclass(frozen=True)
+class Offer:
+    """A question the resident may still hand off with a button."""
+
+    id: int
+    user_id: int
+    chat_id: int
+    question: str
+    suggestions: tuple[str, ...]
+
+
+class TicketDesk:
+    def __init__(self, connection: sqlite3.Connection, clock: Clock = utc_now) -> None:
+        self._db = connection
+        self._clock = clock
+
+    # -- offers -------------------------------------------------------------------------
+    def remember_offer(self, person: Person, question: str, suggestions: Sequence[str]) -> Offer:
+        cursor = self._db.execute(
+            "INSERT INTO offers (user_id, chat_id, question, suggestions, created_at) "
+            "VALUES (?, ?, ?, ?, ?)",
+            (person.user_id, person.chat_id, question, json.dumps(list(suggestions)),
+             self._now()),
+        )
+        return Offer(_id(cursor), person.user_id, person.chat_id, question, tuple(suggestions))
+
+    def offer(self, offer_id: int) -> Offer | None:
+        row = self._db.execute("SELECT * FROM offers WHERE id = ?", (offer_id,)).fetchone()
+        if row is None:
+            return None
+        return Offer(row["id"], row["user_id"], row["chat_id"], row["question"],
+                     tuple(json.loads(row["suggestions"])))
+
+    def forget_offers_older_than(self, age: dt.timedelta) -> int:
+        cutoff = (self._clock() - age).isoformat()
+        return self._db.execute("DELETE FROM offers WHERE created_at < ?", (cutoff,)).rowcount
+
+    # -- tickets ------------------------------------------------------------------------
+    def hand_off(
+        self, person: Person, question: str, suggestions: Sequence[str], coordinator_chat: int
+    ) -> tuple[Ticket, bool]:
+        """Store the question as a new ticket, or as a follow-up of the person's open one.
+
+        Returns the ticket and whether the question joined an existing ticket.
+        """
+        with self._transaction():
+            existing = self.open_ticket_of(person.user_id)
+            if existing is not None:
+                self._owe("followup", existing.id, coordinator_chat, question)
+                return existing, True
+            cursor = self._db.execute(
+                "INSERT INTO tickets (user_id, chat_id, display_name, username, question, "
+                "suggestions, created_at) VALUES (?, ?, ?, ?, ?, ?, ?)",
+                (person.user_id, person.chat_id, person.display_name, person.username, question,
+                 json.dumps(list(suggestions)), self._now()),
+            )
+            ticket_id = _id(cursor)
+            self._owe("ticket", ticket_id, coordinator_chat, question)
+        ticket = self.ticket(ticket_id)
+        assert ticket is not None
+        return ticket, False
+
+    def answer(self, ticket_id: int, text: str) -> Ticket | None:
+        """Record the coordinator's answer and owe it to the resident."""
+        with self._transaction():
+            ticket = self.ticket(ticket_id)
+            if ticket is None:
+                return None
+            self._db.execute(
+                "UPDATE tickets SET status = 'answered', answer = ?, answered_at = ? WHERE id = ?",
+                (text, self._now(), ticket_id),
+            )
+            self._owe("answer", ticket_id, ticket.chat_id, text)
+        return self.ticket(ticket_id)
+
+    def close(self, ticket_id: int) -> Ticket | None:
+        """Close an open ticket without an answer; None when there is no such open ticket."""
+        updated = self._db.execute(
+            "UPDATE tickets SET status = 'closed', closed_at = ? WHERE id = ? AND status = 'open'",
+            (self._now(), ticket_id),
+        ).rowcount
+        return self.ticket(ticket_id) if updated else None
+
+    def ticket(self, ticket_id: int) -> Ticket | None:
+        row = self._db.execute("SELECT * FROM tickets WHERE id = ?", (ticket_id,)).fetchone()
+        return _ticket(row) if row else None
+
+    def open_ticket_of(self, user_id: int) -> Ticket | None:
+        row = self._db.execute(
+            "SELECT * FROM tickets WHERE user_id = ? AND status = 'open' ORDER BY id DESC LIMIT 1",
+            (user_id,),
+        ).fetchone()
+        return _ticket(row) if row else None
+
+    def open_tickets(self) -> list[Ticket]:
+        rows = self._db.execute("SELECT * FROM tickets WHERE status = 'open' ORDER BY id")
+        return [_ticket(row) for row in rows]
+
+    def ticket_for_message(self, chat_id: int, message_id: int) -> Ticket | None:
+        row = self._db.execute(
+            "SELECT t.* FROM ticket_messages m JOIN tickets t ON t.id = m.ticket_id "
+            "WHERE m.chat_id = ? AND m.message_id = ?",
+            (chat_id, message_id),
+        ).fetchone()
+        return _ticket(row) if row else None
+
+    # -- deliveries ---------------------------------------------------------------------
+    def pending_deliveries(self) -> list[Delivery]:
+        rows = self._db.execute(
+            "SELECT * FROM deliveries WHERE sent_at IS NULL AND failed IS NULL ORDER BY id"
+        )
+        return [Delivery(r["id"], r["kind"], r["ticket_id"], r["chat_id"], r["text"],
+                         r["attempts"]) for r in rows]
+
+    def mark_sent(self, delivery: Delivery, message_id: int) -> None:
+        with self._transaction():
+            self._db.execute(
+                "UPDATE deliveries SET sent_at = ?, message_id = ?, attempts = attempts + 1 "
+                "WHERE id = ?",
+                (self._now(), message_id, delivery.id),
+            )
+            if delivery.kind in ("ticket", "followup"):
+                self._db.execute(
+                    "INSERT OR REPLACE INTO ticket_messages (chat_id, message_id, ticket_id) "
+                    "VALUES (?, ?, ?)",
+                    (delivery.chat_id, message_id, delivery.ticket_id),
+                )
+
+    def mark_attempt(self, delivery: Delivery) -> None:
+        self._db.execute("UPDATE deliveries SET attempts = attempts + 1 WHERE id = ?",
+                         (delivery.id,))
+
+    def mark_undeliverable(self, delivery: Delivery, reason: str) -> None:
+        self._db.execute("UPDATE deliveries SET failed = ?, attempts = attempts + 1 WHERE id = ?",
+                         (reason, delivery.id))
+
+    # -- residents ----------------------------------------------------------------------
+    def record_blocked(self, user_id: int) -> None:
+        self._db.execute(
+            "INSERT INTO users (user_id, blocked_bot_at) VALUES (?, ?) "
+            "ON CONFLICT (user_id) DO UPDATE SET blocked_bot_at = excluded.blocked_bot_at",
+            (user_id, self._now()),
+        )
+
+    def record_active(self, user_id: int) -> None:
+        """The person wrote to the bot, so they no longer block it."""
+        self._db.execute("UPDATE users SET blocked_bot_at = NULL WHERE user_id = ?", (user_id,))
+
+    def has_blocked(self, user_id: int) -> bool:
+        row = self._db.execute("SELECT blocked_bot_at FROM users WHERE user_id = ?",
+                               (user_id,)).fetchone()
+        return bool(row and row["blocked_bot_at"])
+
+    def close_storage(self) -> None:
+        self._db.close()
+
+    # -- helpers ------------------------------------------------------------------------
+    def _owe(self, kind: DeliveryKind, ticket_id: int, chat_id: int, text: str) -> None:
+        self._db.execute(
+            "INSERT INTO deliveries (kind, ticket_id, chat_id, text, created_at) "
+            "VALUES (?, ?, ?, ?, ?)",
+            (kind, ticket_id, chat_id, text, self._now()),
+        )
+
+    def _now(self) -> str:
+        return self._clock().astimezone(dt.UTC).isoformat()
+
+    @contextmanager
+    def _transaction(self) -> Iterator[None]:
+        if self._db.in_transaction:  # nested: the outer transaction commits
+            yield
+            return
+        self._db.execute("BEGIN IMMEDIATE")
+        try:
+            yield
+        except BaseException:
+            self._db.execute("ROLLBACK")
+            raise
+        self._db.execute("COMMIT")
+
+
+def _id(cursor: sqlite3.Cursor) -> int:
+    assert cursor.lastrowid is not None
+    return cursor.lastrowid
+
+
+def _ticket(row: sqlite3.Row) -> Ticket:
+    return Ticket(
+        id=row["id"], user_id=row["user_id"], chat_id=row["chat_id"],
+        display_name=row["display_name"], username=row["username"], question=row["question"],
+        suggestions=tuple(json.loads(row["suggestions"])),
+        created_at=dt.datetime.fromisoformat(row["created_at"]), status=row["status"],
+        answer=row["answer"],
+        answered_at=dt.datetime.fromisoformat(row["answered_at"]) if row["answered_at"] else None,
+    )

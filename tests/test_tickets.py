@@ -1,0 +1,116 @@
+"""The ticket desk on a real SQLite file: nothing handed off is lost, also across restarts."""
+
+import datetime as dt
+from pathlib import Path
+
+import pytest
+
+from bot.storage import connect
+from bot.tickets import Person, TicketDesk
+
+COORDINATOR_CHAT = -100500
+ANNA = Person(user_id=11, chat_id=11, display_name="Anna Kowalska", username="anka")
+
+
+class Clock:
+    def __init__(self) -> None:
+        self.now = dt.datetime(2026, 11, 26, 9, 0, tzinfo=dt.UTC)
+
+    def __call__(self) -> dt.datetime:
+        return self.now
+
+
+@pytest.fixture
+def db_path(tmp_path: Path) -> Path:
+    return tmp_path / "data" / "bot.sqlite3"
+
+
+@pytest.fixture
+def clock() -> Clock:
+    return Clock()
+
+
+@pytest.fixture
+def desk(db_path: Path, clock: Clock) -> TicketDesk:
+    return TicketDesk(connect(db_path), clock)
+
+
+def test_a_hand_off_is_stored_and_owed_to_the_coordinator_chat(desk: TicketDesk) -> None:
+    ticket, joined = desk.hand_off(ANNA, "Czy sołectwo może być w klastrze?",
+                                   ["czlonkostwo.kto_moze"], COORDINATOR_CHAT)
+    assert not joined and ticket.status == "open" and ticket.id == 1
+    assert ticket.suggestions == ("czlonkostwo.kto_moze",)
+    [owed] = desk.pending_deliveries()
+    assert (owed.kind, owed.ticket_id, owed.chat_id) == ("ticket", 1, COORDINATOR_CHAT)
+
+
+def test_more_questions_join_the_open_ticket(desk: TicketDesk) -> None:
+    first, _ = desk.hand_off(ANNA, "pierwsze", [], COORDINATOR_CHAT)
+    again, joined = desk.hand_off(ANNA, "drugie", [], COORDINATOR_CHAT)
+    assert joined and again.id == first.id
+    assert [d.kind for d in desk.pending_deliveries()] == ["ticket", "followup"]
+    desk.answer(first.id, "odpowiedź")
+    third, joined = desk.hand_off(ANNA, "trzecie", [], COORDINATOR_CHAT)
+    assert not joined and third.id == first.id + 1
+
+
+def test_replies_to_any_ticket_message_find_the_ticket_after_a_restart(
+    db_path: Path, clock: Clock
+) -> None:
+    desk = TicketDesk(connect(db_path), clock)
+    ticket, _ = desk.hand_off(ANNA, "pytanie", [], COORDINATOR_CHAT)
+    desk.hand_off(ANNA, "dopisek", [], COORDINATOR_CHAT)
+    first, followup = desk.pending_deliveries()
+    desk.mark_sent(first, message_id=700)
+    desk.mark_sent(followup, message_id=705)
+    desk.close_storage()
+
+    restarted = TicketDesk(connect(db_path), clock)
+    assert restarted.pending_deliveries() == []
+    assert restarted.ticket_for_message(COORDINATOR_CHAT, 700).id == ticket.id
+    assert restarted.ticket_for_message(COORDINATOR_CHAT, 705).id == ticket.id
+    assert restarted.ticket_for_message(COORDINATOR_CHAT, 701) is None
+
+
+def test_an_answer_is_owed_to_the_resident_until_sent(desk: TicketDesk, db_path: Path) -> None:
+    ticket, _ = desk.hand_off(ANNA, "pytanie", [], COORDINATOR_CHAT)
+    desk.mark_sent(desk.pending_deliveries()[0], message_id=1)
+    answered = desk.answer(ticket.id, "Tak, może.")
+    assert answered.status == "answered" and answered.answer == "Tak, może."
+    [owed] = desk.pending_deliveries()
+    assert (owed.kind, owed.chat_id, owed.text) == ("answer", ANNA.chat_id, "Tak, może.")
+    desk.mark_attempt(owed)
+    assert desk.pending_deliveries()[0].attempts == 1  # still owed after a failed try
+    desk.mark_undeliverable(owed, "blocked")
+    assert desk.pending_deliveries() == []
+    assert desk.answer(999, "nikt") is None
+
+
+def test_open_tickets_oldest_first_and_closing(desk: TicketDesk, clock: Clock) -> None:
+    desk.hand_off(ANNA, "a", [], COORDINATOR_CHAT)
+    clock.now += dt.timedelta(hours=1)
+    desk.hand_off(Person(12, 12, "Jan"), "b", [], COORDINATOR_CHAT)
+    assert [t.question for t in desk.open_tickets()] == ["a", "b"]
+    assert desk.close(1).status == "closed"
+    assert desk.close(1) is None
+    assert [t.question for t in desk.open_tickets()] == ["b"]
+
+
+def test_offers_are_kept_for_the_button_and_forgotten_later(
+    desk: TicketDesk, clock: Clock
+) -> None:
+    offer = desk.remember_offer(ANNA, "co z moim pytaniem?", ["a.b"])
+    assert desk.offer(offer.id) == offer
+    clock.now += dt.timedelta(days=8)
+    assert desk.forget_offers_older_than(dt.timedelta(days=7)) == 1
+    assert desk.offer(offer.id) is None
+
+
+def test_a_resident_who_blocked_the_bot_is_recorded_until_they_write_again(
+    desk: TicketDesk,
+) -> None:
+    assert not desk.has_blocked(11)
+    desk.record_blocked(11)
+    assert desk.has_blocked(11)
+    desk.record_active(11)
+    assert not desk.has_blocked(11)
