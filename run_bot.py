@@ -1,14 +1,16 @@
 #!/usr/bin/env python3
-"""Start the helpline: `python run_bot.py --console` chats in the terminal, no token needed."""
+"""Start the helpline bot: `python run_bot.py [--config PATH]`, or `--console` to chat in
+the terminal without Telegram."""
 
 from __future__ import annotations
 
 import argparse
 import io
+import logging
 import sys
 from pathlib import Path
 
-from bot.config import ConfigError, Settings, load_settings
+from bot.config import ConfigError, Settings, check_telegram_ready, load_settings
 from bot.console import run_console
 from bot.loader import KnowledgeError, load_valid_knowledge
 from bot.matcher import Matcher
@@ -29,6 +31,16 @@ def read_settings(config: str | None) -> Settings:
     return load_settings(config)
 
 
+def run_telegram(settings: Settings) -> int:
+    from bot.tg.app import build_application  # the console must work without the channel
+
+    logging.basicConfig(format="%(asctime)s %(levelname)s %(name)s: %(message)s",
+                        level=logging.INFO)
+    logging.getLogger("httpx").setLevel(logging.WARNING)  # its INFO lines carry the token
+    build_application(settings).run_polling(allowed_updates=["message", "callback_query"])
+    return 0
+
+
 def main(argv: list[str] | None = None) -> int:
     args = parse_args(argv)
     for stream in (sys.stdin, sys.stdout):
@@ -36,22 +48,18 @@ def main(argv: list[str] | None = None) -> int:
             stream.reconfigure(encoding="utf-8", errors="replace")
     try:
         settings = read_settings(args.config)
-        knowledge = load_valid_knowledge(settings.knowledge.path)
+        if args.console:
+            knowledge = load_valid_knowledge(settings.knowledge.path)
+            matcher = Matcher(knowledge, settings.matcher.thresholds())
+            return run_console(matcher, sys.stdin, sys.stdout)
+        check_telegram_ready(settings)
+        return run_telegram(settings)
     except ConfigError as exc:
         print(f"config error: {exc}", file=sys.stderr)
         return 2
     except KnowledgeError as exc:
         print("\n".join(str(p) for p in exc.problems), file=sys.stderr)
         return 1
-    if args.console:
-        return run_console(Matcher(knowledge, settings.matcher.thresholds()), sys.stdin, sys.stdout)
-    if not settings.telegram.token:
-        print("config error: telegram.token: missing (set it in the config or in "
-              "TELEGRAM_BOT_TOKEN); to try the bot without Telegram run: "
-              "python run_bot.py --console", file=sys.stderr)
-        return 2
-    print("The Telegram channel is not built yet; use --console.", file=sys.stderr)
-    return 2
 
 
 if __name__ == "__main__":

@@ -146,3 +146,15 @@ def _check_values(settings: Settings) -> None:
     if settings.matcher.suggest_threshold > settings.matcher.answer_threshold:
         raise ConfigError("matcher.suggest_threshold: must not exceed matcher.answer_threshold")
 
+
+
+def check_telegram_ready(settings: Settings) -> None:
+    """What the Telegram channel needs beyond valid values; the console needs none of it."""
+    if not settings.telegram.token:
+        raise ConfigError(f"telegram.token: missing (set it in the config file or in {TOKEN_ENV}); "
+                          "to try the bot without Telegram run: python run_bot.py --console")
+    if settings.coordinator.chat_id == 0:
+        raise ConfigError("coordinator.chat_id: missing; hand-offs need a chat to go to "
+                          "(see README: finding the coordinator chat id)")
+    if not settings.coordinator.user_ids:
+        raise ConfigError("coordinator.user_ids: empty; nobody could answer the tickets")

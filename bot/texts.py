@@ -13,3 +13,29 @@ NO_ANSWER = (
 )
 HANDOFF_OFFER = "Przekazać pytanie koordynatorowi?"
 NOT_TEXT = "Czytam tylko wiadomości tekstowe. Napisz proszę pytanie słowami."
+PRIVACY_NOTE = (
+    "Prywatność: gdy przekazujesz pytanie koordynatorowi, zapisujemy jego treść, Twoje imię, "
+    "nazwę użytkownika i identyfikator czatu, aby odpowiedź trafiła do Ciebie; "
+    "przechowujemy je {days} dni."
+)
+MENU_PROMPT = "Wybierz temat albo po prostu napisz pytanie:"
+ASK_COORDINATOR = "Zapytaj koordynatora"
+ASK_PROMPT = "Napisz swoje pytanie w jednej wiadomości, a przekażę je koordynatorowi klastra."
+PASS_ON = "Przekaż koordynatorowi"
+NO_THANKS = "Nie, dziękuję"
+NO_THANKS_REPLY = "Dobrze. Jeśli masz inne pytanie, po prostu je napisz."
+HELPED = "Pomogło"
+NOT_HELPED = "Nie pomogło – zapytaj koordynatora"
+THANKS_FOR_FEEDBACK = "Dziękuję, to pomaga mi się uczyć!"
+BACK_TO_MENU = "« Menu"
+CHOOSE_QUESTION = "Wybierz pytanie:"
+HANDED_OFF = (
+    "Przekazano koordynatorowi jako zgłoszenie #{number}; odpowiedź przyjdzie w tym czacie."
+)
+JOINED_TICKET = (
+    "Dopisałem to do Twojego zgłoszenia #{number}; odpowiedź koordynatora przyjdzie w tym czacie."
+)
+OFFER_EXPIRED = "To pytanie już wygasło. Napisz je proszę jeszcze raz."
+COORDINATOR_ANSWER = "Odpowiedź koordynatora (zgłoszenie #{number}):\n\n{text}"
+APOLOGY = "Przepraszam, coś poszło nie tak po mojej stronie. Spróbuj proszę za chwilę."
+COORDINATORS_ONLY = "Ta funkcja jest tylko dla koordynatorów klastra."

@@ -1,0 +1,1 @@
+"""The Telegram channel: maps updates to core calls and core results to messages."""

@@ -1,0 +1,157 @@
+"""Builds the Telegram application: one factory, every handler registered in one place."""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+
+from telegram import BotCommand, BotCommandScopeChat, Message, Update
+from telegram.error import Forbidden, TelegramError
+from telegram.ext import (
+    AIORateLimiter,
+    Application,
+    ApplicationBuilder,
+    CallbackQueryHandler,
+    CommandHandler,
+    ContextTypes,
+    MessageHandler,
+    filters,
+)
+
+from bot import storage, texts
+from bot.config import Settings
+from bot.loader import load_valid_knowledge
+from bot.matcher import Matcher
+from bot.tg import coordinator, resident
+from bot.tg.delivery import flush_deliveries
+from bot.tg.services import SERVICES_KEY, Services, services
+from bot.tickets import Clock, TicketDesk, utc_now
+
+log = logging.getLogger(__name__)
+
+DELIVERY_RETRY_SECONDS = 15.0
+OFFER_LIFETIME_DAYS = 7
+
+RESIDENT_COMMANDS = [
+    BotCommand("start", "Menu i powitanie"),
+    BotCommand("pomoc", "Co potrafię"),
+    BotCommand("kontakt", "Dane kontaktowe"),
+    BotCommand("help", "Menu (po angielsku: help)"),
+    BotCommand("contact", "Dane kontaktowe (contact)"),
+]
+COORDINATOR_COMMANDS = [
+    *RESIDENT_COMMANDS,
+    BotCommand("zgloszenia", "Otwarte zgłoszenia"),
+    BotCommand("odpowiedz", "Odpowiedz: /odpowiedz NUMER treść"),
+    BotCommand("zamknij", "Zamknij bez odpowiedzi: /zamknij NUMER"),
+    BotCommand("tickets", "Otwarte zgłoszenia (tickets)"),
+    BotCommand("reply", "Odpowiedz (reply NUMER treść)"),
+    BotCommand("close", "Zamknij (close NUMER)"),
+]
+
+
+class _AddressedToBot(filters.MessageFilter):
+    """Private chats always; in groups only mentions of the bot and replies to it."""
+
+    def filter(self, message: Message) -> bool:
+        if message.chat.type == "private":
+            return True
+        bot = message.get_bot()
+        replied = message.reply_to_message
+        if replied is not None and replied.from_user is not None and replied.from_user.id == bot.id:
+            return True
+        mention = f"@{bot.username}".casefold()
+        return bool(message.text and mention in message.text.casefold())
+
+
+NOT_TEXT = (filters.PHOTO | filters.VOICE | filters.AUDIO | filters.VIDEO | filters.VIDEO_NOTE
+            | filters.Sticker.ALL | filters.Document.ALL | filters.LOCATION | filters.CONTACT
+            | filters.ANIMATION | filters.POLL | filters.VENUE)
+
+
+def build_application(
+    settings: Settings, *, clock: Clock = utc_now, delivery_interval: float = DELIVERY_RETRY_SECONDS
+) -> Application:
+    """The bot with its knowledge, ticket desk and handlers, ready to run."""
+    knowledge = load_valid_knowledge(settings.knowledge.path)
+    desk = TicketDesk(storage.connect(settings.storage.path), clock)
+    application = (
+        ApplicationBuilder()
+        .token(settings.telegram.token)
+        .base_url(settings.telegram.base_url)
+        .base_file_url(settings.telegram.base_file_url)
+        .rate_limiter(AIORateLimiter(max_retries=3))
+        .post_init(_post_init)
+        .post_shutdown(_post_shutdown)
+        .build()
+    )
+    application.bot_data[SERVICES_KEY] = Services(
+        settings, Matcher(knowledge, settings.matcher.thresholds()), desk, clock)
+    application.bot_data["delivery_interval"] = delivery_interval
+    register_handlers(application, settings.coordinator.chat_id)
+    return application
+
+
+def register_handlers(application: Application, coordinator_chat: int) -> None:
+    in_coordinator_chat = filters.Chat(chat_id=coordinator_chat)
+    addressed = _AddressedToBot()
+    application.add_handlers([
+        CommandHandler(["start", "pomoc", "help"], resident.start),
+        CommandHandler(["kontakt", "contact"], resident.contact),
+        CommandHandler(["odpowiedz", "reply"], coordinator.reply_command),
+        CommandHandler(["zgloszenia", "tickets"], coordinator.list_tickets),
+        CommandHandler(["zamknij", "close"], coordinator.close_ticket),
+        MessageHandler(in_coordinator_chat & filters.REPLY & ~filters.COMMAND,
+                       coordinator.reply_to_ticket),
+        MessageHandler(~in_coordinator_chat & addressed & filters.TEXT & ~filters.COMMAND,
+                       resident.question),
+        MessageHandler(~in_coordinator_chat & addressed & NOT_TEXT, resident.not_text),
+        CallbackQueryHandler(resident.menu_button),
+    ])
+    application.add_error_handler(error_handler)
+
+
+async def error_handler(update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """Log with the traceback; the person gets a short apology and the bot goes on."""
+    user = update.effective_user if isinstance(update, Update) else None
+    if isinstance(context.error, Forbidden) and user is not None:
+        services(context).desk.record_blocked(user.id)
+        log.info("a user blocked the bot")
+        return
+    log.error("exception while handling an update", exc_info=context.error)
+    if isinstance(update, Update) and update.effective_chat is not None:
+        try:
+            await context.bot.send_message(update.effective_chat.id, texts.APOLOGY)
+        except TelegramError:
+            log.warning("could not send the apology", exc_info=True)
+
+
+async def deliveries_job(context: ContextTypes.DEFAULT_TYPE) -> None:
+    await flush_deliveries(context.bot, services(context))
+
+
+async def forget_offers_job(context: ContextTypes.DEFAULT_TYPE) -> None:
+    services(context).desk.forget_offers_older_than(dt.timedelta(days=OFFER_LIFETIME_DAYS))
+
+
+async def _post_init(application: Application) -> None:
+    svc: Services = application.bot_data[SERVICES_KEY]
+    try:
+        await application.bot.set_my_commands(RESIDENT_COMMANDS)
+        chats = {svc.settings.coordinator.chat_id, *svc.settings.coordinator.user_ids} - {0}
+        for chat_id in chats:
+            await application.bot.set_my_commands(COORDINATOR_COMMANDS,
+                                                  scope=BotCommandScopeChat(chat_id))
+    except TelegramError as exc:
+        log.warning("could not register the command list: %s", exc)
+    queue = application.job_queue
+    assert queue is not None, "install python-telegram-bot[job-queue]"
+    # First run at start: tickets and answers left over from before a restart go out now.
+    queue.run_repeating(deliveries_job, interval=application.bot_data["delivery_interval"],
+                        first=0, name="deliveries")
+    queue.run_repeating(forget_offers_job, interval=24 * 3600, first=60, name="forget-offers")
+
+
+async def _post_shutdown(application: Application) -> None:
+    svc: Services = application.bot_data[SERVICES_KEY]
+    svc.desk.close_storage()

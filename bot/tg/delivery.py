@@ -1,0 +1,78 @@
+"""Sends what the ticket desk owes: tickets to the coordinator chat, answers to residents."""
+
+from __future__ import annotations
+
+import logging
+from html import escape
+
+from telegram import Bot
+from telegram.constants import ParseMode
+from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter, TelegramError
+
+from bot import texts
+from bot.tg.render import split_message, ticket_html
+from bot.tg.services import Services
+from bot.tickets import Delivery
+
+log = logging.getLogger(__name__)
+
+
+async def flush_deliveries(bot: Bot, svc: Services) -> None:
+    """Try every pending delivery once, oldest first; a transient failure waits for next time."""
+    async with svc.delivery_lock:
+        for delivery in svc.desk.pending_deliveries():
+            try:
+                message_id = await _send(bot, svc, delivery)
+            except Forbidden:
+                await _undeliverable(bot, svc, delivery, "blocked")
+            except BadRequest as exc:
+                log.warning("delivery %s refused: %s", delivery.id, exc.message)
+                await _undeliverable(bot, svc, delivery, exc.message)
+            except (RetryAfter, NetworkError) as exc:
+                log.warning("delivery %s postponed: %s", delivery.id, exc)
+                svc.desk.mark_attempt(delivery)
+                return
+            else:
+                svc.desk.mark_sent(delivery, message_id)
+                if delivery.kind == "answer":
+                    await _tell_coordinator(
+                        bot, svc, f"Odpowiedź na zgłoszenie #{delivery.ticket_id} dostarczona.")
+
+
+async def _send(bot: Bot, svc: Services, delivery: Delivery) -> int:
+    ticket = svc.desk.ticket(delivery.ticket_id)
+    assert ticket is not None
+    if delivery.kind == "answer":
+        text = texts.COORDINATOR_ANSWER.format(number=ticket.id, text=delivery.text)
+        message_id = 0
+        for part in split_message(text):
+            message = await bot.send_message(delivery.chat_id, part)
+            message_id = message_id or message.message_id
+        return message_id
+    html = ticket_html(ticket, delivery.text, svc.matcher.knowledge,
+                       followup=delivery.kind == "followup")
+    message = await bot.send_message(delivery.chat_id, split_message(html)[0],
+                                      parse_mode=ParseMode.HTML)
+    return message.message_id
+
+
+async def _undeliverable(bot: Bot, svc: Services, delivery: Delivery, reason: str) -> None:
+    svc.desk.mark_undeliverable(delivery, reason)
+    if delivery.kind != "answer":
+        log.error("ticket #%s cannot reach the coordinator chat: %s", delivery.ticket_id, reason)
+        return
+    ticket = svc.desk.ticket(delivery.ticket_id)
+    if reason == "blocked" and ticket is not None:
+        svc.desk.record_blocked(ticket.user_id)
+        await _tell_coordinator(bot, svc, f"Nie dostarczono odpowiedzi na zgłoszenie "
+                                          f"#{delivery.ticket_id}: mieszkaniec zablokował bota.")
+    else:
+        await _tell_coordinator(bot, svc, f"Nie dostarczono odpowiedzi na zgłoszenie "
+                                          f"#{delivery.ticket_id}: {escape(reason)}")
+
+
+async def _tell_coordinator(bot: Bot, svc: Services, text: str) -> None:
+    try:
+        await bot.send_message(svc.settings.coordinator.chat_id, text, parse_mode=ParseMode.HTML)
+    except TelegramError as exc:  # a confirmation is a courtesy; the delivery itself is recorded
+        log.warning("could not confirm to the coordinator chat: %s", exc)

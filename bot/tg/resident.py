@@ -1,0 +1,144 @@
+"""Handlers for residents: the menu, questions, answers, suggestions and the hand-off."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+
+from telegram import Message, Update
+from telegram.ext import ContextTypes
+
+from bot import texts
+from bot.answers import answer_text
+from bot.knowledge import Entry
+from bot.tg.delivery import flush_deliveries
+from bot.tg.render import keyboard, menu_keyboard, questions_keyboard, split_message
+from bot.tg.services import Services, person_of, services
+from bot.tickets import Person
+
+CONTACT_ENTRY = "kontakt.ogolny"
+AWAITING_QUESTION = "awaiting_question"
+
+
+async def start(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """/start, /pomoc, /help: greeting, privacy note and the menu."""
+    svc = services(context)
+    note = texts.PRIVACY_NOTE.format(days=svc.settings.privacy.retention_days)
+    if svc.settings.privacy.notice_url:
+        note += f"\nWięcej: {svc.settings.privacy.notice_url}"
+    await update.effective_message.reply_text(f"{texts.GREETING}\n\n{note}")
+    await update.effective_message.reply_text(texts.MENU_PROMPT,
+                                              reply_markup=menu_keyboard(svc.matcher.knowledge))
+
+
+async def contact(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """/kontakt, /contact."""
+    svc = services(context)
+    entry = svc.matcher.knowledge.entry(CONTACT_ENTRY)
+    text = entry.answer if entry else texts.NO_ANSWER
+    await update.effective_message.reply_text(text)
+
+
+async def question(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """Free text: match it and answer, suggest, or offer the hand-off."""
+    svc = services(context)
+    message = update.effective_message
+    # In groups the bot is addressed by name; the name is not part of the question.
+    mention = re.compile(re.escape(f"@{context.bot.username}"), re.IGNORECASE)
+    text = mention.sub(" ", message.text or "").strip()
+    if not text:
+        return
+    person = person_of(update)
+    svc.desk.record_active(person.user_id)
+    if context.user_data.pop(AWAITING_QUESTION, False):
+        await hand_off(update, context, text, ())
+        return
+    result = svc.matcher.match(text)
+    if result.status == "answer" and result.entry is not None:
+        await send_answer(message, svc, result.entry, text, person)
+        return
+    if result.status == "suggest":
+        ids = [s.entry.id for s in result.suggestions]
+        offer = svc.desk.remember_offer(person, text, ids)
+        markup = questions_keyboard([s.entry for s in result.suggestions],
+                                    [(texts.NONE_OF_THESE, f"h:{offer.id}")])
+        await message.reply_text(texts.SUGGEST_INTRO, reply_markup=markup)
+        return
+    ids = [s.entry.id for s in result.suggestions]
+    if svc.desk.open_ticket_of(person.user_id) is not None:
+        await hand_off(update, context, text, ids)  # joins the open ticket
+        return
+    offer = svc.desk.remember_offer(person, text, ids)
+    await message.reply_text(texts.NO_ANSWER, reply_markup=keyboard(
+        [[(texts.PASS_ON, f"h:{offer.id}")], [(texts.NO_THANKS, "no")]]))
+
+
+async def send_answer(
+    message: Message, svc: Services, entry: Entry, asked: str, person: Person
+) -> None:
+    """The entry's answer, with the buttons that fit it; long answers in several messages."""
+    parts = split_message(answer_text(entry, svc.matcher.knowledge, svc.now()))
+    for part in parts[:-1]:
+        await message.reply_text(part)
+    markup = None
+    if entry.offers_handoff or not entry.is_smalltalk:
+        offer = svc.desk.remember_offer(person, asked, [entry.id])
+        if entry.offers_handoff:
+            markup = keyboard([[(texts.PASS_ON, f"h:{offer.id}")], [(texts.NO_THANKS, "no")]])
+        else:
+            markup = keyboard([[(texts.HELPED, f"ok:{entry.id}")],
+                               [(texts.NOT_HELPED, f"h:{offer.id}")]])
+    await message.reply_text(parts[-1], reply_markup=markup)
+
+
+async def hand_off(
+    update: Update, context: ContextTypes.DEFAULT_TYPE, text: str, suggestions: Sequence[str]
+) -> None:
+    """Store the question as a ticket (first), post it, then tell the resident its number."""
+    svc = services(context)
+    ticket, joined = svc.desk.hand_off(person_of(update), text, suggestions,
+                                       svc.settings.coordinator.chat_id)
+    await flush_deliveries(context.bot, svc)
+    template = texts.JOINED_TICKET if joined else texts.HANDED_OFF
+    await update.effective_message.reply_text(template.format(number=ticket.id))
+
+
+async def menu_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """Callback buttons of the menu and of answers."""
+    query = update.callback_query
+    await query.answer()
+    svc = services(context)
+    data = query.data or ""
+    kind, _, value = data.partition(":")
+    knowledge = svc.matcher.knowledge
+    if kind == "menu":
+        await query.message.reply_text(texts.MENU_PROMPT, reply_markup=menu_keyboard(knowledge))
+    elif kind == "cat":
+        entries = knowledge.entries_in(value)
+        await query.message.reply_text(texts.CHOOSE_QUESTION, reply_markup=questions_keyboard(
+            entries, [(texts.BACK_TO_MENU, "menu")]))
+    elif kind == "q":
+        entry = knowledge.entry(value)
+        if entry is None:
+            await query.message.reply_text(texts.OFFER_EXPIRED)
+        else:
+            await send_answer(query.message, svc, entry, entry.question, person_of(update))
+    elif kind == "h":
+        offer = svc.desk.offer(int(value)) if value.isdigit() else None
+        if offer is None or offer.user_id != update.effective_user.id:
+            await query.message.reply_text(texts.OFFER_EXPIRED)
+        else:
+            await hand_off(update, context, offer.question, offer.suggestions)
+    elif kind == "ask":
+        context.user_data[AWAITING_QUESTION] = True
+        await query.message.reply_text(texts.ASK_PROMPT)
+    elif kind == "ok":
+        await query.message.reply_text(texts.THANKS_FOR_FEEDBACK)
+    elif kind == "no":
+        await query.message.reply_text(texts.NO_THANKS_REPLY)
+
+
+async def not_text(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """Photos, voice, stickers, documents, locations: the bot reads text only."""
+    await update.effective_message.reply_text(texts.NOT_TEXT)
+

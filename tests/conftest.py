@@ -1,0 +1,54 @@
+"""Shared fixtures: a fake Bot API server and the real bot Application pointed at it."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from dataclasses import replace
+from pathlib import Path
+
+import pytest
+
+from bot.config import CoordinatorSettings, Settings, StorageSettings, TelegramSettings
+from bot.tg.app import build_application
+from tests.fakebot import FakeChat, FakeTelegram, FakeUser
+
+ROOT = Path(__file__).parent.parent
+COORDINATOR = FakeUser(900, "Mateusz", "Koordynator", username="koordynator")
+COORDINATOR_CHAT = FakeChat(-100500, "supergroup", title="Zgłoszenia infolinii")
+RESIDENT = FakeUser(101, "Anna", "Nowak", username="anowak")
+
+
+@pytest.fixture
+async def tg() -> AsyncIterator[FakeTelegram]:
+    async with FakeTelegram() as server:
+        server.add_chat(COORDINATOR_CHAT)
+        yield server
+
+
+@pytest.fixture
+def settings(tg: FakeTelegram, tmp_path: Path) -> Settings:
+    return Settings(
+        telegram=TelegramSettings(token=tg.token, base_url=tg.base_url,
+                                  base_file_url=tg.base_file_url),
+        coordinator=CoordinatorSettings(chat_id=COORDINATOR_CHAT.id, user_ids=(COORDINATOR.id,)),
+        knowledge=replace(Settings().knowledge, path=str(ROOT / "knowledge")),
+        storage=StorageSettings(path=str(tmp_path / "data" / "bot.sqlite3")),
+    )
+
+
+@asynccontextmanager
+async def running_bot(settings: Settings, **options: object) -> AsyncIterator[object]:
+    """The real Application, polling the fake server, started the way run_polling starts it."""
+    application = build_application(settings, delivery_interval=0.2, **options)
+    await application.initialize()
+    await application.post_init(application)
+    await application.updater.start_polling(poll_interval=0.0, timeout=1)
+    await application.start()
+    try:
+        yield application
+    finally:
+        await application.updater.stop()
+        await application.stop()
+        await application.shutdown()
+        await application.post_shutdown(application)
