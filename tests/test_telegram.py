@@ -296,3 +296,12 @@ async def test_an_error_in_a_handler_gets_an_apology_and_the_bot_goes_on(
 
 def test_settings_fixture_points_at_a_temp_database(settings: Settings, tmp_path: Path) -> None:
     assert settings.storage.path.startswith(str(tmp_path))
+
+
+async def test_id_command_tells_the_ids_for_the_config(
+    tg: FakeTelegram, settings: Settings
+) -> None:
+    async with running_bot(settings):
+        await tg.send_text(COORDINATOR, "/id", chat=COORDINATOR_CHAT)
+        reply = await tg.wait_for_text(COORDINATOR_CHAT.id, "coordinator.chat_id")
+        assert str(COORDINATOR_CHAT.id) in reply.text and str(COORDINATOR.id) in reply.text

@@ -38,6 +38,7 @@ RESIDENT_COMMANDS = [
     BotCommand("kontakt", "Dane kontaktowe"),
     BotCommand("help", "Menu (po angielsku: help)"),
     BotCommand("contact", "Dane kontaktowe (contact)"),
+    BotCommand("id", "Identyfikatory czatu i użytkownika"),
 ]
 COORDINATOR_COMMANDS = [
     *RESIDENT_COMMANDS,
@@ -98,6 +99,7 @@ def register_handlers(application: Application, coordinator_chat: int) -> None:
     application.add_handlers([
         CommandHandler(["start", "pomoc", "help"], resident.start),
         CommandHandler(["kontakt", "contact"], resident.contact),
+        CommandHandler("id", resident.ids),
         CommandHandler(["odpowiedz", "reply"], coordinator.reply_command),
         CommandHandler(["zgloszenia", "tickets"], coordinator.list_tickets),
         CommandHandler(["zamknij", "close"], coordinator.close_ticket),

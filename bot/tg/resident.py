@@ -39,6 +39,14 @@ async def contact(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     await update.effective_message.reply_text(text)
 
 
+async def ids(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """/id: this chat's and the sender's ids, for filling in the coordinator settings."""
+    chat, user = update.effective_chat, update.effective_user
+    await update.effective_message.reply_text(
+        f"Identyfikator tego czatu (coordinator.chat_id): {chat.id}\n"
+        f"Twój identyfikator użytkownika (coordinator.user_ids): {user.id if user else '-'}")
+
+
 async def question(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """Free text: match it and answer, suggest, or offer the hand-off."""
     svc = services(context)
