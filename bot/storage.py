@@ -55,7 +55,8 @@ CREATE TABLE IF NOT EXISTS offers (
     chat_id INTEGER NOT NULL,
     question TEXT NOT NULL,
     suggestions TEXT NOT NULL DEFAULT '[]',
-    created_at TEXT NOT NULL
+    created_at TEXT NOT NULL,
+    ticket_id INTEGER                    -- set once handed off: a second tap files nothing
 );
 
 CREATE TABLE IF NOT EXISTS users (

@@ -35,6 +35,9 @@ HANDED_OFF = (
 JOINED_TICKET = (
     "Dopisałem to do Twojego zgłoszenia #{number}; odpowiedź koordynatora przyjdzie w tym czacie."
 )
+ALREADY_HANDED_OFF = (
+    "To pytanie jest już w zgłoszeniu #{number}; odpowiedź koordynatora przyjdzie w tym czacie."
+)
 OFFER_EXPIRED = "To pytanie już wygasło. Napisz je proszę jeszcze raz."
 COORDINATOR_ANSWER = "Odpowiedź koordynatora (zgłoszenie #{number}):\n\n{text}"
 APOLOGY = "Przepraszam, coś poszło nie tak po mojej stronie. Spróbuj proszę za chwilę."

@@ -17,6 +17,8 @@ from typing import Literal
 
 Clock = Callable[[], dt.datetime]
 DeliveryKind = Literal["ticket", "followup", "answer"]
+# new ticket, joined the person's open ticket, or that question was handed off before
+HandOff = Literal["new", "joined", "already"]
 
 
 def utc_now() -> dt.datetime:
@@ -67,6 +69,7 @@ class Offer:
     chat_id: int
     question: str
     suggestions: tuple[str, ...]
+    ticket_id: int | None = None
 
 
 class TicketDesk:
@@ -89,7 +92,21 @@ class TicketDesk:
         if row is None:
             return None
         return Offer(row["id"], row["user_id"], row["chat_id"], row["question"],
-                     tuple(json.loads(row["suggestions"])))
+                     tuple(json.loads(row["suggestions"])), row["ticket_id"])
+
+    def hand_off_offer(self, offer: Offer, person: Person, coordinator_chat: int
+                       ) -> tuple[Ticket, HandOff]:
+        """Hand off an offered question once; a second tap returns the ticket it went to."""
+        with self._transaction():
+            if offer.ticket_id is not None:
+                ticket = self.ticket(offer.ticket_id)
+                assert ticket is not None
+                return ticket, "already"
+            ticket, outcome = self.hand_off(person, offer.question, offer.suggestions,
+                                            coordinator_chat)
+            self._db.execute("UPDATE offers SET ticket_id = ? WHERE id = ?",
+                             (ticket.id, offer.id))
+        return ticket, outcome
 
     def forget_offers_older_than(self, age: dt.timedelta) -> int:
         cutoff = (self._clock() - age).isoformat()
@@ -98,16 +115,13 @@ class TicketDesk:
     # -- tickets ------------------------------------------------------------------------
     def hand_off(
         self, person: Person, question: str, suggestions: Sequence[str], coordinator_chat: int
-    ) -> tuple[Ticket, bool]:
-        """Store the question as a new ticket, or as a follow-up of the person's open one.
-
-        Returns the ticket and whether the question joined an existing ticket.
-        """
+    ) -> tuple[Ticket, HandOff]:
+        """Store the question as a new ticket, or as a follow-up of the person's open one."""
         with self._transaction():
             existing = self.open_ticket_of(person.user_id)
             if existing is not None:
                 self._owe("followup", existing.id, coordinator_chat, question)
-                return existing, True
+                return existing, "joined"
             cursor = self._db.execute(
                 "INSERT INTO tickets (user_id, chat_id, display_name, username, question, "
                 "suggestions, created_at) VALUES (?, ?, ?, ?, ?, ?, ?)",
@@ -118,7 +132,7 @@ class TicketDesk:
             self._owe("ticket", ticket_id, coordinator_chat, question)
         ticket = self.ticket(ticket_id)
         assert ticket is not None
-        return ticket, False
+        return ticket, "new"
 
     def answer(self, ticket_id: int, text: str) -> Ticket | None:
         """Record the coordinator's answer and owe it to the resident."""

@@ -305,3 +305,18 @@ async def test_id_command_tells_the_ids_for_the_config(
         await tg.send_text(COORDINATOR, "/id", chat=COORDINATOR_CHAT)
         reply = await tg.wait_for_text(COORDINATOR_CHAT.id, "coordinator.chat_id")
         assert str(COORDINATOR_CHAT.id) in reply.text and str(COORDINATOR.id) in reply.text
+
+
+async def test_a_second_tap_on_hand_off_files_nothing_new(
+    tg: FakeTelegram, settings: Settings
+) -> None:
+    async with running_bot(settings):
+        offer = await ask(tg, "zgubiłem psa")
+        await tg.press(RESIDENT, offer, offer.buttons[0][1])
+        await tg.wait_for_text(RESIDENT.id, "zgłoszenie #1")
+        start = len(tg.sent)
+        await tg.press(RESIDENT, offer, offer.buttons[0][1], check=False)  # stale keyboard
+        await tg.wait_for_text(RESIDENT.id, "jest już w zgłoszeniu #1", start=start)
+        await asyncio.sleep(0.3)
+        posts = [s for s in tg.messages_to(COORDINATOR_CHAT.id) if "Zgłoszenie #1" in s.text]
+        assert len(posts) == 1

@@ -36,9 +36,9 @@ def desk(db_path: Path, clock: Clock) -> TicketDesk:
 
 
 def test_a_hand_off_is_stored_and_owed_to_the_coordinator_chat(desk: TicketDesk) -> None:
-    ticket, joined = desk.hand_off(ANNA, "Czy sołectwo może być w klastrze?",
-                                   ["czlonkostwo.kto_moze"], COORDINATOR_CHAT)
-    assert not joined and ticket.status == "open" and ticket.id == 1
+    ticket, outcome = desk.hand_off(ANNA, "Czy sołectwo może być w klastrze?",
+                                    ["czlonkostwo.kto_moze"], COORDINATOR_CHAT)
+    assert outcome == "new" and ticket.status == "open" and ticket.id == 1
     assert ticket.suggestions == ("czlonkostwo.kto_moze",)
     [owed] = desk.pending_deliveries()
     assert (owed.kind, owed.ticket_id, owed.chat_id) == ("ticket", 1, COORDINATOR_CHAT)
@@ -46,12 +46,12 @@ def test_a_hand_off_is_stored_and_owed_to_the_coordinator_chat(desk: TicketDesk)
 
 def test_more_questions_join_the_open_ticket(desk: TicketDesk) -> None:
     first, _ = desk.hand_off(ANNA, "pierwsze", [], COORDINATOR_CHAT)
-    again, joined = desk.hand_off(ANNA, "drugie", [], COORDINATOR_CHAT)
-    assert joined and again.id == first.id
+    again, outcome = desk.hand_off(ANNA, "drugie", [], COORDINATOR_CHAT)
+    assert outcome == "joined" and again.id == first.id
     assert [d.kind for d in desk.pending_deliveries()] == ["ticket", "followup"]
     desk.answer(first.id, "odpowiedź")
-    third, joined = desk.hand_off(ANNA, "trzecie", [], COORDINATOR_CHAT)
-    assert not joined and third.id == first.id + 1
+    third, outcome = desk.hand_off(ANNA, "trzecie", [], COORDINATOR_CHAT)
+    assert outcome == "new" and third.id == first.id + 1
 
 
 def test_replies_to_any_ticket_message_find_the_ticket_after_a_restart(
@@ -114,3 +114,12 @@ def test_a_resident_who_blocked_the_bot_is_recorded_until_they_write_again(
     assert desk.has_blocked(11)
     desk.record_active(11)
     assert not desk.has_blocked(11)
+
+
+def test_an_offer_is_handed_off_once(desk: TicketDesk) -> None:
+    offer = desk.remember_offer(ANNA, "pytanie", [])
+    ticket, outcome = desk.hand_off_offer(offer, ANNA, COORDINATOR_CHAT)
+    assert outcome == "new"
+    again, outcome = desk.hand_off_offer(desk.offer(offer.id), ANNA, COORDINATOR_CHAT)
+    assert outcome == "already" and again.id == ticket.id
+    assert len(desk.pending_deliveries()) == 1

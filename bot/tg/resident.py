@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
+from contextlib import suppress
 
-from telegram import Message, Update
+from telegram import CallbackQuery, Message, Update
+from telegram.error import BadRequest
 from telegram.ext import ContextTypes
 
 from bot import texts
@@ -14,7 +16,7 @@ from bot.knowledge import Entry
 from bot.tg.delivery import flush_deliveries
 from bot.tg.render import keyboard, menu_keyboard, questions_keyboard, split_message
 from bot.tg.services import Services, person_of, services
-from bot.tickets import Person
+from bot.tickets import HandOff, Person
 
 CONTACT_ENTRY = "kontakt.ogolny"
 AWAITING_QUESTION = "awaiting_question"
@@ -104,11 +106,24 @@ async def hand_off(
 ) -> None:
     """Store the question as a ticket (first), post it, then tell the resident its number."""
     svc = services(context)
-    ticket, joined = svc.desk.hand_off(person_of(update), text, suggestions,
-                                       svc.settings.coordinator.chat_id)
-    await flush_deliveries(context.bot, svc)
-    template = texts.JOINED_TICKET if joined else texts.HANDED_OFF
-    await update.effective_message.reply_text(template.format(number=ticket.id))
+    ticket, outcome = svc.desk.hand_off(person_of(update), text, suggestions,
+                                        svc.settings.coordinator.chat_id)
+    await _confirm_hand_off(update, context, ticket.id, outcome)
+
+
+async def _confirm_hand_off(
+    update: Update, context: ContextTypes.DEFAULT_TYPE, number: int, outcome: HandOff
+) -> None:
+    await flush_deliveries(context.bot, services(context))
+    template = {"new": texts.HANDED_OFF, "joined": texts.JOINED_TICKET,
+                "already": texts.ALREADY_HANDED_OFF}[outcome]
+    await update.effective_message.reply_text(template.format(number=number))
+
+
+async def _remove_buttons(query: CallbackQuery) -> None:
+    """A used choice disappears, so a second tap cannot repeat it."""
+    with suppress(BadRequest):  # already without buttons
+        await query.edit_message_reply_markup(reply_markup=None)
 
 
 async def menu_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
@@ -136,13 +151,18 @@ async def menu_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> Non
         if offer is None or offer.user_id != update.effective_user.id:
             await query.message.reply_text(texts.OFFER_EXPIRED)
         else:
-            await hand_off(update, context, offer.question, offer.suggestions)
+            await _remove_buttons(query)
+            ticket, outcome = svc.desk.hand_off_offer(offer, person_of(update),
+                                                      svc.settings.coordinator.chat_id)
+            await _confirm_hand_off(update, context, ticket.id, outcome)
     elif kind == "ask":
         context.user_data[AWAITING_QUESTION] = True
         await query.message.reply_text(texts.ASK_PROMPT)
     elif kind == "ok":
+        await _remove_buttons(query)
         await query.message.reply_text(texts.THANKS_FOR_FEEDBACK)
     elif kind == "no":
+        await _remove_buttons(query)
         await query.message.reply_text(texts.NO_THANKS_REPLY)
 
 
