@@ -8,14 +8,17 @@ from bot.knowledge import Entry, KnowledgeBase, Meeting
 from bot.meetings import past, upcoming, when_text
 
 
-def answer_text(entry: Entry, knowledge: KnowledgeBase, now: dt.datetime) -> str:
-    """The entry's answer; meeting entries list the meetings as they stand at `now`."""
+def answer_text(
+    entry: Entry, knowledge: KnowledgeBase, now: dt.datetime, *, member: bool = True
+) -> str:
+    """The entry's answer; meeting entries list the meetings as they stand at `now`, those
+    for members only when the person is one."""
     if entry.dynamic == "upcoming_meetings":
-        meetings = upcoming(knowledge.meetings, now)
+        meetings = upcoming(knowledge.meetings, now, member=member)
         if meetings:
             return "Najbliższe spotkania:\n\n" + "\n\n".join(meeting_text(m) for m in meetings)
     elif entry.dynamic == "past_meetings":
-        meetings = past(knowledge.meetings, now)
+        meetings = past(knowledge.meetings, now, member=member)
         if meetings:
             return "Spotkania, które się odbyły:\n\n" + "\n\n".join(
                 meeting_text(m, with_registration=False) for m in meetings)
@@ -23,7 +26,8 @@ def answer_text(entry: Entry, knowledge: KnowledgeBase, now: dt.datetime) -> str
 
 
 def meeting_text(meeting: Meeting, *, with_registration: bool = True) -> str:
-    lines = [meeting.title, when_text(meeting)]
+    title = meeting.title + (" (dla członków klastra)" if meeting.audience == "members" else "")
+    lines = [title, when_text(meeting)]
     where = ", ".join(part for part in (meeting.place, meeting.address) if part)
     if where:
         lines.append(where)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import os
 from collections.abc import Mapping
 from dataclasses import dataclass, field, fields, is_dataclass, replace
@@ -10,6 +11,7 @@ from typing import Any, get_type_hints
 
 import yaml
 
+from bot.durations import parse_duration
 from bot.matcher import Thresholds
 
 
@@ -58,6 +60,16 @@ class MatcherSettings:
 
 
 @dataclass(frozen=True)
+class MeetingSettings:
+    remind_before: str = "24h"
+    member_user_ids: tuple[int, ...] = ()
+
+    @property
+    def reminder_lead(self) -> dt.timedelta:
+        return parse_duration(self.remind_before)
+
+
+@dataclass(frozen=True)
 class Settings:
     telegram: TelegramSettings = field(default_factory=TelegramSettings)
     coordinator: CoordinatorSettings = field(default_factory=CoordinatorSettings)
@@ -65,6 +77,7 @@ class Settings:
     storage: StorageSettings = field(default_factory=StorageSettings)
     privacy: PrivacySettings = field(default_factory=PrivacySettings)
     matcher: MatcherSettings = field(default_factory=MatcherSettings)
+    meetings: MeetingSettings = field(default_factory=MeetingSettings)
 
 
 TOKEN_ENV = "TELEGRAM_BOT_TOKEN"
@@ -138,6 +151,10 @@ def _check_values(settings: Settings) -> None:
                      ("telegram.base_file_url", settings.telegram.base_file_url)):
         if not url.startswith(("http://", "https://")):
             raise ConfigError(f"{key}: must start with http:// or https://")
+    try:
+        settings.meetings.reminder_lead  # noqa: B018 - parsing is the check
+    except ValueError as exc:
+        raise ConfigError(f"meetings.remind_before: {exc}") from None
     if settings.privacy.retention_days < 1:
         raise ConfigError("privacy.retention_days: must be at least 1")
     for key in ("answer_threshold", "suggest_threshold", "margin"):

@@ -57,8 +57,11 @@ class _Report:
         self.problems.append(Problem(self.file, line, entry_id, message, "warning"))
 
 
-def load_knowledge(root: str | Path) -> LoadResult:
-    """Load everything under `root`; never raises for bad content, it reports it instead."""
+def load_knowledge(root: str | Path, now: dt.datetime | None = None) -> LoadResult:
+    """Load everything under `root`; never raises for bad content, it reports it instead.
+
+    `now` decides which meetings are upcoming (they need a place and how to register).
+    """
     root = Path(root)
     if not root.is_dir():
         problem = Problem(str(root), 0, None, "nie ma takiego katalogu z bazą wiedzy")
@@ -79,7 +82,7 @@ def load_knowledge(root: str | Path) -> LoadResult:
     if meetings_path.exists():
         data = _read(meetings_path, problems)
         report = _Report(meetings_path)
-        meetings = tuple(parse_meetings(data, report.error))
+        meetings = tuple(parse_meetings(data, report.error, now))
         problems.extend(report.problems)
 
     problems.extend(check_entries(entries, synonyms))
@@ -87,9 +90,9 @@ def load_knowledge(root: str | Path) -> LoadResult:
     return LoadResult(knowledge, problems)
 
 
-def load_valid_knowledge(root: str | Path) -> KnowledgeBase:
+def load_valid_knowledge(root: str | Path, now: dt.datetime | None = None) -> KnowledgeBase:
     """Load the knowledge or raise KnowledgeError: what a running bot uses."""
-    result = load_knowledge(root)
+    result = load_knowledge(root, now)
     if not result.ok:
         raise KnowledgeError(result.problems)
     return result.knowledge

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections.abc import Callable, Iterable
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -12,6 +13,8 @@ from bot.knowledge import Meeting
 WARSAW = ZoneInfo("Europe/Warsaw")
 AUDIENCES = ("public", "members")
 REQUIRED = ("id", "title", "start", "end")
+NEEDED_WHEN_UPCOMING = ("place", "registration")  # a resident must know where and how
+ID_PATTERN = re.compile(r"^[a-z0-9][a-z0-9._-]{0,47}$")
 TEXT_FIELDS = ("place", "address", "description", "registration")
 KNOWN_FIELDS = frozenset({*REQUIRED, *TEXT_FIELDS, "audience", "source"})
 
@@ -22,8 +25,12 @@ _MONTHS = ("stycznia", "lutego", "marca", "kwietnia", "maja", "czerwca", "lipca"
 ErrorSink = Callable[[int, str | None, str], None]
 
 
-def parse_meetings(data: Any, error: ErrorSink) -> list[Meeting]:
-    """Build meetings from the parsed YAML, reporting each problem with its line and id."""
+def parse_meetings(data: Any, error: ErrorSink, now: dt.datetime | None = None) -> list[Meeting]:
+    """Build meetings from the parsed YAML, reporting each problem with its line and id.
+
+    Meetings that have not ended by `now` must say where they are and how to register.
+    """
+    now = now or dt.datetime.now(dt.UTC)
     if data is None:
         return []
     items = data.get("meetings") if isinstance(data, dict) else None
@@ -37,6 +44,13 @@ def parse_meetings(data: Any, error: ErrorSink) -> list[Meeting]:
         meeting = _parse_one(item, error)
         if meeting is None:
             continue
+        if meeting.end > now:
+            missing = [key for key in NEEDED_WHEN_UPCOMING if not getattr(meeting, key)]
+            for key in missing:
+                error(item.line_of(key), meeting.id, f"nadchodzące spotkanie musi mieć pole "
+                      f"„{key}”")
+            if missing:
+                continue
         if any(m.id == meeting.id for m in meetings):
             error(item.line, meeting.id, "powtórzony id spotkania")
             continue
@@ -51,6 +65,10 @@ def _parse_one(item: Any, error: ErrorSink) -> Meeting | None:
     line_of = item.line_of
     mid = str(item.get("id") or "").strip() or None
     ok = True
+    if mid is not None and not ID_PATTERN.match(mid):
+        error(line_of("id"), mid, "id spotkania: małe litery bez polskich znaków, cyfry, - _ . "
+              "(najwyżej 48 znaków)")
+        ok = False
     for key in sorted(set(item) - KNOWN_FIELDS):
         error(line_of(key), mid, f"nieznane pole „{key}”")
         ok = False
@@ -103,14 +121,34 @@ def _when(
     return parsed, False
 
 
-def upcoming(meetings: Iterable[Meeting], now: dt.datetime, limit: int = 5) -> list[Meeting]:
-    """Meetings that have not ended yet, nearest first."""
-    return sorted((m for m in meetings if m.end > now), key=lambda m: m.start)[:limit]
+def visible(meeting: Meeting, member: bool) -> bool:
+    return meeting.audience == "public" or member
 
 
-def past(meetings: Iterable[Meeting], now: dt.datetime) -> list[Meeting]:
+def upcoming(
+    meetings: Iterable[Meeting], now: dt.datetime, limit: int = 5, *, member: bool = True
+) -> list[Meeting]:
+    """Meetings that have not ended yet, nearest first, that this person may see."""
+    found = (m for m in meetings if m.end > now and visible(m, member))
+    return sorted(found, key=lambda m: m.start)[:limit]
+
+
+def past(meetings: Iterable[Meeting], now: dt.datetime, *, member: bool = True) -> list[Meeting]:
     """Meetings that have ended, most recent first."""
-    return sorted((m for m in meetings if m.end <= now), key=lambda m: m.start, reverse=True)
+    found = (m for m in meetings if m.end <= now and visible(m, member))
+    return sorted(found, key=lambda m: m.start, reverse=True)
+
+
+def due_for_reminder(
+    meetings: Iterable[Meeting], now: dt.datetime, lead: dt.timedelta
+) -> list[Meeting]:
+    """Meetings whose reminder time has come and which have not begun: also the reminders
+    that fell due while the bot was down."""
+    return [m for m in meetings if m.start - lead <= now < m.start]
+
+
+def find(meetings: Iterable[Meeting], meeting_id: str) -> Meeting | None:
+    return next((m for m in meetings if m.id == meeting_id), None)
 
 
 def polish_date(day: dt.date) -> str:

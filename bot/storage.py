@@ -59,6 +59,24 @@ CREATE TABLE IF NOT EXISTS offers (
     ticket_id INTEGER                    -- set once handed off: a second tap files nothing
 );
 
+CREATE TABLE IF NOT EXISTS subscriptions (
+    chat_id INTEGER PRIMARY KEY,
+    user_id INTEGER NOT NULL,
+    created_at TEXT NOT NULL
+);
+
+-- One row per person per meeting (per start time: a moved meeting is reminded again), so a
+-- reminder goes out once, also across restarts.
+CREATE TABLE IF NOT EXISTS reminders (
+    meeting_id TEXT NOT NULL,
+    starts_at TEXT NOT NULL,
+    chat_id INTEGER NOT NULL,
+    created_at TEXT NOT NULL,
+    sent_at TEXT,
+    failed TEXT,
+    PRIMARY KEY (meeting_id, starts_at, chat_id)
+);
+
 CREATE TABLE IF NOT EXISTS users (
     user_id INTEGER PRIMARY KEY,
     blocked_bot_at TEXT

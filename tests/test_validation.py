@@ -1,5 +1,6 @@
 """Each kind of knowledge error, from a broken fixture, is reported with file, line and id."""
 
+import datetime as dt
 import shutil
 from pathlib import Path
 
@@ -63,11 +64,17 @@ def test_yaml_syntax_error_gives_the_column(tmp_path: Path) -> None:
 
 def test_meetings_are_checked(tmp_path: Path) -> None:
     root = knowledge_with(tmp_path, "bad_meetings.yaml", target="meetings.yaml")
-    problems = [str(p) for p in load_knowledge(root).problems]
+    today = dt.datetime(2026, 11, 26, tzinfo=dt.UTC)
+    result = load_knowledge(root, now=today)
+    problems = [str(p) for p in result.problems]
+    assert len(problems) == 3, problems
     assert any("meetings.yaml:5: [2026-12-odwrotnie]" in p and "po jego początku" in p
-               for p in problems), problems
-    assert any("meetings.yaml:11: [2026-12-walne]" in p and "powtórzony" in p
-               for p in problems), problems
+               for p in problems)
+    assert any("meetings.yaml:15: [2026-12-walne]" in p and "powtórzony" in p
+               for p in problems)
+    assert any("meetings.yaml:21: [2026-12-bez-zapisow]" in p and "„registration”" in p
+               for p in problems)
+    assert [m.id for m in result.knowledge.meetings] == ["2026-12-walne", "2020-01-dawne"]
 
 
 def test_near_duplicate_phrasings_warn_but_pass(

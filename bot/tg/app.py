@@ -22,7 +22,8 @@ from bot import storage, texts
 from bot.config import Settings
 from bot.loader import load_valid_knowledge
 from bot.matcher import Matcher
-from bot.tg import coordinator, resident
+from bot.subscriptions import SubscriptionBook
+from bot.tg import coordinator, meetings, resident
 from bot.tg.delivery import flush_deliveries
 from bot.tg.services import SERVICES_KEY, Services, services
 from bot.tickets import Clock, TicketDesk, utc_now
@@ -30,6 +31,7 @@ from bot.tickets import Clock, TicketDesk, utc_now
 log = logging.getLogger(__name__)
 
 DELIVERY_RETRY_SECONDS = 15.0
+REMINDER_CHECK_SECONDS = 30.0
 OFFER_LIFETIME_DAYS = 7
 
 RESIDENT_COMMANDS = [
@@ -38,6 +40,10 @@ RESIDENT_COMMANDS = [
     BotCommand("kontakt", "Dane kontaktowe"),
     BotCommand("help", "Menu (po angielsku: help)"),
     BotCommand("contact", "Dane kontaktowe (contact)"),
+    BotCommand("spotkania", "Najbliższe spotkania"),
+    BotCommand("przypomnienia", "Przypomnienia o spotkaniach"),
+    BotCommand("meetings", "Najbliższe spotkania (meetings)"),
+    BotCommand("reminders", "Przypomnienia (reminders)"),
     BotCommand("id", "Identyfikatory czatu i użytkownika"),
 ]
 COORDINATOR_COMMANDS = [
@@ -48,6 +54,8 @@ COORDINATOR_COMMANDS = [
     BotCommand("tickets", "Otwarte zgłoszenia (tickets)"),
     BotCommand("reply", "Odpowiedz (reply NUMER treść)"),
     BotCommand("close", "Zamknij (close NUMER)"),
+    BotCommand("ogloszenie", "Ogłoszenie do subskrybentów: /ogloszenie treść"),
+    BotCommand("announce", "Ogłoszenie (announce treść)"),
 ]
 
 
@@ -71,11 +79,16 @@ NOT_TEXT = (filters.PHOTO | filters.VOICE | filters.AUDIO | filters.VIDEO | filt
 
 
 def build_application(
-    settings: Settings, *, clock: Clock = utc_now, delivery_interval: float = DELIVERY_RETRY_SECONDS
+    settings: Settings,
+    *,
+    clock: Clock = utc_now,
+    delivery_interval: float = DELIVERY_RETRY_SECONDS,
+    reminder_interval: float = REMINDER_CHECK_SECONDS,
 ) -> Application:
     """The bot with its knowledge, ticket desk and handlers, ready to run."""
-    knowledge = load_valid_knowledge(settings.knowledge.path)
-    desk = TicketDesk(storage.connect(settings.storage.path), clock)
+    knowledge = load_valid_knowledge(settings.knowledge.path, clock())
+    connection = storage.connect(settings.storage.path)
+    desk = TicketDesk(connection, clock)
     application = (
         ApplicationBuilder()
         .token(settings.telegram.token)
@@ -87,8 +100,10 @@ def build_application(
         .build()
     )
     application.bot_data[SERVICES_KEY] = Services(
-        settings, Matcher(knowledge, settings.matcher.thresholds()), desk, clock)
+        settings, Matcher(knowledge, settings.matcher.thresholds()), desk,
+        SubscriptionBook(connection, clock), clock)
     application.bot_data["delivery_interval"] = delivery_interval
+    application.bot_data["reminder_interval"] = reminder_interval
     register_handlers(application, settings.coordinator.chat_id)
     return application
 
@@ -100,6 +115,9 @@ def register_handlers(application: Application, coordinator_chat: int) -> None:
         CommandHandler(["start", "pomoc", "help"], resident.start),
         CommandHandler(["kontakt", "contact"], resident.contact),
         CommandHandler("id", resident.ids),
+        CommandHandler(["spotkania", "meetings"], meetings.meetings_command),
+        CommandHandler(["przypomnienia", "reminders"], meetings.reminders_command),
+        CommandHandler(["ogloszenie", "announce"], meetings.announce),
         CommandHandler(["odpowiedz", "reply"], coordinator.reply_command),
         CommandHandler(["zgloszenia", "tickets"], coordinator.list_tickets),
         CommandHandler(["zamknij", "close"], coordinator.close_ticket),
@@ -108,6 +126,8 @@ def register_handlers(application: Application, coordinator_chat: int) -> None:
         MessageHandler(~in_coordinator_chat & addressed & filters.TEXT & ~filters.COMMAND,
                        resident.question),
         MessageHandler(~in_coordinator_chat & addressed & NOT_TEXT, resident.not_text),
+        CallbackQueryHandler(meetings.calendar_file, pattern=r"^ics:"),
+        CallbackQueryHandler(meetings.reminders_toggle, pattern=r"^rem:(on|off)$"),
         CallbackQueryHandler(resident.menu_button),
     ])
     application.add_error_handler(error_handler)
@@ -151,6 +171,8 @@ async def _post_init(application: Application) -> None:
     # First run at start: tickets and answers left over from before a restart go out now.
     queue.run_repeating(deliveries_job, interval=application.bot_data["delivery_interval"],
                         first=0, name="deliveries")
+    queue.run_repeating(meetings.reminders_job, interval=application.bot_data["reminder_interval"],
+                        first=0, name="reminders")
     queue.run_repeating(forget_offers_job, interval=24 * 3600, first=60, name="forget-offers")
 
 

@@ -14,6 +14,7 @@ from bot import texts
 from bot.answers import answer_text
 from bot.knowledge import Entry
 from bot.tg.delivery import flush_deliveries
+from bot.tg.meetings import show_upcoming
 from bot.tg.render import keyboard, menu_keyboard, questions_keyboard, split_message
 from bot.tg.services import Services, person_of, services
 from bot.tickets import HandOff, Person
@@ -87,7 +88,11 @@ async def send_answer(
     message: Message, svc: Services, entry: Entry, asked: str, person: Person
 ) -> None:
     """The entry's answer, with the buttons that fit it; long answers in several messages."""
-    parts = split_message(answer_text(entry, svc.matcher.knowledge, svc.now()))
+    if entry.dynamic == "upcoming_meetings":
+        await show_upcoming(message, svc, person.user_id)
+        return
+    member = svc.is_member(person.user_id)
+    parts = split_message(answer_text(entry, svc.matcher.knowledge, svc.now(), member=member))
     for part in parts[:-1]:
         await message.reply_text(part)
     markup = None

@@ -11,6 +11,7 @@ from telegram.ext import ContextTypes
 
 from bot.config import Settings
 from bot.matcher import Matcher
+from bot.subscriptions import SubscriptionBook
 from bot.tickets import Clock, Person, TicketDesk, utc_now
 
 SERVICES_KEY = "services"
@@ -21,15 +22,22 @@ class Services:
     settings: Settings
     matcher: Matcher
     desk: TicketDesk
+    subscriptions: SubscriptionBook
     clock: Clock = utc_now
-    # One flush of pending deliveries at a time, or two handlers could send one twice.
+    # One flush at a time of what is owed, or two handlers could send something twice.
     delivery_lock: asyncio.Lock = field(default_factory=asyncio.Lock)
+    reminder_lock: asyncio.Lock = field(default_factory=asyncio.Lock)
 
     def now(self) -> dt.datetime:
         return self.clock()
 
     def is_coordinator(self, user: User | None) -> bool:
         return user is not None and user.id in self.settings.coordinator.user_ids
+
+    def is_member(self, user_id: int) -> bool:
+        """Members see members-only meetings; coordinators count as members."""
+        return (user_id in self.settings.meetings.member_user_ids
+                or user_id in self.settings.coordinator.user_ids)
 
     def in_coordinator_chat(self, update: Update) -> bool:
         chat = update.effective_chat

@@ -1,0 +1,36 @@
+"""Durations written as in the config: "24h", "2d", "90s", "1d12h"."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+
+_PART = re.compile(r"(\d+)\s*([dhms])")
+_UNITS = {"d": "days", "h": "hours", "m": "minutes", "s": "seconds"}
+
+
+def parse_duration(text: str) -> dt.timedelta:
+    """Raise ValueError unless `text` is one or more number+unit parts (d, h, m, s)."""
+    compact = text.strip().lower()
+    parts = _PART.findall(compact)
+    if not parts or _PART.sub("", compact).strip():
+        raise ValueError(f"not a duration: {text!r} (use e.g. 24h, 2d, 90m, 90s)")
+    total = dt.timedelta()
+    for number, unit in parts:
+        total += dt.timedelta(**{_UNITS[unit]: int(number)})
+    if total <= dt.timedelta():
+        raise ValueError(f"duration must be positive: {text!r}")
+    return total
+
+
+def polish_duration(delta: dt.timedelta) -> str:
+    """E.g. "1 dzień", "3 godz.", "90 min"."""
+    seconds = int(delta.total_seconds())
+    if seconds % 86400 == 0:
+        days = seconds // 86400
+        return "1 dzień" if days == 1 else f"{days} dni"
+    if seconds % 3600 == 0:
+        return f"{seconds // 3600} godz."
+    if seconds % 60 == 0:
+        return f"{seconds // 60} min"
+    return f"{seconds} s"

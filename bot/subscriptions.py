@@ -1,0 +1,83 @@
+"""Who wants meeting reminders and announcements, and which reminders are owed or sent."""
+
+from __future__ import annotations
+
+import datetime as dt
+import sqlite3
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from bot.knowledge import Meeting
+from bot.tickets import Clock, utc_now
+
+
+@dataclass(frozen=True)
+class Subscriber:
+    chat_id: int
+    user_id: int
+
+
+@dataclass(frozen=True)
+class OwedReminder:
+    meeting_id: str
+    starts_at: dt.datetime
+    chat_id: int
+
+
+class SubscriptionBook:
+    def __init__(self, connection: sqlite3.Connection, clock: Clock = utc_now) -> None:
+        self._db = connection
+        self._clock = clock
+
+    def subscribe(self, subscriber: Subscriber) -> None:
+        self._db.execute(
+            "INSERT OR IGNORE INTO subscriptions (chat_id, user_id, created_at) VALUES (?, ?, ?)",
+            (subscriber.chat_id, subscriber.user_id, self._now()),
+        )
+
+    def unsubscribe(self, chat_id: int) -> None:
+        self._db.execute("DELETE FROM subscriptions WHERE chat_id = ?", (chat_id,))
+
+    def is_subscribed(self, chat_id: int) -> bool:
+        row = self._db.execute("SELECT 1 FROM subscriptions WHERE chat_id = ?", (chat_id,))
+        return row.fetchone() is not None
+
+    def subscribers(self) -> list[Subscriber]:
+        rows = self._db.execute("SELECT chat_id, user_id FROM subscriptions ORDER BY created_at")
+        return [Subscriber(r["chat_id"], r["user_id"]) for r in rows]
+
+    def owe_reminders(self, meeting: Meeting, subscribers: Iterable[Subscriber]) -> int:
+        """Record a reminder of `meeting` for each subscriber not reminded of it yet."""
+        rows = [(meeting.id, _iso(meeting.start), s.chat_id, self._now()) for s in subscribers]
+        before = self._db.total_changes
+        self._db.executemany(
+            "INSERT OR IGNORE INTO reminders (meeting_id, starts_at, chat_id, created_at) "
+            "VALUES (?, ?, ?, ?)", rows)
+        return self._db.total_changes - before
+
+    def owed_reminders(self) -> list[OwedReminder]:
+        rows = self._db.execute(
+            "SELECT meeting_id, starts_at, chat_id FROM reminders "
+            "WHERE sent_at IS NULL AND failed IS NULL ORDER BY starts_at, created_at")
+        return [OwedReminder(r["meeting_id"], dt.datetime.fromisoformat(r["starts_at"]),
+                             r["chat_id"]) for r in rows]
+
+    def reminder_sent(self, owed: OwedReminder) -> None:
+        self._set(owed, "sent_at", self._now())
+
+    def reminder_dropped(self, owed: OwedReminder, reason: str) -> None:
+        self._set(owed, "failed", reason)
+
+    def _set(self, owed: OwedReminder, column: str, value: str) -> None:
+        self._db.execute(
+            f"UPDATE reminders SET {column} = ? "
+            "WHERE meeting_id = ? AND starts_at = ? AND chat_id = ?",
+            (value, owed.meeting_id, _iso(owed.starts_at), owed.chat_id),
+        )
+
+    def _now(self) -> str:
+        return _iso(self._clock())
+
+
+def _iso(moment: dt.datetime) -> str:
+    return moment.astimezone(dt.UTC).isoformat()

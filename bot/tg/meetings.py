@@ -1,0 +1,191 @@
+"""Meetings in Telegram: the upcoming list, calendar files, reminders and announcements."""
+
+from __future__ import annotations
+
+import logging
+from contextlib import suppress
+
+from telegram import Bot, InputFile, Message, Update
+from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter, TelegramError
+from telegram.ext import ContextTypes
+
+from bot import texts
+from bot.answers import meeting_text
+from bot.calendar_file import calendar_filename, meeting_calendar
+from bot.durations import polish_duration
+from bot.knowledge import Meeting
+from bot.meetings import due_for_reminder, find, upcoming, visible
+from bot.subscriptions import Subscriber
+from bot.tg.render import keyboard, split_message
+from bot.tg.services import Services, services
+
+log = logging.getLogger(__name__)
+
+UPCOMING_ENTRY = "spotkania.najblizsze"
+
+
+def calendar_button(meeting: Meeting) -> list[tuple[str, str]]:
+    return [(texts.ADD_TO_CALENDAR, f"ics:{meeting.id}")]
+
+
+def reminders_button(subscribed: bool) -> list[tuple[str, str]]:
+    return [(texts.REMINDERS_OFF, "rem:off")] if subscribed else [(texts.REMINDERS_ON, "rem:on")]
+
+
+async def show_upcoming(message: Message, svc: Services, user_id: int) -> None:
+    """Meetings that have not ended, nearest first (at most 5), each with a calendar button."""
+    meetings = upcoming(svc.matcher.knowledge.meetings, svc.now(),
+                        member=svc.is_member(user_id))
+    subscribed = svc.subscriptions.is_subscribed(message.chat_id)
+    if not meetings:
+        entry = svc.matcher.knowledge.entry(UPCOMING_ENTRY)
+        text = entry.answer if entry else texts.NO_MEETINGS
+        markup = None if subscribed else keyboard([reminders_button(False)])
+        await message.reply_text(text, reply_markup=markup)
+        return
+    await message.reply_text(texts.UPCOMING_HEADER)
+    for meeting in meetings:
+        await message.reply_text(meeting_text(meeting),
+                                 reply_markup=keyboard([calendar_button(meeting)]))
+    if not subscribed:
+        await message.reply_text(texts.REMINDERS_PITCH,
+                                 reply_markup=keyboard([reminders_button(False)]))
+
+
+async def meetings_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """/spotkania, /meetings."""
+    await show_upcoming(update.effective_message, services(context), update.effective_user.id)
+
+
+async def calendar_file(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """The "add to calendar" button: an .ics file of the meeting."""
+    query = update.callback_query
+    await query.answer()
+    svc = services(context)
+    meeting = find(svc.matcher.knowledge.meetings, (query.data or "").removeprefix("ics:"))
+    if meeting is None or not visible(meeting, svc.is_member(update.effective_user.id)):
+        await query.message.reply_text(texts.MEETING_GONE)
+        return
+    document = InputFile(meeting_calendar(meeting, svc.now()), filename=calendar_filename(meeting))
+    await query.message.reply_document(document, caption=texts.CALENDAR_CAPTION)
+
+
+async def reminders_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """/przypomnienia, /reminders: the subscription state with an on/off button."""
+    message = update.effective_message
+    if message.chat.type != "private":
+        await message.reply_text(texts.REMINDERS_PRIVATE_ONLY)
+        return
+    svc = services(context)
+    subscribed = svc.subscriptions.is_subscribed(message.chat_id)
+    await message.reply_text(_state(svc, subscribed),
+                             reply_markup=keyboard([reminders_button(subscribed)]))
+
+
+async def reminders_toggle(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    query = update.callback_query
+    await query.answer()
+    svc = services(context)
+    chat = query.message.chat
+    if chat.type != "private":
+        await query.message.reply_text(texts.REMINDERS_PRIVATE_ONLY)
+        return
+    turn_on = query.data == "rem:on"
+    if turn_on:
+        svc.subscriptions.subscribe(Subscriber(chat.id, update.effective_user.id))
+    else:
+        svc.subscriptions.unsubscribe(chat.id)
+    with suppress(BadRequest):  # the same state twice: nothing to change
+        await query.edit_message_text(_state(svc, turn_on),
+                                      reply_markup=keyboard([reminders_button(turn_on)]))
+
+
+def _state(svc: Services, subscribed: bool) -> str:
+    lead = polish_duration(svc.settings.meetings.reminder_lead)
+    return (texts.REMINDERS_STATE_ON if subscribed else texts.REMINDERS_STATE_OFF).format(
+        lead=lead)
+
+
+async def announce(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """/ogloszenie tekst, /announce tekst: to every subscriber, with a report afterwards."""
+    svc = services(context)
+    message = update.effective_message
+    if not svc.is_coordinator(update.effective_user):
+        await message.reply_text(texts.COORDINATORS_ONLY)
+        return
+    parts = (message.text or "").split(maxsplit=1)
+    if len(parts) < 2 or not parts[1].strip():
+        await message.reply_text(texts.ANNOUNCE_USAGE)
+        return
+    recipients = svc.subscriptions.subscribers()
+    await message.reply_text(texts.ANNOUNCE_STARTED.format(count=len(recipients)))
+    # In the background: a long list must not hold up residents' questions meanwhile.
+    context.application.create_task(
+        _broadcast(context.bot, svc, parts[1].strip(), recipients, message.chat_id),
+        update=update, name="announcement")
+
+
+async def _broadcast(
+    bot: Bot, svc: Services, text: str, recipients: list[Subscriber], report_to: int
+) -> None:
+    delivered = blocked = failed = 0
+    body = texts.ANNOUNCEMENT.format(text=text)
+    for subscriber in recipients:
+        try:
+            for part in split_message(body):
+                await bot.send_message(subscriber.chat_id, part)
+        except Forbidden:
+            blocked += 1
+            svc.subscriptions.unsubscribe(subscriber.chat_id)
+            svc.desk.record_blocked(subscriber.user_id)
+        except TelegramError as exc:
+            failed += 1
+            log.warning("announcement not delivered to a subscriber: %s", exc)
+        else:
+            delivered += 1
+    report = texts.ANNOUNCE_REPORT.format(delivered=delivered, blocked=blocked)
+    if failed:
+        report += texts.ANNOUNCE_FAILED.format(failed=failed)
+    await bot.send_message(report_to, report)
+
+
+async def send_due_reminders(bot: Bot, svc: Services) -> None:
+    """Owe a reminder to each eligible subscriber of every meeting now due, then send them.
+
+    Runs at start and every few seconds, so a reminder that fell due while the bot was down
+    goes out at start, and a meeting added or moved in the YAML is picked up after a reload.
+    """
+    async with svc.reminder_lock:
+        now = svc.now()
+        meetings = svc.matcher.knowledge.meetings
+        lead = svc.settings.meetings.reminder_lead
+        subscribers = svc.subscriptions.subscribers()
+        for meeting in due_for_reminder(meetings, now, lead):
+            svc.subscriptions.owe_reminders(meeting, [
+                s for s in subscribers if visible(meeting, svc.is_member(s.user_id))])
+        for owed in svc.subscriptions.owed_reminders():
+            meeting = find(meetings, owed.meeting_id)
+            if meeting is None or meeting.start != owed.starts_at:
+                svc.subscriptions.reminder_dropped(owed, "meeting cancelled or moved")
+                continue
+            if meeting.start <= now or not svc.subscriptions.is_subscribed(owed.chat_id):
+                svc.subscriptions.reminder_dropped(owed, "too late or unsubscribed")
+                continue
+            try:
+                await bot.send_message(
+                    owed.chat_id, texts.REMINDER.format(meeting=meeting_text(meeting)),
+                    reply_markup=keyboard([calendar_button(meeting)]))
+            except Forbidden:
+                svc.subscriptions.reminder_dropped(owed, "blocked")
+                svc.subscriptions.unsubscribe(owed.chat_id)
+            except BadRequest as exc:
+                svc.subscriptions.reminder_dropped(owed, exc.message)
+            except (RetryAfter, NetworkError) as exc:
+                log.warning("reminders postponed: %s", exc)
+                return
+            else:
+                svc.subscriptions.reminder_sent(owed)
+
+
+async def reminders_job(context: ContextTypes.DEFAULT_TYPE) -> None:
+    await send_due_reminders(context.bot, services(context))
