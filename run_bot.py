@@ -5,9 +5,12 @@ the terminal without Telegram."""
 from __future__ import annotations
 
 import argparse
+import asyncio
 import io
 import logging
+import signal
 import sys
+from collections.abc import Awaitable, Callable
 from pathlib import Path
 
 from bot.config import ConfigError, Settings, check_telegram_ready, load_settings
@@ -33,12 +36,25 @@ def read_settings(config: str | None) -> Settings:
 
 def run_telegram(settings: Settings) -> int:
     from bot.tg.app import build_application  # the console must work without the channel
+    from bot.tg.webhook import ALLOWED_UPDATES, serve_webhook
 
     logging.basicConfig(format="%(asctime)s %(levelname)s %(name)s: %(message)s",
                         level=logging.INFO)
     logging.getLogger("httpx").setLevel(logging.WARNING)  # its INFO lines carry the token
-    build_application(settings).run_polling(allowed_updates=["message", "callback_query"])
+    application = build_application(settings)
+    if settings.telegram.mode == "polling":
+        application.run_polling(allowed_updates=ALLOWED_UPDATES)
+    else:
+        asyncio.run(_until_signal(lambda stop: serve_webhook(application, settings, stop)))
     return 0
+
+
+async def _until_signal(run: Callable[[asyncio.Event], Awaitable[None]]) -> None:
+    stop = asyncio.Event()
+    loop = asyncio.get_running_loop()
+    for signum in (signal.SIGINT, signal.SIGTERM):
+        loop.add_signal_handler(signum, stop.set)
+    await run(stop)
 
 
 def main(argv: list[str] | None = None) -> int:

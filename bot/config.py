@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import os
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field, fields, is_dataclass, replace
 from pathlib import Path
@@ -13,6 +14,7 @@ import yaml
 
 from bot.durations import parse_duration
 from bot.matcher import Thresholds
+from bot.office_hours import parse_office_hours
 
 
 class ConfigError(Exception):
@@ -20,16 +22,28 @@ class ConfigError(Exception):
 
 
 @dataclass(frozen=True)
+class WebhookSettings:
+    listen: str = "127.0.0.1"
+    port: int = 8443
+    path: str = "/telegram"
+    public_url: str = ""
+    secret_token: str = ""
+
+
+@dataclass(frozen=True)
 class TelegramSettings:
     token: str = ""
     base_url: str = "https://api.telegram.org/bot"
     base_file_url: str = "https://api.telegram.org/file/bot"
+    mode: str = "polling"
+    webhook: WebhookSettings = field(default_factory=WebhookSettings)
 
 
 @dataclass(frozen=True)
 class CoordinatorSettings:
     chat_id: int = 0
     user_ids: tuple[int, ...] = ()
+    office_hours: str = ""  # e.g. "pn-pt 8:00-16:00"; empty: no office hours are shown
 
 
 @dataclass(frozen=True)
@@ -46,6 +60,13 @@ class StorageSettings:
 class PrivacySettings:
     notice_url: str = ""
     retention_days: int = 365
+    keep_question_text: bool = True
+
+
+@dataclass(frozen=True)
+class LimitSettings:
+    messages_per_minute: int = 20
+    open_tickets_per_user: int = 3
 
 
 @dataclass(frozen=True)
@@ -78,6 +99,7 @@ class Settings:
     privacy: PrivacySettings = field(default_factory=PrivacySettings)
     matcher: MatcherSettings = field(default_factory=MatcherSettings)
     meetings: MeetingSettings = field(default_factory=MeetingSettings)
+    limits: LimitSettings = field(default_factory=LimitSettings)
 
 
 TOKEN_ENV = "TELEGRAM_BOT_TOKEN"
@@ -131,6 +153,9 @@ def _convert(key: str, kind: Any, value: Any) -> Any:
             return value
         if isinstance(value, str) and value.strip().lstrip("-").isdigit():
             return int(value)
+    elif kind is bool:
+        if isinstance(value, bool):
+            return value
     elif kind is float:
         if isinstance(value, (int, float)) and not isinstance(value, bool):
             return float(value)
@@ -142,7 +167,7 @@ def _convert(key: str, kind: Any, value: Any) -> Any:
 
 
 def _describe(kind: Any) -> str:
-    return {str: "text", int: "a whole number", float: "a number"}.get(
+    return {str: "text", int: "a whole number", float: "a number", bool: "true or false"}.get(
         kind, "a list of whole numbers")
 
 
@@ -155,6 +180,26 @@ def _check_values(settings: Settings) -> None:
         settings.meetings.reminder_lead  # noqa: B018 - parsing is the check
     except ValueError as exc:
         raise ConfigError(f"meetings.remind_before: {exc}") from None
+    if settings.telegram.mode not in ("polling", "webhook"):
+        raise ConfigError("telegram.mode: must be polling or webhook")
+    hook = settings.telegram.webhook
+    if settings.telegram.mode == "webhook":
+        if not hook.public_url.startswith("https://"):
+            raise ConfigError("telegram.webhook.public_url: webhook mode needs the public "
+                              "https:// address Telegram will call")
+        if not hook.path.startswith("/"):
+            raise ConfigError("telegram.webhook.path: must start with /")
+        if not re.fullmatch(r"[A-Za-z0-9_-]{1,256}", hook.secret_token):
+            raise ConfigError("telegram.webhook.secret_token: 1-256 characters A-Z a-z 0-9 _ -")
+    if not 1 <= hook.port <= 65535:
+        raise ConfigError("telegram.webhook.port: must be 1-65535")
+    for key in ("messages_per_minute", "open_tickets_per_user"):
+        if getattr(settings.limits, key) < 1:
+            raise ConfigError(f"limits.{key}: must be at least 1")
+    try:
+        parse_office_hours(settings.coordinator.office_hours)
+    except ValueError as exc:
+        raise ConfigError(f"coordinator.office_hours: {exc}") from None
     if settings.privacy.retention_days < 1:
         raise ConfigError("privacy.retention_days: must be at least 1")
     for key in ("answer_threshold", "suggest_threshold", "margin"):

@@ -268,3 +268,13 @@ def _date(item: LineDict, eid: str | None, report: _Report) -> dt.date | None:
     report.error(item.line_of("checked"), eid, f"{state} „checked” (data sprawdzenia, "
                  "np. 2026-11-26)")
     return None
+
+
+def knowledge_fingerprint(root: str | Path) -> tuple[tuple[str, int, int], ...]:
+    """What changes when any file under `root` is edited, added or removed."""
+    files = []
+    for path in sorted(Path(root).rglob("*")):
+        if path.is_file():
+            stat = path.stat()
+            files.append((str(path), stat.st_mtime_ns, stat.st_size))
+    return tuple(files)

@@ -79,7 +79,8 @@ CREATE TABLE IF NOT EXISTS reminders (
 
 CREATE TABLE IF NOT EXISTS users (
     user_id INTEGER PRIMARY KEY,
-    blocked_bot_at TEXT
+    blocked_bot_at TEXT,                 -- the person blocked the bot
+    banned_at TEXT                       -- a coordinator blocked the person (/blokuj)
 );
 """
 

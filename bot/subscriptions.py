@@ -46,6 +46,10 @@ class SubscriptionBook:
         rows = self._db.execute("SELECT chat_id, user_id FROM subscriptions ORDER BY created_at")
         return [Subscriber(r["chat_id"], r["user_id"]) for r in rows]
 
+    def forget_chat(self, chat_id: int) -> None:
+        self._db.execute("DELETE FROM subscriptions WHERE chat_id = ?", (chat_id,))
+        self._db.execute("DELETE FROM reminders WHERE chat_id = ?", (chat_id,))
+
     def owe_reminders(self, meeting: Meeting, subscribers: Iterable[Subscriber]) -> int:
         """Record a reminder of `meeting` for each subscriber not reminded of it yet."""
         rows = [(meeting.id, _iso(meeting.start), s.chat_id, self._now()) for s in subscribers]

@@ -65,3 +65,31 @@ ANNOUNCE_USAGE = "Użycie: /ogloszenie treść ogłoszenia"
 ANNOUNCE_STARTED = "Wysyłam ogłoszenie do {count} osób z włączonymi przypomnieniami…"
 ANNOUNCE_REPORT = "Ogłoszenie dostarczone: {delivered}. Zablokowali bota: {blocked} (wypisani)."
 ANNOUNCE_FAILED = " Nie udało się wysłać: {failed}."
+RELOADED = "Baza wiedzy wczytana ({how}): {entries} wpisów, {meetings} spotkań."
+RELOAD_FAILED = (
+    "Nie wczytano nowej bazy wiedzy ({how}): {count} błędów. Bot dalej używa poprzedniej. "
+    "Popraw:"
+)
+TOO_MANY = (
+    "Piszesz bardzo szybko – odpocznę chwilę. Za minutę znów odpowiem na Twoje wiadomości."
+)
+MY_DATA_TITLE = "Twoje dane zapisane przez bota"
+MY_DATA_NO_TICKETS = "Zgłoszenia do koordynatora: brak."
+MY_DATA_FOOTER = (
+    "Zgłoszenia przechowujemy {days} dni, potem usuwamy z nich treść i dane osobowe. "
+    "Wszystko to możesz usunąć od razu: /usun_dane"
+)
+STATUS = {"open": "otwarte", "answered": "z odpowiedzią", "closed": "zamknięte"}
+FORGET_CONFIRM = (
+    "Usunąć wszystkie Twoje dane? Znikną treści Twoich zgłoszeń, odpowiedzi, Twoje imię i "
+    "nazwa użytkownika oraz zapis na przypomnienia. Numery zgłoszeń zostaną tylko do statystyk."
+)
+FORGET_YES = "Tak, usuń moje dane"
+FORGET_NO = "Nie"
+FORGET_CANCELLED = "Dobrze, niczego nie usunąłem."
+FORGOTTEN = "Usunięte. Zgłoszeń bez Twoich danych: {count}. Przypomnienia wyłączone."
+BAN_USAGE = "Użycie: /blokuj ID_UŻYTKOWNIKA (numer z /zgloszenia lub /id)"
+UNBAN_USAGE = "Użycie: /odblokuj ID_UŻYTKOWNIKA"
+BANNED = "Użytkownik {user_id} zablokowany: bot nie będzie odpowiadał na jego wiadomości."
+UNBANNED = "Użytkownik {user_id} odblokowany."
+NOT_BANNED = "Użytkownik {user_id} nie był zablokowany."

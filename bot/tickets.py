@@ -94,8 +94,8 @@ class TicketDesk:
         return Offer(row["id"], row["user_id"], row["chat_id"], row["question"],
                      tuple(json.loads(row["suggestions"])), row["ticket_id"])
 
-    def hand_off_offer(self, offer: Offer, person: Person, coordinator_chat: int
-                       ) -> tuple[Ticket, HandOff]:
+    def hand_off_offer(self, offer: Offer, person: Person, coordinator_chat: int,
+                       *, max_open: int = 1) -> tuple[Ticket, HandOff]:
         """Hand off an offered question once; a second tap returns the ticket it went to."""
         with self._transaction():
             if offer.ticket_id is not None:
@@ -103,7 +103,7 @@ class TicketDesk:
                 assert ticket is not None
                 return ticket, "already"
             ticket, outcome = self.hand_off(person, offer.question, offer.suggestions,
-                                            coordinator_chat)
+                                            coordinator_chat, max_open=max_open)
             self._db.execute("UPDATE offers SET ticket_id = ? WHERE id = ?",
                              (ticket.id, offer.id))
         return ticket, outcome
@@ -114,12 +114,14 @@ class TicketDesk:
 
     # -- tickets ------------------------------------------------------------------------
     def hand_off(
-        self, person: Person, question: str, suggestions: Sequence[str], coordinator_chat: int
+        self, person: Person, question: str, suggestions: Sequence[str], coordinator_chat: int,
+        *, max_open: int = 1,
     ) -> tuple[Ticket, HandOff]:
-        """Store the question as a new ticket, or as a follow-up of the person's open one."""
+        """Store the question as a new ticket while the person has fewer than `max_open`
+        open ones; otherwise as a follow-up of their newest open ticket."""
         with self._transaction():
             existing = self.open_ticket_of(person.user_id)
-            if existing is not None:
+            if existing is not None and self._open_count(person.user_id) >= max_open:
                 self._owe("followup", existing.id, coordinator_chat, question)
                 return existing, "joined"
             cursor = self._db.execute(
@@ -166,6 +168,15 @@ class TicketDesk:
         ).fetchone()
         return _ticket(row) if row else None
 
+    def _open_count(self, user_id: int) -> int:
+        row = self._db.execute(
+            "SELECT COUNT(*) FROM tickets WHERE user_id = ? AND status = 'open'", (user_id,))
+        return int(row.fetchone()[0])
+
+    def tickets_of(self, user_id: int) -> list[Ticket]:
+        rows = self._db.execute("SELECT * FROM tickets WHERE user_id = ? ORDER BY id", (user_id,))
+        return [_ticket(row) for row in rows]
+
     def open_tickets(self) -> list[Ticket]:
         rows = self._db.execute("SELECT * FROM tickets WHERE status = 'open' ORDER BY id")
         return [_ticket(row) for row in rows]
@@ -186,18 +197,19 @@ class TicketDesk:
         return [Delivery(r["id"], r["kind"], r["ticket_id"], r["chat_id"], r["text"],
                          r["attempts"]) for r in rows]
 
-    def mark_sent(self, delivery: Delivery, message_id: int) -> None:
+    def mark_sent(self, delivery: Delivery, message_ids: Sequence[int]) -> None:
+        """Telegram took it; every message of a ticket post then stands for the ticket."""
         with self._transaction():
             self._db.execute(
                 "UPDATE deliveries SET sent_at = ?, message_id = ?, attempts = attempts + 1 "
                 "WHERE id = ?",
-                (self._now(), message_id, delivery.id),
+                (self._now(), message_ids[0] if message_ids else None, delivery.id),
             )
             if delivery.kind in ("ticket", "followup"):
-                self._db.execute(
+                self._db.executemany(
                     "INSERT OR REPLACE INTO ticket_messages (chat_id, message_id, ticket_id) "
                     "VALUES (?, ?, ?)",
-                    (delivery.chat_id, message_id, delivery.ticket_id),
+                    [(delivery.chat_id, m, delivery.ticket_id) for m in message_ids],
                 )
 
     def mark_attempt(self, delivery: Delivery) -> None:
@@ -224,6 +236,55 @@ class TicketDesk:
         row = self._db.execute("SELECT blocked_bot_at FROM users WHERE user_id = ?",
                                (user_id,)).fetchone()
         return bool(row and row["blocked_bot_at"])
+
+    def ban(self, user_id: int) -> None:
+        self._db.execute(
+            "INSERT INTO users (user_id, banned_at) VALUES (?, ?) "
+            "ON CONFLICT (user_id) DO UPDATE SET banned_at = excluded.banned_at",
+            (user_id, self._now()),
+        )
+
+    def unban(self, user_id: int) -> bool:
+        return self._db.execute("UPDATE users SET banned_at = NULL WHERE user_id = ? "
+                                "AND banned_at IS NOT NULL", (user_id,)).rowcount > 0
+
+    def is_banned(self, user_id: int) -> bool:
+        row = self._db.execute("SELECT banned_at FROM users WHERE user_id = ?",
+                               (user_id,)).fetchone()
+        return bool(row and row["banned_at"])
+
+    # -- privacy ------------------------------------------------------------------------
+    def forget_person(self, user_id: int) -> int:
+        """Remove a person's texts and identity; tickets keep their numbers for statistics.
+
+        Returns how many tickets were anonymised.
+        """
+        with self._transaction():
+            ids = [r["id"] for r in self._db.execute(
+                "SELECT id FROM tickets WHERE user_id = ?", (user_id,))]
+            self._anonymise(ids)
+            self._db.execute("DELETE FROM offers WHERE user_id = ?", (user_id,))
+            self._db.execute("DELETE FROM users WHERE user_id = ?", (user_id,))
+        return len(ids)
+
+    def anonymise_older_than(self, age: dt.timedelta) -> int:
+        """Retention: tickets older than `age` lose their texts and identity."""
+        cutoff = (self._clock() - age).isoformat()
+        with self._transaction():
+            ids = [r["id"] for r in self._db.execute(
+                "SELECT id FROM tickets WHERE created_at < ? AND user_id != 0", (cutoff,))]
+            self._anonymise(ids)
+        return len(ids)
+
+    def _anonymise(self, ticket_ids: Sequence[int]) -> None:
+        for ticket_id in ticket_ids:
+            self._db.execute(
+                "UPDATE tickets SET user_id = 0, chat_id = 0, display_name = '', username = NULL, "
+                "question = '', suggestions = '[]', answer = NULL WHERE id = ?", (ticket_id,))
+            self._db.execute(
+                "UPDATE deliveries SET text = '', failed = COALESCE(failed, 'forgotten') "
+                "WHERE ticket_id = ? AND sent_at IS NULL", (ticket_id,))
+            self._db.execute("UPDATE deliveries SET text = '' WHERE ticket_id = ?", (ticket_id,))
 
     def close_storage(self) -> None:
         self._db.close()

@@ -40,7 +40,8 @@ def settings(tg: FakeTelegram, tmp_path: Path) -> Settings:
 @asynccontextmanager
 async def running_bot(settings: Settings, **options: object) -> AsyncIterator[object]:
     """The real Application, polling the fake server, started the way run_polling starts it."""
-    options = {"delivery_interval": 0.2, "reminder_interval": 0.2, **options}
+    options = {"delivery_interval": 0.2, "reminder_interval": 0.2, "watch_interval": 0.2,
+               **options}
     application = build_application(settings, **options)
     await application.initialize()
     await application.post_init(application)

@@ -61,20 +61,21 @@ def test_replies_to_any_ticket_message_find_the_ticket_after_a_restart(
     ticket, _ = desk.hand_off(ANNA, "pytanie", [], COORDINATOR_CHAT)
     desk.hand_off(ANNA, "dopisek", [], COORDINATOR_CHAT)
     first, followup = desk.pending_deliveries()
-    desk.mark_sent(first, message_id=700)
-    desk.mark_sent(followup, message_id=705)
+    desk.mark_sent(first, [700])
+    desk.mark_sent(followup, [705, 706])
     desk.close_storage()
 
     restarted = TicketDesk(connect(db_path), clock)
     assert restarted.pending_deliveries() == []
     assert restarted.ticket_for_message(COORDINATOR_CHAT, 700).id == ticket.id
     assert restarted.ticket_for_message(COORDINATOR_CHAT, 705).id == ticket.id
+    assert restarted.ticket_for_message(COORDINATOR_CHAT, 706).id == ticket.id
     assert restarted.ticket_for_message(COORDINATOR_CHAT, 701) is None
 
 
 def test_an_answer_is_owed_to_the_resident_until_sent(desk: TicketDesk, db_path: Path) -> None:
     ticket, _ = desk.hand_off(ANNA, "pytanie", [], COORDINATOR_CHAT)
-    desk.mark_sent(desk.pending_deliveries()[0], message_id=1)
+    desk.mark_sent(desk.pending_deliveries()[0], [1])
     answered = desk.answer(ticket.id, "Tak, może.")
     assert answered.status == "answered" and answered.answer == "Tak, może."
     [owed] = desk.pending_deliveries()
@@ -123,3 +124,39 @@ def test_an_offer_is_handed_off_once(desk: TicketDesk) -> None:
     again, outcome = desk.hand_off_offer(desk.offer(offer.id), ANNA, COORDINATOR_CHAT)
     assert outcome == "already" and again.id == ticket.id
     assert len(desk.pending_deliveries()) == 1
+
+
+def test_explicit_hand_offs_open_tickets_up_to_the_limit_then_join(desk: TicketDesk) -> None:
+    outcomes = [desk.hand_off(ANNA, f"pytanie {i}", [], COORDINATOR_CHAT, max_open=3)
+                for i in range(4)]
+    assert [o for _, o in outcomes] == ["new", "new", "new", "joined"]
+    assert outcomes[3][0].id == 3  # joins the newest open ticket
+
+
+def test_forgetting_a_person_keeps_ticket_numbers_without_text_or_identity(
+    desk: TicketDesk,
+) -> None:
+    ticket, _ = desk.hand_off(ANNA, "moje prywatne pytanie", ["a.b"], COORDINATOR_CHAT)
+    desk.answer(ticket.id, "odpowiedź")
+    desk.remember_offer(ANNA, "inne pytanie", [])
+    assert desk.forget_person(ANNA.user_id) == 1
+    forgotten = desk.ticket(ticket.id)
+    assert (forgotten.user_id, forgotten.display_name, forgotten.username, forgotten.question,
+            forgotten.answer) == (0, "", None, "", None)
+    assert desk.pending_deliveries() == []  # nothing more is sent to a forgotten person
+    assert desk.tickets_of(ANNA.user_id) == []
+
+
+def test_retention_anonymises_old_tickets_only(desk: TicketDesk, clock: Clock) -> None:
+    desk.hand_off(ANNA, "stare", [], COORDINATOR_CHAT)
+    clock.now += dt.timedelta(days=400)
+    desk.hand_off(Person(12, 12, "Jan"), "nowe", [], COORDINATOR_CHAT)
+    assert desk.anonymise_older_than(dt.timedelta(days=365)) == 1
+    assert [t.question for t in (desk.ticket(1), desk.ticket(2))] == ["", "nowe"]
+
+
+def test_banning(desk: TicketDesk) -> None:
+    desk.ban(11)
+    assert desk.is_banned(11)
+    assert desk.unban(11) and not desk.is_banned(11)
+    assert not desk.unban(11)

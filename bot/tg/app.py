@@ -15,15 +15,16 @@ from telegram.ext import (
     CommandHandler,
     ContextTypes,
     MessageHandler,
+    TypeHandler,
     filters,
 )
 
 from bot import storage, texts
 from bot.config import Settings
-from bot.loader import load_valid_knowledge
+from bot.loader import knowledge_fingerprint, load_valid_knowledge
 from bot.matcher import Matcher
 from bot.subscriptions import SubscriptionBook
-from bot.tg import coordinator, meetings, resident
+from bot.tg import coordinator, guard, meetings, privacy, reload, resident
 from bot.tg.delivery import flush_deliveries
 from bot.tg.services import SERVICES_KEY, Services, services
 from bot.tickets import Clock, TicketDesk, utc_now
@@ -32,6 +33,7 @@ log = logging.getLogger(__name__)
 
 DELIVERY_RETRY_SECONDS = 15.0
 REMINDER_CHECK_SECONDS = 30.0
+KNOWLEDGE_WATCH_SECONDS = 5.0
 OFFER_LIFETIME_DAYS = 7
 
 RESIDENT_COMMANDS = [
@@ -44,6 +46,8 @@ RESIDENT_COMMANDS = [
     BotCommand("przypomnienia", "Przypomnienia o spotkaniach"),
     BotCommand("meetings", "Najbliższe spotkania (meetings)"),
     BotCommand("reminders", "Przypomnienia (reminders)"),
+    BotCommand("moje_dane", "Co o mnie zapisano"),
+    BotCommand("usun_dane", "Usuń moje dane"),
     BotCommand("id", "Identyfikatory czatu i użytkownika"),
 ]
 COORDINATOR_COMMANDS = [
@@ -56,6 +60,10 @@ COORDINATOR_COMMANDS = [
     BotCommand("close", "Zamknij (close NUMER)"),
     BotCommand("ogloszenie", "Ogłoszenie do subskrybentów: /ogloszenie treść"),
     BotCommand("announce", "Ogłoszenie (announce treść)"),
+    BotCommand("przeladuj", "Wczytaj ponownie bazę wiedzy"),
+    BotCommand("reload", "Wczytaj bazę wiedzy (reload)"),
+    BotCommand("blokuj", "Zablokuj użytkownika: /blokuj ID"),
+    BotCommand("odblokuj", "Odblokuj użytkownika: /odblokuj ID"),
 ]
 
 
@@ -84,13 +92,19 @@ def build_application(
     clock: Clock = utc_now,
     delivery_interval: float = DELIVERY_RETRY_SECONDS,
     reminder_interval: float = REMINDER_CHECK_SECONDS,
+    watch_interval: float = KNOWLEDGE_WATCH_SECONDS,
 ) -> Application:
-    """The bot with its knowledge, ticket desk and handlers, ready to run."""
+    """The bot, ready to run. In webhook mode it has no updater: updates come from
+    bot.tg.webhook."""
+    fingerprint = knowledge_fingerprint(settings.knowledge.path)  # before: catch edits meanwhile
     knowledge = load_valid_knowledge(settings.knowledge.path, clock())
     connection = storage.connect(settings.storage.path)
     desk = TicketDesk(connection, clock)
+    builder = ApplicationBuilder()
+    if settings.telegram.mode == "webhook":
+        builder = builder.updater(None)
     application = (
-        ApplicationBuilder()
+        builder
         .token(settings.telegram.token)
         .base_url(settings.telegram.base_url)
         .base_file_url(settings.telegram.base_file_url)
@@ -101,9 +115,10 @@ def build_application(
     )
     application.bot_data[SERVICES_KEY] = Services(
         settings, Matcher(knowledge, settings.matcher.thresholds()), desk,
-        SubscriptionBook(connection, clock), clock)
+        SubscriptionBook(connection, clock), clock, knowledge_fingerprint=fingerprint)
     application.bot_data["delivery_interval"] = delivery_interval
     application.bot_data["reminder_interval"] = reminder_interval
+    application.bot_data["watch_interval"] = watch_interval
     register_handlers(application, settings.coordinator.chat_id)
     return application
 
@@ -111,6 +126,7 @@ def build_application(
 def register_handlers(application: Application, coordinator_chat: int) -> None:
     in_coordinator_chat = filters.Chat(chat_id=coordinator_chat)
     addressed = _AddressedToBot()
+    application.add_handler(TypeHandler(Update, guard.guard), group=-1)
     application.add_handlers([
         CommandHandler(["start", "pomoc", "help"], resident.start),
         CommandHandler(["kontakt", "contact"], resident.contact),
@@ -118,6 +134,11 @@ def register_handlers(application: Application, coordinator_chat: int) -> None:
         CommandHandler(["spotkania", "meetings"], meetings.meetings_command),
         CommandHandler(["przypomnienia", "reminders"], meetings.reminders_command),
         CommandHandler(["ogloszenie", "announce"], meetings.announce),
+        CommandHandler(["przeladuj", "reload"], reload.reload_command),
+        CommandHandler(["moje_dane", "my_data"], privacy.my_data),
+        CommandHandler(["usun_dane", "forget_me"], privacy.forget_me),
+        CommandHandler(["blokuj", "ban"], privacy.ban),
+        CommandHandler(["odblokuj", "unban"], privacy.unban),
         CommandHandler(["odpowiedz", "reply"], coordinator.reply_command),
         CommandHandler(["zgloszenia", "tickets"], coordinator.list_tickets),
         CommandHandler(["zamknij", "close"], coordinator.close_ticket),
@@ -128,6 +149,7 @@ def register_handlers(application: Application, coordinator_chat: int) -> None:
         MessageHandler(~in_coordinator_chat & addressed & NOT_TEXT, resident.not_text),
         CallbackQueryHandler(meetings.calendar_file, pattern=r"^ics:"),
         CallbackQueryHandler(meetings.reminders_toggle, pattern=r"^rem:(on|off)$"),
+        CallbackQueryHandler(privacy.forget_button, pattern=r"^forget:(yes|no)$"),
         CallbackQueryHandler(resident.menu_button),
     ])
     application.add_error_handler(error_handler)
@@ -152,8 +174,11 @@ async def deliveries_job(context: ContextTypes.DEFAULT_TYPE) -> None:
     await flush_deliveries(context.bot, services(context))
 
 
-async def forget_offers_job(context: ContextTypes.DEFAULT_TYPE) -> None:
-    services(context).desk.forget_offers_older_than(dt.timedelta(days=OFFER_LIFETIME_DAYS))
+async def housekeeping_job(context: ContextTypes.DEFAULT_TYPE) -> None:
+    """Daily: unused hand-off offers go, and so do idle entries of the flood gate."""
+    svc = services(context)
+    svc.desk.forget_offers_older_than(dt.timedelta(days=OFFER_LIFETIME_DAYS))
+    svc.flood.forget_idle(svc.now())
 
 
 async def _post_init(application: Application) -> None:
@@ -168,12 +193,21 @@ async def _post_init(application: Application) -> None:
         log.warning("could not register the command list: %s", exc)
     queue = application.job_queue
     assert queue is not None, "install python-telegram-bot[job-queue]"
-    # First run at start: tickets and answers left over from before a restart go out now.
-    queue.run_repeating(deliveries_job, interval=application.bot_data["delivery_interval"],
-                        first=0, name="deliveries")
-    queue.run_repeating(meetings.reminders_job, interval=application.bot_data["reminder_interval"],
-                        first=0, name="reminders")
-    queue.run_repeating(forget_offers_job, interval=24 * 3600, first=60, name="forget-offers")
+    data = application.bot_data
+    at_start = [
+        queue.run_repeating(deliveries_job, interval=data["delivery_interval"],
+                            name="deliveries"),
+        queue.run_repeating(meetings.reminders_job, interval=data["reminder_interval"],
+                            name="reminders"),
+        queue.run_repeating(privacy.retention_job, interval=24 * 3600, name="retention"),
+    ]
+    queue.run_repeating(reload.knowledge_watch_job, interval=data["watch_interval"],
+                        name="knowledge-watch")
+    queue.run_repeating(housekeeping_job, interval=24 * 3600, first=60, name="housekeeping")
+    # APScheduler cannot start a repeating job at once, so these run now by hand: tickets,
+    # answers and reminders left over from before a restart go out at start.
+    for job in at_start:
+        await job.run(application)
 
 
 async def _post_shutdown(application: Application) -> None:

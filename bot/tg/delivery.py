@@ -22,7 +22,7 @@ async def flush_deliveries(bot: Bot, svc: Services) -> None:
     async with svc.delivery_lock:
         for delivery in svc.desk.pending_deliveries():
             try:
-                message_id = await _send(bot, svc, delivery)
+                message_ids = await _send(bot, svc, delivery)
             except Forbidden:
                 await _undeliverable(bot, svc, delivery, "blocked")
             except BadRequest as exc:
@@ -33,27 +33,28 @@ async def flush_deliveries(bot: Bot, svc: Services) -> None:
                 svc.desk.mark_attempt(delivery)
                 return
             else:
-                svc.desk.mark_sent(delivery, message_id)
+                svc.desk.mark_sent(delivery, message_ids)
                 if delivery.kind == "answer":
                     await _tell_coordinator(
                         bot, svc, f"Odpowiedź na zgłoszenie #{delivery.ticket_id} dostarczona.")
 
 
-async def _send(bot: Bot, svc: Services, delivery: Delivery) -> int:
+async def _send(bot: Bot, svc: Services, delivery: Delivery) -> list[int]:
+    """Send one delivery, in as many messages as its length needs; their ids."""
     ticket = svc.desk.ticket(delivery.ticket_id)
     assert ticket is not None
     if delivery.kind == "answer":
         text = texts.COORDINATOR_ANSWER.format(number=ticket.id, text=delivery.text)
-        message_id = 0
-        for part in split_message(text):
-            message = await bot.send_message(delivery.chat_id, part)
-            message_id = message_id or message.message_id
-        return message_id
-    html = ticket_html(ticket, delivery.text, svc.matcher.knowledge,
-                       followup=delivery.kind == "followup")
-    message = await bot.send_message(delivery.chat_id, split_message(html)[0],
-                                      parse_mode=ParseMode.HTML)
-    return message.message_id
+        parse_mode = None
+    else:  # the whole question, however long: it was cut only for matching
+        text = ticket_html(ticket, delivery.text, svc.matcher.knowledge,
+                           followup=delivery.kind == "followup")
+        parse_mode = ParseMode.HTML
+    ids = []
+    for part in split_message(text):
+        message = await bot.send_message(delivery.chat_id, part, parse_mode=parse_mode)
+        ids.append(message.message_id)
+    return ids
 
 
 async def _undeliverable(bot: Bot, svc: Services, delivery: Delivery, reason: str) -> None:

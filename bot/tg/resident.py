@@ -77,7 +77,7 @@ async def question(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         return
     ids = [s.entry.id for s in result.suggestions]
     if svc.desk.open_ticket_of(person.user_id) is not None:
-        await hand_off(update, context, text, ids)  # joins the open ticket
+        await hand_off(update, context, text, ids, new_question=False)  # joins the open ticket
         return
     offer = svc.desk.remember_offer(person, text, ids)
     await message.reply_text(texts.NO_ANSWER, reply_markup=keyboard(
@@ -107,22 +107,31 @@ async def send_answer(
 
 
 async def hand_off(
-    update: Update, context: ContextTypes.DEFAULT_TYPE, text: str, suggestions: Sequence[str]
+    update: Update, context: ContextTypes.DEFAULT_TYPE, text: str, suggestions: Sequence[str],
+    *, new_question: bool = True,
 ) -> None:
-    """Store the question as a ticket (first), post it, then tell the resident its number."""
+    """Store the question as a ticket (first), post it, then tell the resident its number.
+
+    A new question opens a ticket up to the open-ticket limit; further messages the bot cannot
+    answer (`new_question=False`) join the open ticket.
+    """
     svc = services(context)
+    limit = svc.settings.limits.open_tickets_per_user if new_question else 1
     ticket, outcome = svc.desk.hand_off(person_of(update), text, suggestions,
-                                        svc.settings.coordinator.chat_id)
+                                        svc.settings.coordinator.chat_id, max_open=limit)
     await _confirm_hand_off(update, context, ticket.id, outcome)
 
 
 async def _confirm_hand_off(
     update: Update, context: ContextTypes.DEFAULT_TYPE, number: int, outcome: HandOff
 ) -> None:
-    await flush_deliveries(context.bot, services(context))
+    svc = services(context)
+    await flush_deliveries(context.bot, svc)
     template = {"new": texts.HANDED_OFF, "joined": texts.JOINED_TICKET,
                 "already": texts.ALREADY_HANDED_OFF}[outcome]
-    await update.effective_message.reply_text(template.format(number=number))
+    text = template.format(number=number)
+    note = svc.office_hours.expected_reply(svc.now()) if svc.office_hours else None
+    await update.effective_message.reply_text(f"{text}\n\n{note}" if note else text)
 
 
 async def _remove_buttons(query: CallbackQuery) -> None:
@@ -157,8 +166,9 @@ async def menu_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> Non
             await query.message.reply_text(texts.OFFER_EXPIRED)
         else:
             await _remove_buttons(query)
-            ticket, outcome = svc.desk.hand_off_offer(offer, person_of(update),
-                                                      svc.settings.coordinator.chat_id)
+            ticket, outcome = svc.desk.hand_off_offer(
+                offer, person_of(update), svc.settings.coordinator.chat_id,
+                max_open=svc.settings.limits.open_tickets_per_user)
             await _confirm_hand_off(update, context, ticket.id, outcome)
     elif kind == "ask":
         context.user_data[AWAITING_QUESTION] = True

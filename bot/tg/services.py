@@ -10,7 +10,10 @@ from telegram import Update, User
 from telegram.ext import ContextTypes
 
 from bot.config import Settings
+from bot.flood import FloodGate
+from bot.loader import LoadResult, knowledge_fingerprint, load_knowledge
 from bot.matcher import Matcher
+from bot.office_hours import OfficeHours, parse_office_hours
 from bot.subscriptions import SubscriptionBook
 from bot.tickets import Clock, Person, TicketDesk, utc_now
 
@@ -27,9 +30,24 @@ class Services:
     # One flush at a time of what is owed, or two handlers could send something twice.
     delivery_lock: asyncio.Lock = field(default_factory=asyncio.Lock)
     reminder_lock: asyncio.Lock = field(default_factory=asyncio.Lock)
+    knowledge_fingerprint: tuple[tuple[str, int, int], ...] = ()
+    flood: FloodGate = field(init=False)
+    office_hours: OfficeHours | None = field(init=False)
+
+    def __post_init__(self) -> None:
+        self.flood = FloodGate(self.settings.limits.messages_per_minute)
+        self.office_hours = parse_office_hours(self.settings.coordinator.office_hours)
 
     def now(self) -> dt.datetime:
         return self.clock()
+
+    def reload_knowledge(self) -> LoadResult:
+        """Load the knowledge again; only a sound one replaces what is in service."""
+        self.knowledge_fingerprint = knowledge_fingerprint(self.settings.knowledge.path)
+        result = load_knowledge(self.settings.knowledge.path, self.now())
+        if result.ok:
+            self.matcher = Matcher(result.knowledge, self.settings.matcher.thresholds())
+        return result
 
     def is_coordinator(self, user: User | None) -> bool:
         return user is not None and user.id in self.settings.coordinator.user_ids

@@ -1,0 +1,50 @@
+"""Knowledge hot reload: the coordinator's /przeladuj and a watch on the files."""
+
+from __future__ import annotations
+
+import logging
+
+from telegram import Bot, Update
+from telegram.ext import ContextTypes
+
+from bot import texts
+from bot.loader import LoadResult, knowledge_fingerprint
+from bot.tg.render import split_message
+from bot.tg.services import Services, services
+
+log = logging.getLogger(__name__)
+
+
+def outcome_text(result: LoadResult, automatic: bool) -> str:
+    how = "automatycznie, po zmianie plików" if automatic else "na polecenie"
+    if result.ok:
+        kb = result.knowledge
+        return texts.RELOADED.format(how=how, entries=len(kb.entries), meetings=len(kb.meetings))
+    errors = [str(p) for p in result.problems if p.level == "error"]
+    return texts.RELOAD_FAILED.format(how=how, count=len(errors)) + "\n" + "\n".join(errors)
+
+
+async def reload_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """/przeladuj, /reload (coordinators)."""
+    svc = services(context)
+    if not svc.is_coordinator(update.effective_user):
+        await update.effective_message.reply_text(texts.COORDINATORS_ONLY)
+        return
+    result = svc.reload_knowledge()
+    log.info("knowledge reloaded on command: %s", "ok" if result.ok else "rejected")
+    for part in split_message(outcome_text(result, automatic=False)):
+        await update.effective_message.reply_text(part)
+
+
+async def watch_knowledge(bot: Bot, svc: Services) -> None:
+    """Reload when a file under the knowledge directory changed; report to the coordinator."""
+    if knowledge_fingerprint(svc.settings.knowledge.path) == svc.knowledge_fingerprint:
+        return
+    result = svc.reload_knowledge()
+    log.info("knowledge files changed, reload: %s", "ok" if result.ok else "rejected")
+    for part in split_message(outcome_text(result, automatic=True)):
+        await bot.send_message(svc.settings.coordinator.chat_id, part)
+
+
+async def knowledge_watch_job(context: ContextTypes.DEFAULT_TYPE) -> None:
+    await watch_knowledge(context.bot, services(context))

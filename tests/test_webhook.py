@@ -1,0 +1,65 @@
+"""Webhook mode end to end: the fake Bot API server pushes updates to the bot's own server."""
+
+from __future__ import annotations
+
+import asyncio
+import socket
+from dataclasses import replace
+
+import aiohttp
+
+from bot import texts
+from bot.config import Settings, TelegramSettings, WebhookSettings
+from bot.tg.app import build_application
+from bot.tg.webhook import serve_webhook
+from tests.conftest import RESIDENT
+from tests.fakebot import FakeTelegram
+
+SECRET = "sekret-klastra_123"
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+async def test_updates_arrive_by_webhook_and_health_is_served(
+    tg: FakeTelegram, settings: Settings
+) -> None:
+    port = free_port()
+    hook = WebhookSettings(listen="127.0.0.1", port=port, path="/tg-hook",
+                           public_url=f"http://127.0.0.1:{port}", secret_token=SECRET)
+    webhook_settings = replace(settings, telegram=replace(
+        settings.telegram, mode="webhook", webhook=hook))
+    assert isinstance(webhook_settings.telegram, TelegramSettings)
+    application = build_application(webhook_settings, delivery_interval=0.2)
+    stop = asyncio.Event()
+    serving = asyncio.create_task(serve_webhook(application, webhook_settings, stop))
+    try:
+        params = await tg.wait_for_call("setWebhook")
+        assert params["url"] == f"http://127.0.0.1:{port}/tg-hook"
+        assert params["secret_token"] == SECRET
+        await tg.send_text(RESIDENT, "/start")
+        await tg.wait_for_text(RESIDENT.id, texts.MENU_PROMPT)
+        await tg.send_text(RESIDENT, "jak dolaczyc do klastra")
+        await tg.wait_for_text(RESIDENT.id, "Aby dołączyć do klastra")
+
+        async with aiohttp.ClientSession() as http:
+            url = f"http://127.0.0.1:{port}"
+            forged = await http.post(f"{url}/tg-hook", json={"update_id": 99})
+            assert forged.status == 403
+            wrong = await http.post(f"{url}/tg-hook", json={"update_id": 99},
+                                    headers={"X-Telegram-Bot-Api-Secret-Token": "zgadywanie"})
+            assert wrong.status == 403
+            health = await http.get(f"{url}/healthz")
+            assert health.status == 200
+            body = await health.json()
+            assert body["status"] == "ok"
+            assert body["knowledge_entries"] == len(
+                application.bot_data["services"].matcher.knowledge.entries)
+            assert body["open_tickets"] == 0
+            assert body["uptime_seconds"] >= 0
+    finally:
+        stop.set()
+        await asyncio.wait_for(serving, timeout=10)
