@@ -6,6 +6,7 @@ from telegram import Update
 from telegram.ext import ApplicationHandlerStop, ContextTypes
 
 from bot import texts
+from bot.tg.render import acknowledge
 from bot.tg.services import services
 
 
@@ -16,13 +17,13 @@ async def guard(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         return
     if svc.desk.is_banned(user.id):
         if update.callback_query:
-            await update.callback_query.answer()
+            await acknowledge(update.callback_query)
         raise ApplicationHandlerStop
     verdict = svc.flood.check(user.id, svc.now())
     if verdict == "ok":
         return
     if update.callback_query:
-        await update.callback_query.answer()
+        await acknowledge(update.callback_query)
     if verdict == "notice" and update.effective_chat is not None:
         await context.bot.send_message(update.effective_chat.id, texts.TOO_MANY)
     raise ApplicationHandlerStop

@@ -16,7 +16,7 @@ from bot.durations import polish_duration
 from bot.knowledge import Meeting
 from bot.meetings import due_for_reminder, find, upcoming, visible
 from bot.subscriptions import Subscriber
-from bot.tg.render import keyboard, split_message
+from bot.tg.render import acknowledge, keyboard, split_message
 from bot.tg.services import Services, services
 
 log = logging.getLogger(__name__)
@@ -60,7 +60,7 @@ async def meetings_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -
 async def calendar_file(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """The "add to calendar" button: an .ics file of the meeting."""
     query = update.callback_query
-    await query.answer()
+    await acknowledge(query)
     svc = services(context)
     meeting = find(svc.matcher.knowledge.meetings, (query.data or "").removeprefix("ics:"))
     if meeting is None or not visible(meeting, svc.is_member(update.effective_user.id)):
@@ -84,7 +84,7 @@ async def reminders_command(update: Update, context: ContextTypes.DEFAULT_TYPE) 
 
 async def reminders_toggle(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     query = update.callback_query
-    await query.answer()
+    await acknowledge(query)
     svc = services(context)
     chat = query.message.chat
     if chat.type != "private":

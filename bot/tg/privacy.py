@@ -10,7 +10,7 @@ from telegram.constants import ParseMode
 from telegram.ext import ContextTypes
 
 from bot import texts
-from bot.tg.render import keyboard, split_message
+from bot.tg.render import acknowledge, keyboard, remove_buttons, split_message
 from bot.tg.services import services
 
 
@@ -45,15 +45,16 @@ async def forget_me(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
 
 async def forget_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     query = update.callback_query
-    await query.answer()
-    await query.edit_message_reply_markup(reply_markup=None)
+    await acknowledge(query)
     if query.data != "forget:yes":
+        await remove_buttons(query)
         await query.message.reply_text(texts.FORGET_CANCELLED)
         return
     svc = services(context)
     count = svc.desk.forget_person(update.effective_user.id)
     svc.subscriptions.forget_chat(update.effective_chat.id)
     context.user_data.clear()
+    await remove_buttons(query)
     await query.message.reply_text(texts.FORGOTTEN.format(count=count))
 
 

@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Sequence
+from contextlib import suppress
 from html import escape
 
-from telegram import InlineKeyboardButton, InlineKeyboardMarkup
+from telegram import CallbackQuery, InlineKeyboardButton, InlineKeyboardMarkup
+from telegram.error import TelegramError
 
 from bot import texts
 from bot.knowledge import Entry, KnowledgeBase
@@ -90,3 +92,16 @@ def age(delta: dt.timedelta) -> str:
     if hours < 48:
         return f"{hours} godz."
     return f"{hours // 24} dni"
+
+
+async def acknowledge(query: CallbackQuery) -> None:
+    """Answer the tap first; if Telegram fails to take it the spinner just runs a while longer,
+    and the tap is still handled."""
+    with suppress(TelegramError):
+        await query.answer()
+
+
+async def remove_buttons(query: CallbackQuery) -> None:
+    """A used choice disappears, so a second tap cannot repeat it; tidying only, never fatal."""
+    with suppress(TelegramError):
+        await query.edit_message_reply_markup(reply_markup=None)

@@ -4,10 +4,8 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
-from contextlib import suppress
 
-from telegram import CallbackQuery, Message, Update
-from telegram.error import BadRequest
+from telegram import Message, Update
 from telegram.ext import ContextTypes
 
 from bot import texts
@@ -15,7 +13,14 @@ from bot.answers import answer_text
 from bot.knowledge import Entry
 from bot.tg.delivery import flush_deliveries
 from bot.tg.meetings import show_upcoming
-from bot.tg.render import keyboard, menu_keyboard, questions_keyboard, split_message
+from bot.tg.render import (
+    acknowledge,
+    keyboard,
+    menu_keyboard,
+    questions_keyboard,
+    remove_buttons,
+    split_message,
+)
 from bot.tg.services import Services, person_of, services
 from bot.tickets import HandOff, Person
 
@@ -134,16 +139,10 @@ async def _confirm_hand_off(
     await update.effective_message.reply_text(f"{text}\n\n{note}" if note else text)
 
 
-async def _remove_buttons(query: CallbackQuery) -> None:
-    """A used choice disappears, so a second tap cannot repeat it."""
-    with suppress(BadRequest):  # already without buttons
-        await query.edit_message_reply_markup(reply_markup=None)
-
-
 async def menu_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """Callback buttons of the menu and of answers."""
     query = update.callback_query
-    await query.answer()
+    await acknowledge(query)
     svc = services(context)
     data = query.data or ""
     kind, _, value = data.partition(":")
@@ -164,20 +163,20 @@ async def menu_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> Non
         offer = svc.desk.offer(int(value)) if value.isdigit() else None
         if offer is None or offer.user_id != update.effective_user.id:
             await query.message.reply_text(texts.OFFER_EXPIRED)
-        else:
-            await _remove_buttons(query)
+        else:  # stored first: nothing that can fail on the network comes before it
             ticket, outcome = svc.desk.hand_off_offer(
                 offer, person_of(update), svc.settings.coordinator.chat_id,
                 max_open=svc.settings.limits.open_tickets_per_user)
+            await remove_buttons(query)
             await _confirm_hand_off(update, context, ticket.id, outcome)
     elif kind == "ask":
         context.user_data[AWAITING_QUESTION] = True
         await query.message.reply_text(texts.ASK_PROMPT)
     elif kind == "ok":
-        await _remove_buttons(query)
+        await remove_buttons(query)
         await query.message.reply_text(texts.THANKS_FOR_FEEDBACK)
     elif kind == "no":
-        await _remove_buttons(query)
+        await remove_buttons(query)
         await query.message.reply_text(texts.NO_THANKS_REPLY)
 
 
