@@ -28,6 +28,11 @@ async def tg() -> AsyncIterator[FakeTelegram]:
 
 @pytest.fixture
 def settings(tg: FakeTelegram, tmp_path: Path) -> Settings:
+    return make_settings(tg, tmp_path)
+
+
+def make_settings(tg: FakeTelegram, tmp_path: Path) -> Settings:
+    """The bot pointed at the fake server, with a fresh SQLite file under `tmp_path`."""
     return Settings(
         telegram=TelegramSettings(token=tg.token, base_url=tg.base_url,
                                   base_file_url=tg.base_file_url),

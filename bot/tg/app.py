@@ -147,6 +147,7 @@ def register_handlers(application: Application, coordinator_chat: int) -> None:
         MessageHandler(~in_coordinator_chat & addressed & filters.TEXT & ~filters.COMMAND,
                        resident.question),
         MessageHandler(~in_coordinator_chat & addressed & NOT_TEXT, resident.not_text),
+        MessageHandler(filters.ChatType.PRIVATE & filters.COMMAND, resident.unknown_command),
         CallbackQueryHandler(meetings.calendar_file, pattern=r"^ics:"),
         CallbackQueryHandler(meetings.reminders_toggle, pattern=r"^rem:(on|off)$"),
         CallbackQueryHandler(privacy.forget_button, pattern=r"^forget:(yes|no)$"),

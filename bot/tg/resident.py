@@ -63,6 +63,7 @@ async def question(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     mention = re.compile(re.escape(f"@{context.bot.username}"), re.IGNORECASE)
     text = mention.sub(" ", message.text or "").strip()
     if not text:
+        await message.reply_text(texts.NOT_TEXT)
         return
     person = person_of(update)
     svc.desk.record_active(person.user_id)
@@ -178,6 +179,10 @@ async def menu_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> Non
     elif kind == "no":
         await remove_buttons(query)
         await query.message.reply_text(texts.NO_THANKS_REPLY)
+
+
+async def unknown_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    await update.effective_message.reply_text(texts.UNKNOWN_COMMAND)
 
 
 async def not_text(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
