@@ -40,7 +40,6 @@ def run_telegram(settings: Settings) -> int:
 
     logging.basicConfig(format="%(asctime)s %(levelname)s %(name)s: %(message)s",
                         level=logging.INFO)
-    logging.getLogger("httpx").setLevel(logging.WARNING)  # its INFO lines carry the token
     application = build_application(settings)
     if settings.telegram.mode == "polling":
         application.run_polling(allowed_updates=ALLOWED_UPDATES)

@@ -1,4 +1,4 @@
-"""`python -m bot check [PATH]` and `python -m bot match [--knowledge PATH]`."""
+"""`python -m bot check [PATH]`, `match [--knowledge PATH]` and `backup DESTINATION`."""
 
 from __future__ import annotations
 
@@ -7,11 +7,13 @@ import io
 import json
 import sys
 from collections.abc import Sequence
+from pathlib import Path
 from typing import TextIO
 
 from bot.config import ConfigError, load_settings
 from bot.loader import KnowledgeError, load_knowledge, load_valid_knowledge
 from bot.matcher import Matcher, MatchResult
+from bot.storage import backup
 
 DEFAULT_KNOWLEDGE = "knowledge"
 
@@ -24,12 +26,17 @@ def main(argv: Sequence[str] | None = None) -> int:
     match = commands.add_parser("match", help="match questions from stdin, JSON lines out")
     match.add_argument("--knowledge", default=DEFAULT_KNOWLEDGE)
     match.add_argument("--config", help="config file with matcher thresholds")
+    save = commands.add_parser("backup", help="copy the SQLite database, safely while running")
+    save.add_argument("destination")
+    save.add_argument("--config", help="config file (default: config.yaml if present)")
     args = parser.parse_args(argv)
     for stream in (sys.stdin, sys.stdout, sys.stderr):
         if isinstance(stream, io.TextIOWrapper):  # not when tests capture the streams
             stream.reconfigure(encoding="utf-8", errors="replace")
     if args.command == "check":
         return run_check(args.path, sys.stdout)
+    if args.command == "backup":
+        return run_backup(args.config, args.destination, sys.stdout, sys.stderr)
     return run_match(args.knowledge, args.config, sys.stdin, sys.stdout, sys.stderr)
 
 
@@ -76,3 +83,19 @@ def result_json(result: MatchResult) -> dict[str, object]:
         "score": result.score,
         "suggestions": [{"id": s.entry.id, "score": s.score} for s in result.suggestions],
     }
+
+
+def run_backup(config: str | None, destination: str, out: TextIO, err: TextIO) -> int:
+    if config is None and Path("config.yaml").exists():
+        config = "config.yaml"
+    try:
+        source = Path(load_settings(config, env={}).storage.path)
+    except ConfigError as exc:
+        print(f"config error: {exc}", file=err)
+        return 2
+    if not source.exists():
+        print(f"{source}: no database to back up", file=err)
+        return 1
+    backup(source, destination)
+    print(f"Kopia bazy zapisana: {destination}", file=out)
+    return 0

@@ -98,3 +98,14 @@ def connect(path: str | Path) -> sqlite3.Connection:
     connection.executescript(_SCHEMA)
     connection.execute(f"PRAGMA user_version={SCHEMA_VERSION}")
     return connection
+
+
+def backup(source: str | Path, destination: str | Path) -> None:
+    """Copy the database with SQLite's online backup API: safe while the bot is running."""
+    destination = Path(destination)
+    destination.parent.mkdir(parents=True, exist_ok=True)
+    partial = destination.with_name(destination.name + ".part")
+    with sqlite3.connect(f"file:{Path(source)}?mode=ro", uri=True) as live, \
+            sqlite3.connect(partial) as copy:
+        live.backup(copy)
+    partial.replace(destination)  # a backup file is either whole or absent

@@ -93,4 +93,6 @@ UNBAN_USAGE = "Użycie: /odblokuj ID_UŻYTKOWNIKA"
 BANNED = "Użytkownik {user_id} zablokowany: bot nie będzie odpowiadał na jego wiadomości."
 UNBANNED = "Użytkownik {user_id} odblokowany."
 NOT_BANNED = "Użytkownik {user_id} nie był zablokowany."
-UNKNOWN_COMMAND = "Nie znam tej komendy. Wpisz /start, aby zobaczyć menu, albo po prostu zadaj pytanie."
+UNKNOWN_COMMAND = (
+    "Nie znam tej komendy. Wpisz /start, aby zobaczyć menu, albo po prostu zadaj pytanie."
+)

@@ -184,3 +184,19 @@ async def test_retention_anonymises_old_tickets_at_start(
                 break
             await asyncio.sleep(0.05)
         assert desk.ticket(1).question == "" and desk.ticket(1).user_id == 0
+
+
+async def test_logs_at_info_hold_no_message_text_and_no_names(
+    tg: FakeTelegram, settings: Settings, caplog: pytest.LogCaptureFixture
+) -> None:
+    caplog.set_level("INFO")
+    async with running_bot(settings):
+        offer = await ask(tg, "Sekretna sprawa Zenobii z Lelowa")
+        await tg.press(RESIDENT, offer, offer.buttons[0][1])
+        ticket = await tg.wait_for_text(COORDINATOR_CHAT.id, "Zgłoszenie #1")
+        await tg.send_text(COORDINATOR, "Poufna odpowiedź", chat=COORDINATOR_CHAT,
+                           reply_to=ticket)
+        await tg.wait_for_text(RESIDENT.id, "Poufna odpowiedź")
+    logged = "\n".join(r.getMessage() for r in caplog.records)
+    for private in ("Sekretna", "Zenobii", "Poufna", "Anna", "Nowak", "anowak", tg.token):
+        assert private not in logged

@@ -160,3 +160,19 @@ def test_banning(desk: TicketDesk) -> None:
     assert desk.is_banned(11)
     assert desk.unban(11) and not desk.is_banned(11)
     assert not desk.unban(11)
+
+
+def test_backup_copies_a_live_database(db_path: Path, tmp_path: Path, clock: Clock) -> None:
+    import subprocess
+    import sys
+
+    desk = TicketDesk(connect(db_path), clock)
+    desk.hand_off(ANNA, "pytanie do kopii", [], COORDINATOR_CHAT)  # the bot keeps it open
+    config = tmp_path / "config.yaml"
+    config.write_text(f"storage:\n  path: {db_path}\n", encoding="utf-8")
+    destination = tmp_path / "kopie" / "bot-2026-11-26.sqlite3"
+    done = subprocess.run([sys.executable, "-m", "bot", "backup", str(destination),
+                           "--config", str(config)], capture_output=True, text=True, timeout=60)
+    assert done.returncode == 0, done.stderr
+    restored = TicketDesk(connect(destination), clock)
+    assert restored.ticket(1).question == "pytanie do kopii"

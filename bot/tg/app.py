@@ -96,6 +96,7 @@ def build_application(
 ) -> Application:
     """The bot, ready to run. In webhook mode it has no updater: updates come from
     bot.tg.webhook."""
+    quiet_chatty_loggers()
     fingerprint = knowledge_fingerprint(settings.knowledge.path)  # before: catch edits meanwhile
     knowledge = load_valid_knowledge(settings.knowledge.path, clock())
     connection = storage.connect(settings.storage.path)
@@ -121,6 +122,13 @@ def build_application(
     application.bot_data["watch_interval"] = watch_interval
     register_handlers(application, settings.coordinator.chat_id)
     return application
+
+
+def quiet_chatty_loggers() -> None:
+    """httpx logs every request URL at INFO, and the URL holds the bot token; APScheduler
+    logs every run of every job."""
+    logging.getLogger("httpx").setLevel(logging.WARNING)
+    logging.getLogger("apscheduler").setLevel(logging.WARNING)
 
 
 def register_handlers(application: Application, coordinator_chat: int) -> None:
