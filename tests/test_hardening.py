@@ -14,6 +14,7 @@ from bot import texts
 from bot.config import CoordinatorSettings, KnowledgeSettings, LimitSettings, Settings
 from tests.conftest import COORDINATOR, COORDINATOR_CHAT, RESIDENT, ROOT, running_bot
 from tests.fakebot import FakeTelegram
+from tests.test_telegram import ask, hand_off_question
 
 
 @pytest.fixture
@@ -21,12 +22,6 @@ def own_knowledge(settings: Settings, tmp_path: Path) -> tuple[Settings, Path]:
     knowledge = tmp_path / "knowledge"
     shutil.copytree(ROOT / "knowledge", knowledge)
     return replace(settings, knowledge=KnowledgeSettings(path=str(knowledge))), knowledge
-
-
-async def ask(tg: FakeTelegram, text: str, user=RESIDENT):
-    start = len(tg.sent)
-    await tg.send_text(user, text)
-    return await tg.wait_for(lambda s: s.chat_id == user.id, start=start)
 
 
 NEW_ENTRY = """
@@ -133,9 +128,7 @@ async def test_my_data_shows_everything_and_forget_me_removes_it(
     tg: FakeTelegram, settings: Settings
 ) -> None:
     async with running_bot(settings) as application:
-        offer = await ask(tg, "zgubiłem psa na spacerze")
-        await tg.press(RESIDENT, offer, offer.buttons[0][1])
-        await tg.wait_for_text(RESIDENT.id, "zgłoszenie #1")
+        await hand_off_question(tg, "zgubiłem psa na spacerze")
         await tg.send_text(RESIDENT, "/moje_dane")
         data = await tg.wait_for_text(RESIDENT.id, texts.MY_DATA_TITLE)
         assert "Zgłoszenie #1" in data.text and "zgubiłem psa na spacerze" in data.text
@@ -173,9 +166,7 @@ async def test_retention_anonymises_old_tickets_at_start(
     tg: FakeTelegram, settings: Settings
 ) -> None:
     async with running_bot(settings):
-        offer = await ask(tg, "zgubiłem psa")
-        await tg.press(RESIDENT, offer, offer.buttons[0][1])
-        await tg.wait_for_text(RESIDENT.id, "zgłoszenie #1")
+        await hand_off_question(tg)
     next_year = dt.datetime.now(dt.UTC) + dt.timedelta(days=400)
     async with running_bot(settings, clock=lambda: next_year) as application:
         desk = application.bot_data["services"].desk
@@ -191,9 +182,7 @@ async def test_logs_at_info_hold_no_message_text_and_no_names(
 ) -> None:
     caplog.set_level("INFO")
     async with running_bot(settings):
-        offer = await ask(tg, "Sekretna sprawa Zenobii z Lelowa")
-        await tg.press(RESIDENT, offer, offer.buttons[0][1])
-        ticket = await tg.wait_for_text(COORDINATOR_CHAT.id, "Zgłoszenie #1")
+        ticket, _ = await hand_off_question(tg, "Sekretna sprawa Zenobii z Lelowa")
         await tg.send_text(COORDINATOR, "Poufna odpowiedź", chat=COORDINATOR_CHAT,
                            reply_to=ticket)
         await tg.wait_for_text(RESIDENT.id, "Poufna odpowiedź")
