@@ -1,8 +1,9 @@
-"""`python -m bot check [PATH]`, `match [--knowledge PATH]` and `backup DESTINATION`."""
+"""`python -m bot check [PATH]`, `match`, `report` and `backup`: see README."""
 
 from __future__ import annotations
 
 import argparse
+import datetime as dt
 import io
 import json
 import sys
@@ -10,10 +11,15 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import TextIO
 
-from bot.config import ConfigError, load_settings
+from bot.config import ConfigError, Settings, load_settings
+from bot.insights import compute_stats
 from bot.loader import KnowledgeError, load_knowledge, load_valid_knowledge
 from bot.matcher import Matcher, MatchResult
-from bot.storage import backup
+from bot.normalize import Normalizer
+from bot.question_log import QuestionLog
+from bot.report import render_report, unanswered_csv
+from bot.storage import backup, connect
+from bot.tickets import TicketDesk
 
 DEFAULT_KNOWLEDGE = "knowledge"
 
@@ -29,6 +35,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     save = commands.add_parser("backup", help="copy the SQLite database, safely while running")
     save.add_argument("destination")
     save.add_argument("--config", help="config file (default: config.yaml if present)")
+    report = commands.add_parser("report", help="HTML report of the questions, for the coordinator")
+    report.add_argument("--days", type=int, default=30)
+    report.add_argument("--out", default="raport.html")
+    report.add_argument("--csv", help="also write the unanswered questions to this CSV file")
+    report.add_argument("--config", help="config file (default: config.yaml if present)")
     args = parser.parse_args(argv)
     for stream in (sys.stdin, sys.stdout, sys.stderr):
         if isinstance(stream, io.TextIOWrapper):  # not when tests capture the streams
@@ -37,6 +48,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         return run_check(args.path, sys.stdout)
     if args.command == "backup":
         return run_backup(args.config, args.destination, sys.stdout, sys.stderr)
+    if args.command == "report":
+        return run_report(args.config, args.days, args.out, args.csv, sys.stdout, sys.stderr)
     return run_match(args.knowledge, args.config, sys.stdin, sys.stdout, sys.stderr)
 
 
@@ -85,14 +98,48 @@ def result_json(result: MatchResult) -> dict[str, object]:
     }
 
 
-def run_backup(config: str | None, destination: str, out: TextIO, err: TextIO) -> int:
+def _settings(config: str | None, err: TextIO) -> Settings | None:
     if config is None and Path("config.yaml").exists():
         config = "config.yaml"
     try:
-        source = Path(load_settings(config, env={}).storage.path)
+        return load_settings(config, env={})
     except ConfigError as exc:
         print(f"config error: {exc}", file=err)
+        return None
+
+
+def run_report(config: str | None, days: int, out_path: str, csv_path: str | None,
+               out: TextIO, err: TextIO) -> int:
+    settings = _settings(config, err)
+    if settings is None:
         return 2
+    if days < 1:
+        print("--days: must be at least 1", file=err)
+        return 2
+    try:
+        knowledge = load_valid_knowledge(settings.knowledge.path)
+    except KnowledgeError as exc:
+        for problem in exc.problems:
+            print(problem, file=err)
+        return 1
+    connection = connect(settings.storage.path)
+    now = dt.datetime.now(dt.UTC)
+    stats = compute_stats(QuestionLog(connection), TicketDesk(connection),
+                          Normalizer(knowledge.synonyms), now, days)
+    Path(out_path).write_text(render_report(stats, knowledge, now), encoding="utf-8")
+    print(f"Raport zapisany: {out_path} ({stats.questions} pytań z {days} dni)", file=out)
+    if csv_path:
+        # utf-8-sig: Excel then shows Polish letters right
+        Path(csv_path).write_text(unanswered_csv(stats), encoding="utf-8-sig")
+        print(f"Pytania bez odpowiedzi: {csv_path}", file=out)
+    return 0
+
+
+def run_backup(config: str | None, destination: str, out: TextIO, err: TextIO) -> int:
+    settings = _settings(config, err)
+    if settings is None:
+        return 2
+    source = Path(settings.storage.path)
     if not source.exists():
         print(f"{source}: no database to back up", file=err)
         return 1

@@ -60,6 +60,7 @@ class StorageSettings:
 class PrivacySettings:
     notice_url: str = ""
     retention_days: int = 365
+    keep_question_text: bool = True
 
 
 @dataclass(frozen=True)

@@ -56,8 +56,22 @@ CREATE TABLE IF NOT EXISTS offers (
     question TEXT NOT NULL,
     suggestions TEXT NOT NULL DEFAULT '[]',
     created_at TEXT NOT NULL,
-    ticket_id INTEGER                    -- set once handed off: a second tap files nothing
+    ticket_id INTEGER,                   -- set once handed off: a second tap files nothing
+    question_id INTEGER                  -- the logged question it came from, for statistics
 );
+
+-- Every question and what became of it, with no link to the person who asked.
+CREATE TABLE IF NOT EXISTS questions (
+    id INTEGER PRIMARY KEY AUTOINCREMENT,
+    asked_at TEXT NOT NULL,
+    text TEXT,                           -- NULL when not kept (config) or after retention
+    status TEXT NOT NULL,                -- answer | suggest | handoff | direct
+    entry_id TEXT,
+    score REAL NOT NULL DEFAULT 0,
+    feedback TEXT,                       -- helped | not_helped
+    handed_off INTEGER NOT NULL DEFAULT 0
+);
+CREATE INDEX IF NOT EXISTS questions_by_time ON questions (asked_at);
 
 CREATE TABLE IF NOT EXISTS subscriptions (
     chat_id INTEGER PRIMARY KEY,

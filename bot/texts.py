@@ -96,3 +96,4 @@ NOT_BANNED = "Użytkownik {user_id} nie był zablokowany."
 UNKNOWN_COMMAND = (
     "Nie znam tej komendy. Wpisz /start, aby zobaczyć menu, albo po prostu zadaj pytanie."
 )
+STATS_USAGE = "Użycie: /statystyki [liczba dni, domyślnie 30]"

@@ -70,6 +70,7 @@ class Offer:
     question: str
     suggestions: tuple[str, ...]
     ticket_id: int | None = None
+    question_id: int | None = None  # the logged question, for statistics
 
 
 class TicketDesk:
@@ -78,21 +79,23 @@ class TicketDesk:
         self._clock = clock
 
     # -- offers -------------------------------------------------------------------------
-    def remember_offer(self, person: Person, question: str, suggestions: Sequence[str]) -> Offer:
+    def remember_offer(self, person: Person, question: str, suggestions: Sequence[str],
+                       question_id: int | None = None) -> Offer:
         cursor = self._db.execute(
-            "INSERT INTO offers (user_id, chat_id, question, suggestions, created_at) "
-            "VALUES (?, ?, ?, ?, ?)",
+            "INSERT INTO offers (user_id, chat_id, question, suggestions, created_at, "
+            "question_id) VALUES (?, ?, ?, ?, ?, ?)",
             (person.user_id, person.chat_id, question, json.dumps(list(suggestions)),
-             self._now()),
+             self._now(), question_id),
         )
-        return Offer(_id(cursor), person.user_id, person.chat_id, question, tuple(suggestions))
+        return Offer(_id(cursor), person.user_id, person.chat_id, question, tuple(suggestions),
+                     None, question_id)
 
     def offer(self, offer_id: int) -> Offer | None:
         row = self._db.execute("SELECT * FROM offers WHERE id = ?", (offer_id,)).fetchone()
         if row is None:
             return None
         return Offer(row["id"], row["user_id"], row["chat_id"], row["question"],
-                     tuple(json.loads(row["suggestions"])), row["ticket_id"])
+                     tuple(json.loads(row["suggestions"])), row["ticket_id"], row["question_id"])
 
     def hand_off_offer(self, offer: Offer, person: Person, coordinator_chat: int,
                        *, max_open: int = 1) -> tuple[Ticket, HandOff]:
@@ -180,6 +183,14 @@ class TicketDesk:
     def open_tickets(self) -> list[Ticket]:
         rows = self._db.execute("SELECT * FROM tickets WHERE status = 'open' ORDER BY id")
         return [_ticket(row) for row in rows]
+
+    def reply_times_since(self, since: dt.datetime) -> list[dt.timedelta]:
+        """How long each ticket answered since `since` waited for its (latest) answer."""
+        rows = self._db.execute(
+            "SELECT created_at, answered_at FROM tickets WHERE answered_at >= ?",
+            (since.astimezone(dt.UTC).isoformat(),))
+        return [dt.datetime.fromisoformat(r["answered_at"])
+                - dt.datetime.fromisoformat(r["created_at"]) for r in rows]
 
     def ticket_for_message(self, chat_id: int, message_id: int) -> Ticket | None:
         row = self._db.execute(

@@ -75,7 +75,7 @@ async def test_a_clear_question_is_answered_with_feedback_buttons(
         answer = await ask(tg, "jak dolaczyc do klastra")
         assert answer.text == KNOWLEDGE.entry("czlonkostwo.jak_dolaczyc").answer
         assert [label for label, _ in answer.buttons] == [texts.HELPED, texts.NOT_HELPED]
-        await tg.press(RESIDENT, answer, "ok:czlonkostwo.jak_dolaczyc")
+        await tg.press(RESIDENT, answer, answer.buttons[0][1])
         await tg.wait_for_text(RESIDENT.id, texts.THANKS_FOR_FEEDBACK)
 
 

@@ -23,8 +23,9 @@ from bot import storage, texts
 from bot.config import Settings
 from bot.loader import knowledge_fingerprint, load_valid_knowledge
 from bot.matcher import Matcher
+from bot.question_log import QuestionLog
 from bot.subscriptions import SubscriptionBook
-from bot.tg import coordinator, guard, meetings, privacy, reload, resident
+from bot.tg import coordinator, guard, insight, meetings, privacy, reload, resident
 from bot.tg.delivery import flush_deliveries
 from bot.tg.services import SERVICES_KEY, Services, services
 from bot.tickets import Clock, TicketDesk, utc_now
@@ -62,6 +63,8 @@ COORDINATOR_COMMANDS = [
     BotCommand("announce", "Ogłoszenie (announce treść)"),
     BotCommand("przeladuj", "Wczytaj ponownie bazę wiedzy"),
     BotCommand("reload", "Wczytaj bazę wiedzy (reload)"),
+    BotCommand("statystyki", "Statystyki: /statystyki [dni]"),
+    BotCommand("stats", "Statystyki (stats [dni])"),
     BotCommand("blokuj", "Zablokuj użytkownika: /blokuj ID"),
     BotCommand("odblokuj", "Odblokuj użytkownika: /odblokuj ID"),
 ]
@@ -116,7 +119,9 @@ def build_application(
     )
     application.bot_data[SERVICES_KEY] = Services(
         settings, Matcher(knowledge, settings.matcher.thresholds()), desk,
-        SubscriptionBook(connection, clock), clock, knowledge_fingerprint=fingerprint)
+        SubscriptionBook(connection, clock),
+        QuestionLog(connection, keep_text=settings.privacy.keep_question_text, clock=clock),
+        clock, knowledge_fingerprint=fingerprint)
     application.bot_data["delivery_interval"] = delivery_interval
     application.bot_data["reminder_interval"] = reminder_interval
     application.bot_data["watch_interval"] = watch_interval
@@ -143,6 +148,7 @@ def register_handlers(application: Application, coordinator_chat: int) -> None:
         CommandHandler(["przypomnienia", "reminders"], meetings.reminders_command),
         CommandHandler(["ogloszenie", "announce"], meetings.announce),
         CommandHandler(["przeladuj", "reload"], reload.reload_command),
+        CommandHandler(["statystyki", "stats"], insight.stats_command),
         CommandHandler(["moje_dane", "my_data"], privacy.my_data),
         CommandHandler(["usun_dane", "forget_me"], privacy.forget_me),
         CommandHandler(["blokuj", "ban"], privacy.ban),

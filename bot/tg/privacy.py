@@ -91,4 +91,6 @@ async def _ban_or_unban(update: Update, context: ContextTypes.DEFAULT_TYPE, *, b
 async def retention_job(context: ContextTypes.DEFAULT_TYPE) -> None:
     """Tickets older than privacy.retention_days lose their texts and identity."""
     svc = services(context)
-    svc.desk.anonymise_older_than(dt.timedelta(days=svc.settings.privacy.retention_days))
+    age = dt.timedelta(days=svc.settings.privacy.retention_days)
+    svc.desk.anonymise_older_than(age)
+    svc.questions.forget_texts_older_than(age)

@@ -68,30 +68,34 @@ async def question(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     person = person_of(update)
     svc.desk.record_active(person.user_id)
     if context.user_data.pop(AWAITING_QUESTION, False):
+        svc.questions.record(text, "direct")
         await hand_off(update, context, text, ())
         return
     result = svc.matcher.match(text)
+    question_id = svc.questions.record(text, result.status,
+                                       result.entry.id if result.entry else None, result.score)
     if result.status == "answer" and result.entry is not None:
-        await send_answer(message, svc, result.entry, text, person)
+        await send_answer(message, svc, result.entry, text, person, question_id)
         return
+    ids = [s.entry.id for s in result.suggestions]
     if result.status == "suggest":
-        ids = [s.entry.id for s in result.suggestions]
-        offer = svc.desk.remember_offer(person, text, ids)
+        offer = svc.desk.remember_offer(person, text, ids, question_id)
         markup = questions_keyboard([s.entry for s in result.suggestions],
                                     [(texts.NONE_OF_THESE, f"h:{offer.id}")])
         await message.reply_text(texts.SUGGEST_INTRO, reply_markup=markup)
         return
-    ids = [s.entry.id for s in result.suggestions]
     if svc.desk.open_ticket_of(person.user_id) is not None:
+        svc.questions.handed_off(question_id)
         await hand_off(update, context, text, ids, new_question=False)  # joins the open ticket
         return
-    offer = svc.desk.remember_offer(person, text, ids)
+    offer = svc.desk.remember_offer(person, text, ids, question_id)
     await message.reply_text(texts.NO_ANSWER, reply_markup=keyboard(
         [[(texts.PASS_ON, f"h:{offer.id}")], [(texts.NO_THANKS, "no")]]))
 
 
 async def send_answer(
-    message: Message, svc: Services, entry: Entry, asked: str, person: Person
+    message: Message, svc: Services, entry: Entry, asked: str, person: Person,
+    question_id: int | None = None,
 ) -> None:
     """The entry's answer, with the buttons that fit it; long answers in several messages."""
     if entry.dynamic == "upcoming_meetings":
@@ -103,12 +107,12 @@ async def send_answer(
         await message.reply_text(part)
     markup = None
     if entry.offers_handoff or not entry.is_smalltalk:
-        offer = svc.desk.remember_offer(person, asked, [entry.id])
+        offer = svc.desk.remember_offer(person, asked, [entry.id], question_id)
         if entry.offers_handoff:
             markup = keyboard([[(texts.PASS_ON, f"h:{offer.id}")], [(texts.NO_THANKS, "no")]])
         else:
-            markup = keyboard([[(texts.HELPED, f"ok:{entry.id}")],
-                               [(texts.NOT_HELPED, f"h:{offer.id}")]])
+            markup = keyboard([[(texts.HELPED, f"ok:{question_id or ''}")],
+                               [(texts.NOT_HELPED, f"nh:{offer.id}")]])
     await message.reply_text(parts[-1], reply_markup=markup)
 
 
@@ -160,7 +164,7 @@ async def menu_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> Non
             await query.message.reply_text(texts.OFFER_EXPIRED)
         else:
             await send_answer(query.message, svc, entry, entry.question, person_of(update))
-    elif kind == "h":
+    elif kind in ("h", "nh"):
         offer = svc.desk.offer(int(value)) if value.isdigit() else None
         if offer is None or offer.user_id != update.effective_user.id:
             await query.message.reply_text(texts.OFFER_EXPIRED)
@@ -168,12 +172,18 @@ async def menu_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> Non
             ticket, outcome = svc.desk.hand_off_offer(
                 offer, person_of(update), svc.settings.coordinator.chat_id,
                 max_open=svc.settings.limits.open_tickets_per_user)
+            if offer.question_id is not None:
+                svc.questions.handed_off(offer.question_id)
+                if kind == "nh":
+                    svc.questions.feedback(offer.question_id, helped=False)
             await remove_buttons(query)
             await _confirm_hand_off(update, context, ticket.id, outcome)
     elif kind == "ask":
         context.user_data[AWAITING_QUESTION] = True
         await query.message.reply_text(texts.ASK_PROMPT)
     elif kind == "ok":
+        if value.isdigit():
+            svc.questions.feedback(int(value), helped=True)
         await remove_buttons(query)
         await query.message.reply_text(texts.THANKS_FOR_FEEDBACK)
     elif kind == "no":

@@ -14,6 +14,7 @@ from bot.flood import FloodGate
 from bot.loader import LoadResult, knowledge_fingerprint, load_knowledge
 from bot.matcher import Matcher
 from bot.office_hours import OfficeHours, parse_office_hours
+from bot.question_log import QuestionLog
 from bot.subscriptions import SubscriptionBook
 from bot.tickets import Clock, Person, TicketDesk, utc_now
 
@@ -26,6 +27,7 @@ class Services:
     matcher: Matcher
     desk: TicketDesk
     subscriptions: SubscriptionBook
+    questions: QuestionLog
     clock: Clock = utc_now
     # One flush at a time of what is owed, or two handlers could send something twice.
     delivery_lock: asyncio.Lock = field(default_factory=asyncio.Lock)

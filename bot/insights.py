@@ -1,0 +1,137 @@
+"""Statistics for the coordinator: what residents ask, what the bot could not answer."""
+
+from __future__ import annotations
+
+import datetime as dt
+import statistics
+from collections import Counter
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from rapidfuzz import fuzz
+
+from bot.meetings import WARSAW
+from bot.normalize import Normalizer
+from bot.question_log import LoggedQuestion, QuestionLog
+from bot.tickets import TicketDesk
+
+SAME_QUESTION_SCORE = 85.0  # token_sort_ratio of normalized texts: "the same question"
+
+
+@dataclass(frozen=True)
+class UnansweredGroup:
+    example: str  # the most recent wording
+    count: int
+    last_asked: dt.datetime
+    wordings: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class Day:
+    day: dt.date
+    questions: int
+    answered: int
+
+
+@dataclass(frozen=True)
+class Stats:
+    days: int
+    questions: int
+    answered: int
+    suggested: int
+    no_answer: int
+    direct: int
+    handed_off: int
+    helped: int
+    not_helped: int
+    top_entries: list[tuple[str, int]]
+    unanswered: list[UnansweredGroup]
+    median_reply: dt.timedelta | None
+    open_tickets: int
+    daily: list[Day]
+
+    def share(self, part: int) -> float:
+        return part / self.questions if self.questions else 0.0
+
+    @property
+    def helped_rate(self) -> float | None:
+        rated = self.helped + self.not_helped
+        return self.helped / rated if rated else None
+
+
+def is_unanswered(question: LoggedQuestion) -> bool:
+    """The bot had no answer, or its answer did not help."""
+    return (question.status in ("handoff", "direct") or question.handed_off
+            or question.feedback == "not_helped")
+
+
+def group_unanswered(questions: Sequence[LoggedQuestion], normalizer: Normalizer
+                     ) -> list[UnansweredGroup]:
+    """Near-identical wordings together, most frequent first."""
+    groups: list[tuple[str, list[LoggedQuestion]]] = []
+    for question in questions:
+        if not question.text or not is_unanswered(question):
+            continue
+        key = normalizer.key(question.text) or question.text.casefold()
+        for group_key, members in groups:
+            if fuzz.token_sort_ratio(key, group_key) >= SAME_QUESTION_SCORE:
+                members.append(question)
+                break
+        else:
+            groups.append((key, [question]))
+    result = []
+    for _, members in groups:
+        latest = max(members, key=lambda q: q.asked_at)
+        wordings = tuple(dict.fromkeys(q.text for q in members if q.text))
+        result.append(UnansweredGroup(latest.text or "", len(members), latest.asked_at, wordings))
+    return sorted(result, key=lambda g: (-g.count, -g.last_asked.timestamp()))
+
+
+def compute_stats(log: QuestionLog, desk: TicketDesk, normalizer: Normalizer,
+                  now: dt.datetime, days: int) -> Stats:
+    since = now - dt.timedelta(days=days)
+    questions = log.since(since)
+    status = Counter(q.status for q in questions)
+    reply_times = desk.reply_times_since(since)
+    return Stats(
+        days=days,
+        questions=len(questions),
+        answered=status["answer"],
+        suggested=status["suggest"],
+        no_answer=status["handoff"],
+        direct=status["direct"],
+        handed_off=sum(q.handed_off for q in questions),
+        helped=sum(q.feedback == "helped" for q in questions),
+        not_helped=sum(q.feedback == "not_helped" for q in questions),
+        top_entries=Counter(q.entry_id for q in questions
+                            if q.status == "answer" and q.entry_id).most_common(10),
+        unanswered=group_unanswered(questions, normalizer),
+        median_reply=statistics.median(reply_times) if reply_times else None,
+        open_tickets=len(desk.open_tickets()),
+        daily=_daily(questions, since, now),
+    )
+
+
+def _daily(questions: Sequence[LoggedQuestion], since: dt.datetime, now: dt.datetime
+           ) -> list[Day]:
+    first, last = since.astimezone(WARSAW).date(), now.astimezone(WARSAW).date()
+    totals: Counter[dt.date] = Counter()
+    answered: Counter[dt.date] = Counter()
+    for question in questions:
+        day = question.asked_at.astimezone(WARSAW).date()
+        totals[day] += 1
+        answered[day] += question.status == "answer"
+    span = (last - first).days
+    return [Day(d, totals[d], answered[d])
+            for d in (first + dt.timedelta(days=i) for i in range(1, span + 1))]
+
+
+def duration_text(delta: dt.timedelta | None) -> str:
+    if delta is None:
+        return "brak odpowiedzi w tym okresie"
+    minutes = int(delta.total_seconds() // 60)
+    if minutes < 60:
+        return f"{minutes} min"
+    if minutes < 48 * 60:
+        return f"{minutes // 60} godz. {minutes % 60} min"
+    return f"{minutes // (24 * 60)} dni"

@@ -1,0 +1,64 @@
+"""Every question asked and its outcome, kept without any link to the person."""
+
+from __future__ import annotations
+
+import datetime as dt
+import sqlite3
+from dataclasses import dataclass
+from typing import Literal
+
+from bot.tickets import Clock, utc_now
+
+Outcome = Literal["answer", "suggest", "handoff", "direct"]
+
+
+@dataclass(frozen=True)
+class LoggedQuestion:
+    id: int
+    asked_at: dt.datetime
+    text: str | None
+    status: Outcome
+    entry_id: str | None
+    score: float
+    feedback: Literal["helped", "not_helped"] | None
+    handed_off: bool
+
+
+class QuestionLog:
+    def __init__(self, connection: sqlite3.Connection, *, keep_text: bool = True,
+                 clock: Clock = utc_now) -> None:
+        self._db = connection
+        self._keep_text = keep_text
+        self._clock = clock
+
+    def record(self, text: str, status: Outcome, entry_id: str | None = None,
+               score: float = 0.0) -> int:
+        cursor = self._db.execute(
+            "INSERT INTO questions (asked_at, text, status, entry_id, score, handed_off) "
+            "VALUES (?, ?, ?, ?, ?, ?)",
+            (self._clock().astimezone(dt.UTC).isoformat(), text if self._keep_text else None,
+             status, entry_id, score, int(status == "direct")),
+        )
+        assert cursor.lastrowid is not None
+        return cursor.lastrowid
+
+    def feedback(self, question_id: int, helped: bool) -> None:
+        self._db.execute("UPDATE questions SET feedback = ? WHERE id = ?",
+                         ("helped" if helped else "not_helped", question_id))
+
+    def handed_off(self, question_id: int) -> None:
+        self._db.execute("UPDATE questions SET handed_off = 1 WHERE id = ?", (question_id,))
+
+    def since(self, moment: dt.datetime) -> list[LoggedQuestion]:
+        rows = self._db.execute("SELECT * FROM questions WHERE asked_at >= ? ORDER BY id",
+                                (moment.astimezone(dt.UTC).isoformat(),))
+        return [LoggedQuestion(r["id"], dt.datetime.fromisoformat(r["asked_at"]), r["text"],
+                               r["status"], r["entry_id"], r["score"], r["feedback"],
+                               bool(r["handed_off"])) for r in rows]
+
+    def forget_texts_older_than(self, age: dt.timedelta) -> int:
+        """Retention: old questions keep their outcome for statistics, not their text."""
+        cutoff = (self._clock() - age).astimezone(dt.UTC).isoformat()
+        return self._db.execute(
+            "UPDATE questions SET text = NULL WHERE asked_at < ? AND text IS NOT NULL",
+            (cutoff,)).rowcount
