@@ -133,5 +133,6 @@ def duration_text(delta: dt.timedelta | None) -> str:
     if minutes < 60:
         return f"{minutes} min"
     if minutes < 48 * 60:
-        return f"{minutes // 60} godz. {minutes % 60} min"
+        hours, rest = divmod(minutes, 60)
+        return f"{hours} godz." + (f" {rest} min" if rest else "")
     return f"{minutes // (24 * 60)} dni"

@@ -7,7 +7,7 @@ under `faq/`. Errors name file, line and entry id so the coordinator can fix the
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
@@ -75,8 +75,12 @@ def load_knowledge(root: str | Path, now: dt.datetime | None = None) -> LoadResu
     if not faq_files:
         problems.append(Problem(str(root / "faq"), 0, None, "brak plików z pytaniami (faq/*.yaml)"))
     known = {c.id for c in categories}
+    extras: list[_ExtraPhrasings] = []
     for path in faq_files:
-        entries.extend(_load_entries(path, known, problems))
+        found, added = _load_entries(path, known, problems)
+        entries.extend(found)
+        extras.extend(added)
+    entries = _add_phrasings(entries, extras, problems)
     meetings_path = root / "meetings.yaml"
     meetings = ()
     if meetings_path.exists():
@@ -164,17 +168,68 @@ def _load_synonyms(path: Path, problems: list[Problem]) -> list[tuple[str, ...]]
     return groups
 
 
-def _load_entries(path: Path, categories: set[str], problems: list[Problem]) -> list[Entry]:
+@dataclass(frozen=True)
+class _ExtraPhrasings:
+    """Phrasings a file adds to an entry defined elsewhere (how learned phrasings are kept)."""
+
+    entry_id: str
+    texts: tuple[str, ...]
+    file: str
+    line: int
+
+
+def _load_entries(path: Path, categories: set[str], problems: list[Problem]
+                  ) -> tuple[list[Entry], list[_ExtraPhrasings]]:
     report = _Report(path)
+    data = _read(path, problems)
     entries: list[Entry] = []
-    for item in _section(_read(path, problems), "entries", report):
+    extras: list[_ExtraPhrasings] = []
+    has_phrasings = isinstance(data, dict) and "phrasings" in data
+    items = data.get("entries") or [] if has_phrasings else _section(data, "entries", report)
+    for item in items:
         if not isinstance(item, LineDict):
             report.error(1, None, "wpis powinien być zestawem pól (id:, question:, answer: ...)")
             continue
         entry = _parse_entry(item, categories, report)
         if entry is not None:
             entries.append(entry)
+    if has_phrasings:
+        extras = _parse_phrasings(data, report)
     problems.extend(report.problems)
+    return entries, extras
+
+
+def _parse_phrasings(data: LineDict, report: _Report) -> list[_ExtraPhrasings]:
+    mapping = data["phrasings"]
+    if mapping is None:
+        return []
+    if not isinstance(mapping, LineDict):
+        report.error(data.line_of("phrasings"), None, "„phrasings:” to lista sformułowań "
+                     "pod id wpisu, np. kontakt.adres: [\"gdzie macie biuro\"]")
+        return []
+    extras = []
+    for entry_id, texts in mapping.items():
+        values = [texts] if isinstance(texts, str) else texts
+        if not isinstance(values, list) or not values or not all(_text(v) for v in values):
+            report.error(mapping.line_of(str(entry_id)), str(entry_id),
+                         "sformułowania powinny być niepustą listą tekstów")
+            continue
+        extras.append(_ExtraPhrasings(str(entry_id), tuple(_text(v) for v in values),
+                                      report.file, mapping.line_of(str(entry_id))))
+    return extras
+
+
+def _add_phrasings(entries: list[Entry], extras: list[_ExtraPhrasings],
+                   problems: list[Problem]) -> list[Entry]:
+    by_id = {e.id: i for i, e in enumerate(entries)}
+    for extra in extras:
+        index = by_id.get(extra.entry_id)
+        if index is None:
+            problems.append(Problem(extra.file, extra.line, extra.entry_id,
+                                    "nie ma wpisu o takim id (sformułowania nie mają celu)"))
+            continue
+        entry = entries[index]
+        entries[index] = replace(entry, alternates=entry.alternates + extra.texts)
     return entries
 
 

@@ -97,3 +97,13 @@ UNKNOWN_COMMAND = (
     "Nie znam tej komendy. Wpisz /start, aby zobaczyć menu, albo po prostu zadaj pytanie."
 )
 STATS_USAGE = "Użycie: /statystyki [liczba dni, domyślnie 30]"
+LEARN = "➕ Dodaj do bazy wiedzy"
+LEARN_NEW = "Jako nowy wpis (wybierz kategorię)"
+LEARN_AS_PHRASING = "Jako pytanie do: "
+CANCEL = "Anuluj"
+LEARN_NOTHING = "Tego zgłoszenia nie da się dodać: nie ma już jego treści albo odpowiedzi."
+LEARNED = (
+    "Dodano do bazy wiedzy ({entry}, plik {file}). Następny mieszkaniec z tym pytaniem "
+    "dostanie odpowiedź od razu."
+)
+NOT_LEARNED = "Nie dodano: {reason}."

@@ -25,7 +25,16 @@ from bot.loader import knowledge_fingerprint, load_valid_knowledge
 from bot.matcher import Matcher
 from bot.question_log import QuestionLog
 from bot.subscriptions import SubscriptionBook
-from bot.tg import coordinator, guard, insight, meetings, privacy, reload, resident
+from bot.tg import (
+    coordinator,
+    guard,
+    insight,
+    learning,
+    meetings,
+    privacy,
+    reload,
+    resident,
+)
 from bot.tg.delivery import flush_deliveries
 from bot.tg.services import SERVICES_KEY, Services, services
 from bot.tickets import Clock, TicketDesk, utc_now
@@ -165,6 +174,7 @@ def register_handlers(application: Application, coordinator_chat: int) -> None:
         CallbackQueryHandler(meetings.calendar_file, pattern=r"^ics:"),
         CallbackQueryHandler(meetings.reminders_toggle, pattern=r"^rem:(on|off)$"),
         CallbackQueryHandler(privacy.forget_button, pattern=r"^forget:(yes|no)$"),
+        CallbackQueryHandler(learning.learn_button, pattern=r"^(learn|ln|lc|la|lx)(:|$)"),
         CallbackQueryHandler(resident.menu_button),
     ])
     application.add_error_handler(error_handler)

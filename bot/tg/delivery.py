@@ -5,11 +5,12 @@ from __future__ import annotations
 import logging
 from html import escape
 
-from telegram import Bot
+from telegram import Bot, InlineKeyboardMarkup
 from telegram.constants import ParseMode
 from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter, TelegramError
 
 from bot import texts
+from bot.tg.learning import learn_keyboard
 from bot.tg.render import split_message, ticket_html
 from bot.tg.services import Services
 from bot.tickets import Delivery
@@ -36,7 +37,8 @@ async def flush_deliveries(bot: Bot, svc: Services) -> None:
                 svc.desk.mark_sent(delivery, message_ids)
                 if delivery.kind == "answer":
                     await _tell_coordinator(
-                        bot, svc, f"Odpowiedź na zgłoszenie #{delivery.ticket_id} dostarczona.")
+                        bot, svc, f"Odpowiedź na zgłoszenie #{delivery.ticket_id} dostarczona.",
+                        learn_keyboard(delivery.ticket_id))
 
 
 async def _send(bot: Bot, svc: Services, delivery: Delivery) -> list[int]:
@@ -72,8 +74,10 @@ async def _undeliverable(bot: Bot, svc: Services, delivery: Delivery, reason: st
                                           f"#{delivery.ticket_id}: {escape(reason)}")
 
 
-async def _tell_coordinator(bot: Bot, svc: Services, text: str) -> None:
+async def _tell_coordinator(bot: Bot, svc: Services, text: str,
+                            markup: InlineKeyboardMarkup | None = None) -> None:
     try:
-        await bot.send_message(svc.settings.coordinator.chat_id, text, parse_mode=ParseMode.HTML)
+        await bot.send_message(svc.settings.coordinator.chat_id, text, parse_mode=ParseMode.HTML,
+                               reply_markup=markup)
     except TelegramError as exc:  # a confirmation is a courtesy; the delivery itself is recorded
         log.warning("could not confirm to the coordinator chat: %s", exc)
