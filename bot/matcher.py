@@ -143,8 +143,8 @@ class Matcher:
 
         best: dict[int, float] = {}
         idf = self._idf
-        for index in candidates:
-            found = [0.0] * len(tokens)
+        for index in candidates:  # the hot loop: plain comparisons, no builtins
+            found: dict[int, float] = {}
             covered = 0.0
             for token in self._phrasing_tokens[index]:
                 token_hits = hits.get(token)
@@ -152,10 +152,12 @@ class Matcher:
                     continue
                 top = 0.0
                 for position, value in token_hits:
-                    top = max(top, value)
-                    found[position] = max(found[position], value)
+                    if value > top:
+                        top = value
+                    if value > found.get(position, 0.0):
+                        found[position] = value
                 covered += idf[token] * top
-            recall = sum(w * f for w, f in zip(weights, found, strict=True)) / query_weight
+            recall = sum(weights[p] * v for p, v in found.items()) / query_weight
             score = 100.0 * _f_measure(covered / self._phrasing_weight[index], recall)
             entry = self._phrasing_entry[index]
             if score > best.get(entry, 0.0):
