@@ -34,7 +34,8 @@ F_BETA = 0.7
 MIN_KNOWN_SHARE = 0.55
 RESPELLED_SIMILARITY = 0.9  # "dołonczyć" typed for "dołączyć"
 IDF_FLOOR = 1.0  # keeps common words like "klaster" from weighing nothing
-SMALLTALK_EASING = 20.0  # small talk is answered this far below the answer threshold
+SMALLTALK_EASING = 20.0
+SMALLTALK_KNOWN_SHARE = 0.5  # small talk is answered this far below the answer threshold
 UNKNOWN_WORD_WEIGHT = 1.0  # of the weight of the rarest known word
 SIMILARITY_CACHE_SIZE = 4096
 
@@ -190,8 +191,9 @@ class Matcher:
         clear_lead = top.score - runner_up >= limits.margin
         if entry.is_smalltalk:
             # Small talk never goes to the coordinator: a plausible greeting is just answered,
-            # extra words and all ("cześć bot").
-            sure = top.score >= limits.answer - SMALLTALK_EASING and clear_lead
+            # an extra word and all ("cześć bot").
+            sure = (top.score >= limits.answer - SMALLTALK_EASING and clear_lead
+                    and top.known >= SMALLTALK_KNOWN_SHARE)
         else:
             # Words the knowledge has never seen usually mean the question is about something
             # else ("przepis na pierogi" is not about regulations): then only suggest.
@@ -204,7 +206,7 @@ class Matcher:
             choices = self._suggestions(ranked, limits.suggest)
             if choices:
                 return MatchResult(text, "suggest", None, score, choices)
-            if entry.is_smalltalk:
+            if entry.is_smalltalk and top.known >= SMALLTALK_KNOWN_SHARE:
                 return MatchResult(text, "answer", entry, score, ())
         return MatchResult(text, "handoff", None, score,
                            self._suggestions(ranked, limits.candidate_floor))
@@ -221,13 +223,19 @@ class Matcher:
         if cached is not None:
             return cached
         found: dict[str, float] = {}
+        known = token in self._idf
         if len(token) >= FUZZY_MIN_LENGTH:
             for choice, value, _ in process.extract(
                 token, self._fuzzy_vocabulary, scorer=fuzz.ratio,
                 score_cutoff=FUZZY_CUTOFF, limit=FUZZY_LIMIT,
             ):
+                # A word the knowledge uses is taken as written: it is only bridged to other
+                # forms of itself ("spotk"/"spotkan"), not to look-alikes ("spoldzieln" is
+                # not "spoldzielc"). Unknown words may be typos of anything close.
+                if known and not (choice.startswith(token) or token.startswith(choice)):
+                    continue
                 found[choice] = (value / 100.0) ** 2  # a near miss is weaker evidence
-        if token in self._idf:
+        if known:
             found[token] = 1.0
         else:
             for respelled in self.normalizer.respellings(token):

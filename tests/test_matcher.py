@@ -51,7 +51,7 @@ def test_no_development_out_of_scope_question_is_answered(
     assert result.status != "answer", (result.entry.id if result.entry else None, result.score)
 
 
-@pytest.mark.parametrize(("name", "floor"), [("holdout.yaml", 0.88), ("fresh.yaml", 0.83)])
+@pytest.mark.parametrize(("name", "floor"), [("holdout.yaml", 0.91), ("fresh.yaml", 0.86)])
 def test_held_out_sets_stay_above_their_floor(matcher: Matcher, name: str, floor: float) -> None:
     """Sets written apart from the knowledge. The target is 95% answered right with at most 5%
     of unrelated questions answered; the floors guard what the matcher reaches today."""
