@@ -85,9 +85,11 @@ class Matcher:
         entry_tokens: list[set[str]] = []
         for index, entry in enumerate(self._entries):
             seen: set[str] = set()
+            distinct: set[frozenset[str]] = set()  # phrasings that normalize alike score alike
             for text in entry.phrasings:
                 tokens = tuple(dict.fromkeys(self.normalizer.tokens(text)))
-                if tokens:
+                if tokens and frozenset(tokens) not in distinct:
+                    distinct.add(frozenset(tokens))
                     self._phrasing_entry.append(index)
                     self._phrasing_tokens.append(tokens)
                     seen.update(tokens)
@@ -100,7 +102,12 @@ class Matcher:
                      for t, df in document_frequency.items()}
         self._unknown_weight = (math.log(1 + total) + IDF_FLOOR) * UNKNOWN_WORD_WEIGHT
         self._vocabulary = sorted(self._idf)
-        self._fuzzy_vocabulary = [t for t in self._vocabulary if len(t) >= FUZZY_MIN_LENGTH]
+        # fuzz.ratio >= 80 needs the shorter stem to be at least 2/3 of the longer one, so a
+        # word is only compared with stems of a compatible length.
+        self._stems_by_length: dict[int, list[str]] = defaultdict(list)
+        for stem in self._vocabulary:
+            if len(stem) >= FUZZY_MIN_LENGTH:
+                self._stems_by_length[len(stem)].append(stem)
         self._postings: dict[str, list[int]] = defaultdict(list)
         for index, tokens in enumerate(self._phrasing_tokens):
             for token in tokens:
@@ -225,8 +232,11 @@ class Matcher:
         found: dict[str, float] = {}
         known = token in self._idf
         if len(token) >= FUZZY_MIN_LENGTH:
+            length = len(token)
+            nearby = [stem for size in range(math.ceil(length * 2 / 3), length * 3 // 2 + 1)
+                      for stem in self._stems_by_length.get(size, ())]
             for choice, value, _ in process.extract(
-                token, self._fuzzy_vocabulary, scorer=fuzz.ratio,
+                token, nearby, scorer=fuzz.ratio,
                 score_cutoff=FUZZY_CUTOFF, limit=FUZZY_LIMIT,
             ):
                 # A word the knowledge uses is taken as written: it is only bridged to other
