@@ -6,10 +6,9 @@ from telegram import Update
 from telegram.constants import ParseMode
 from telegram.ext import ContextTypes
 
-from bot import texts
 from bot.tg.delivery import flush_deliveries
 from bot.tg.render import open_tickets_html
-from bot.tg.services import services
+from bot.tg.services import coordinators_only, services
 
 REPLY_USAGE = "Użycie: /odpowiedz NUMER treść odpowiedzi"
 CLOSE_USAGE = "Użycie: /zamknij NUMER"
@@ -25,8 +24,7 @@ async def reply_to_ticket(update: Update, context: ContextTypes.DEFAULT_TYPE) ->
     ticket = svc.desk.ticket_for_message(message.chat_id, original.message_id)
     if ticket is None:
         return  # a reply to something else: the coordinators talking among themselves
-    if not svc.is_coordinator(update.effective_user):
-        await message.reply_text(texts.COORDINATORS_ONLY)
+    if not await coordinators_only(update, context):
         return
     if not message.text:
         await message.reply_text("Na razie przekazuję mieszkańcom tylko tekst. Napisz odpowiedź "
@@ -37,7 +35,7 @@ async def reply_to_ticket(update: Update, context: ContextTypes.DEFAULT_TYPE) ->
 
 async def reply_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """/odpowiedz N tekst, /reply N tekst."""
-    if not await _allowed(update, context):
+    if not await coordinators_only(update, context):
         return
     parts = (update.effective_message.text or "").split(maxsplit=2)
     if len(parts) < 3 or not parts[1].lstrip("#").isdigit():
@@ -48,7 +46,7 @@ async def reply_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> N
 
 async def list_tickets(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """/zgloszenia, /tickets: open tickets, oldest first, with their age."""
-    if not await _allowed(update, context):
+    if not await coordinators_only(update, context):
         return
     svc = services(context)
     await update.effective_message.reply_text(
@@ -57,7 +55,7 @@ async def list_tickets(update: Update, context: ContextTypes.DEFAULT_TYPE) -> No
 
 async def close_ticket(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """/zamknij N, /close N: close a ticket without an answer."""
-    if not await _allowed(update, context):
+    if not await coordinators_only(update, context):
         return
     svc = services(context)
     args = context.args or []
@@ -81,10 +79,3 @@ async def _answer(update: Update, context: ContextTypes.DEFAULT_TYPE, number: in
     if any(d.kind == "answer" and d.ticket_id == number for d in svc.desk.pending_deliveries()):
         await update.effective_message.reply_text(
             f"Odpowiedź na zgłoszenie #{number} zapisana; wyślę ją, gdy tylko Telegram pozwoli.")
-
-
-async def _allowed(update: Update, context: ContextTypes.DEFAULT_TYPE) -> bool:
-    if services(context).is_coordinator(update.effective_user):
-        return True
-    await update.effective_message.reply_text(texts.COORDINATORS_ONLY)
-    return False

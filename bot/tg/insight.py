@@ -12,7 +12,7 @@ from bot import texts
 from bot.insights import Stats, compute_stats, duration_text
 from bot.knowledge import KnowledgeBase
 from bot.tg.render import split_message
-from bot.tg.services import services
+from bot.tg.services import coordinators_only, services
 
 DEFAULT_DAYS = 30
 
@@ -21,8 +21,7 @@ async def stats_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> N
     """/statystyki [dni], /stats [days] (coordinators)."""
     svc = services(context)
     message = update.effective_message
-    if not svc.is_coordinator(update.effective_user):
-        await message.reply_text(texts.COORDINATORS_ONLY)
+    if not await coordinators_only(update, context):
         return
     args = context.args or []
     if len(args) > 1 or (args and (not args[0].isdigit() or not 1 <= int(args[0]) <= 3650)):

@@ -7,7 +7,7 @@ from telegram.ext import ContextTypes
 
 from bot import learning, texts
 from bot.tg.render import acknowledge, keyboard, remove_buttons, split_message
-from bot.tg.services import Services, services
+from bot.tg.services import Services, coordinators_only, services
 
 
 def learn_keyboard(ticket_id: int):
@@ -18,10 +18,9 @@ async def learn_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> No
     """learn:T → how to add; ln:T → category; lc:T:CAT → new entry; la:T:ID → new phrasing."""
     query = update.callback_query
     await acknowledge(query)
-    svc = services(context)
-    if not svc.is_coordinator(update.effective_user):
-        await query.message.reply_text(texts.COORDINATORS_ONLY)
+    if not await coordinators_only(update, context):
         return
+    svc = services(context)
     kind, _, rest = (query.data or "").partition(":")
     number, _, target = rest.partition(":")
     if kind == "lx" or not number.isdigit():

@@ -17,7 +17,7 @@ from bot.knowledge import Meeting
 from bot.meetings import due_for_reminder, find, upcoming, visible
 from bot.subscriptions import Subscriber
 from bot.tg.render import acknowledge, keyboard, split_message
-from bot.tg.services import Services, services
+from bot.tg.services import Services, coordinators_only, services
 
 log = logging.getLogger(__name__)
 
@@ -110,8 +110,7 @@ async def announce(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """/ogloszenie tekst, /announce tekst: to every subscriber, with a report afterwards."""
     svc = services(context)
     message = update.effective_message
-    if not svc.is_coordinator(update.effective_user):
-        await message.reply_text(texts.COORDINATORS_ONLY)
+    if not await coordinators_only(update, context):
         return
     parts = (message.text or "").split(maxsplit=1)
     if len(parts) < 2 or not parts[1].strip():

@@ -11,7 +11,7 @@ from telegram.ext import ContextTypes
 
 from bot import texts
 from bot.tg.render import acknowledge, keyboard, remove_buttons, split_message
-from bot.tg.services import services
+from bot.tg.services import coordinators_only, services
 
 
 async def my_data(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
@@ -71,8 +71,7 @@ async def unban(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
 async def _ban_or_unban(update: Update, context: ContextTypes.DEFAULT_TYPE, *, ban: bool) -> None:
     svc = services(context)
     message = update.effective_message
-    if not svc.is_coordinator(update.effective_user):
-        await message.reply_text(texts.COORDINATORS_ONLY)
+    if not await coordinators_only(update, context):
         return
     args = context.args or []
     if len(args) != 1 or not args[0].lstrip("-").isdigit():

@@ -10,7 +10,7 @@ from telegram.ext import ContextTypes
 from bot import texts
 from bot.loader import LoadResult, knowledge_fingerprint
 from bot.tg.render import split_message
-from bot.tg.services import Services, services
+from bot.tg.services import Services, coordinators_only, services
 
 log = logging.getLogger(__name__)
 
@@ -26,10 +26,9 @@ def outcome_text(result: LoadResult, automatic: bool) -> str:
 
 async def reload_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """/przeladuj, /reload (coordinators)."""
-    svc = services(context)
-    if not svc.is_coordinator(update.effective_user):
-        await update.effective_message.reply_text(texts.COORDINATORS_ONLY)
+    if not await coordinators_only(update, context):
         return
+    svc = services(context)
     result = svc.reload_knowledge()
     log.info("knowledge reloaded on command: %s", "ok" if result.ok else "rejected")
     for part in split_message(outcome_text(result, automatic=False)):

@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 from telegram import Update, User
 from telegram.ext import ContextTypes
 
+from bot import texts
 from bot.config import Settings
 from bot.flood import FloodGate
 from bot.loader import LoadResult, knowledge_fingerprint, load_knowledge
@@ -72,3 +73,11 @@ def person_of(update: Update) -> Person:
     user, chat = update.effective_user, update.effective_chat
     assert user is not None and chat is not None
     return Person(user.id, chat.id, user.full_name, user.username)
+
+
+async def coordinators_only(update: Update, context: ContextTypes.DEFAULT_TYPE) -> bool:
+    """True for a coordinator; anyone else gets a polite refusal (and False)."""
+    if services(context).is_coordinator(update.effective_user):
+        return True
+    await update.effective_message.reply_text(texts.COORDINATORS_ONLY)
+    return False
