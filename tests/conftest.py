@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from dataclasses import replace
@@ -17,6 +18,16 @@ ROOT = Path(__file__).parent.parent
 COORDINATOR = FakeUser(900, "Mateusz", "Koordynator", username="koordynator")
 COORDINATOR_CHAT = FakeChat(-100500, "supergroup", title="Zgłoszenia infolinii")
 RESIDENT = FakeUser(101, "Anna", "Nowak", username="anowak")
+
+
+class Clock:
+    """A clock the test moves by setting `now`."""
+
+    def __init__(self, now: dt.datetime) -> None:
+        self.now = now
+
+    def __call__(self) -> dt.datetime:
+        return self.now
 
 
 @pytest.fixture

@@ -19,18 +19,11 @@ from bot.question_log import QuestionLog
 from bot.report import render_report, unanswered_csv
 from bot.storage import connect
 from bot.tickets import Person, TicketDesk
+from tests.conftest import Clock
 
 ROOT = Path(__file__).parent.parent
 NOW = dt.datetime(2026, 11, 26, 12, 0, tzinfo=dt.UTC)
 KNOWLEDGE = load_valid_knowledge(ROOT / "knowledge")
-
-
-class Clock:
-    def __init__(self, now: dt.datetime) -> None:
-        self.now = now
-
-    def __call__(self) -> dt.datetime:
-        return self.now
 
 
 @pytest.fixture

@@ -13,7 +13,14 @@ import pytest
 
 from bot import texts
 from bot.config import KnowledgeSettings, MeetingSettings, Settings
-from tests.conftest import COORDINATOR, COORDINATOR_CHAT, RESIDENT, ROOT, running_bot
+from tests.conftest import (
+    COORDINATOR,
+    COORDINATOR_CHAT,
+    RESIDENT,
+    ROOT,
+    Clock,
+    running_bot,
+)
 from tests.fakebot import FakeTelegram, FakeUser
 
 MEETINGS_YAML = """
@@ -38,14 +45,6 @@ meetings:
     registration: "e-mail do koordynatora"
 """
 MEETING_START = dt.datetime(2026, 12, 4, 9, 0, tzinfo=dt.UTC)  # 10:00 in Warsaw
-
-
-class Clock:
-    def __init__(self, now: dt.datetime) -> None:
-        self.now = now
-
-    def __call__(self) -> dt.datetime:
-        return self.now
 
 
 @pytest.fixture

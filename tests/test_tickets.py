@@ -7,17 +7,10 @@ import pytest
 
 from bot.storage import connect
 from bot.tickets import Person, TicketDesk
+from tests.conftest import Clock
 
 COORDINATOR_CHAT = -100500
 ANNA = Person(user_id=11, chat_id=11, display_name="Anna Kowalska", username="anka")
-
-
-class Clock:
-    def __init__(self) -> None:
-        self.now = dt.datetime(2026, 11, 26, 9, 0, tzinfo=dt.UTC)
-
-    def __call__(self) -> dt.datetime:
-        return self.now
 
 
 @pytest.fixture
@@ -27,7 +20,7 @@ def db_path(tmp_path: Path) -> Path:
 
 @pytest.fixture
 def clock() -> Clock:
-    return Clock()
+    return Clock(dt.datetime(2026, 11, 26, 9, 0, tzinfo=dt.UTC))
 
 
 @pytest.fixture
