@@ -11,14 +11,18 @@ import logging
 import signal
 import sys
 from collections.abc import Awaitable, Callable
-from pathlib import Path
 
-from bot.config import ConfigError, Settings, check_telegram_ready, load_settings
+from bot.config import (
+    DEFAULT_CONFIG,
+    ConfigError,
+    Settings,
+    check_telegram_ready,
+    config_path,
+    load_settings,
+)
 from bot.console import run_console
 from bot.loader import KnowledgeError, load_valid_knowledge
 from bot.matcher import Matcher
-
-DEFAULT_CONFIG = "config.yaml"
 
 
 def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
@@ -26,12 +30,6 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     parser.add_argument("--config", help=f"config file (default: {DEFAULT_CONFIG} if present)")
     parser.add_argument("--console", action="store_true", help="chat in this terminal")
     return parser.parse_args(argv)
-
-
-def read_settings(config: str | None) -> Settings:
-    if config is None and Path(DEFAULT_CONFIG).exists():
-        config = DEFAULT_CONFIG
-    return load_settings(config)
 
 
 def run_telegram(settings: Settings) -> int:
@@ -62,7 +60,7 @@ def main(argv: list[str] | None = None) -> int:
         if isinstance(stream, io.TextIOWrapper):  # not when tests capture the streams
             stream.reconfigure(encoding="utf-8", errors="replace")
     try:
-        settings = read_settings(args.config)
+        settings = load_settings(config_path(args.config))
         if args.console:
             knowledge = load_valid_knowledge(settings.knowledge.path)
             matcher = Matcher(knowledge, settings.matcher.thresholds())

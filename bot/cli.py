@@ -11,7 +11,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import TextIO
 
-from bot.config import ConfigError, Settings, load_settings
+from bot.config import ConfigError, Settings, config_path, load_settings
 from bot.insights import compute_stats
 from bot.loader import KnowledgeError, load_knowledge, load_valid_knowledge
 from bot.matcher import Matcher, MatchResult
@@ -99,10 +99,8 @@ def result_json(result: MatchResult) -> dict[str, object]:
 
 
 def _settings(config: str | None, err: TextIO) -> Settings | None:
-    if config is None and Path("config.yaml").exists():
-        config = "config.yaml"
     try:
-        return load_settings(config, env={})
+        return load_settings(config_path(config), env={})
     except ConfigError as exc:
         print(f"config error: {exc}", file=err)
         return None

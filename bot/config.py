@@ -105,6 +105,16 @@ class Settings:
 TOKEN_ENV = "TELEGRAM_BOT_TOKEN"
 
 
+DEFAULT_CONFIG = "config.yaml"
+
+
+def config_path(given: str | None) -> str | None:
+    """The file a command reads: the one given, else config.yaml when present, else none."""
+    if given is None and Path(DEFAULT_CONFIG).exists():
+        return DEFAULT_CONFIG
+    return given
+
+
 def load_settings(path: str | Path | None, env: Mapping[str, str] | None = None) -> Settings:
     """Read settings from `path` (None: defaults only); the token env variable wins."""
     env = os.environ if env is None else env
