@@ -44,6 +44,7 @@ log = logging.getLogger(__name__)
 DELIVERY_RETRY_SECONDS = 15.0
 REMINDER_CHECK_SECONDS = 30.0
 KNOWLEDGE_WATCH_SECONDS = 5.0
+RUN_AT_START = ("deliveries", "reminders", "retention")
 OFFER_LIFETIME_DAYS = 7
 
 RESIDENT_COMMANDS = [
@@ -131,11 +132,21 @@ def build_application(
         SubscriptionBook(connection, clock),
         QuestionLog(connection, keep_text=settings.privacy.keep_question_text, clock=clock),
         clock, knowledge_fingerprint=fingerprint)
-    application.bot_data["delivery_interval"] = delivery_interval
-    application.bot_data["reminder_interval"] = reminder_interval
-    application.bot_data["watch_interval"] = watch_interval
     register_handlers(application, settings.coordinator.chat_id)
+    schedule_jobs(application, delivery_interval, reminder_interval, watch_interval)
     return application
+
+
+def schedule_jobs(application: Application, delivery_interval: float,
+                  reminder_interval: float, watch_interval: float) -> None:
+    queue = application.job_queue
+    assert queue is not None, "install python-telegram-bot[job-queue]"
+    queue.run_repeating(deliveries_job, interval=delivery_interval, name="deliveries")
+    queue.run_repeating(meetings.reminders_job, interval=reminder_interval, name="reminders")
+    queue.run_repeating(privacy.retention_job, interval=24 * 3600, name="retention")
+    queue.run_repeating(reload.knowledge_watch_job, interval=watch_interval,
+                        name="knowledge-watch")
+    queue.run_repeating(housekeeping_job, interval=24 * 3600, first=60, name="housekeeping")
 
 
 def quiet_chatty_loggers() -> None:
@@ -216,23 +227,13 @@ async def _post_init(application: Application) -> None:
                                                   scope=BotCommandScopeChat(chat_id))
     except TelegramError as exc:
         log.warning("could not register the command list: %s", exc)
-    queue = application.job_queue
-    assert queue is not None, "install python-telegram-bot[job-queue]"
-    data = application.bot_data
-    at_start = [
-        queue.run_repeating(deliveries_job, interval=data["delivery_interval"],
-                            name="deliveries"),
-        queue.run_repeating(meetings.reminders_job, interval=data["reminder_interval"],
-                            name="reminders"),
-        queue.run_repeating(privacy.retention_job, interval=24 * 3600, name="retention"),
-    ]
-    queue.run_repeating(reload.knowledge_watch_job, interval=data["watch_interval"],
-                        name="knowledge-watch")
-    queue.run_repeating(housekeeping_job, interval=24 * 3600, first=60, name="housekeeping")
     # APScheduler cannot start a repeating job at once, so these run now by hand: tickets,
     # answers and reminders left over from before a restart go out at start.
-    for job in at_start:
-        await job.run(application)
+    queue = application.job_queue
+    assert queue is not None
+    for name in RUN_AT_START:
+        for job in queue.get_jobs_by_name(name):
+            await job.run(application)
 
 
 async def _post_shutdown(application: Application) -> None:
