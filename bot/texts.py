@@ -11,7 +11,6 @@ NO_ANSWER = (
     "Nie mam gotowej odpowiedzi na to pytanie. Mogę przekazać je koordynatorowi klastra: "
     "odpowie w tym czacie."
 )
-HANDOFF_OFFER = "Przekazać pytanie koordynatorowi?"
 NOT_TEXT = "Czytam tylko wiadomości tekstowe. Napisz proszę pytanie słowami."
 PRIVACY_NOTE = (
     "Prywatność: gdy przekazujesz pytanie koordynatorowi, zapisujemy jego treść, Twoje imię, "
