@@ -101,11 +101,11 @@ class Matcher:
         self._idf = {t: math.log(1 + total / df) + IDF_FLOOR
                      for t, df in document_frequency.items()}
         self._unknown_weight = (math.log(1 + total) + IDF_FLOOR) * UNKNOWN_WORD_WEIGHT
-        self._vocabulary = sorted(self._idf)
+
         # fuzz.ratio >= 80 needs the shorter stem to be at least 2/3 of the longer one, so a
         # word is only compared with stems of a compatible length.
         self._stems_by_length: dict[int, list[str]] = defaultdict(list)
-        for stem in self._vocabulary:
+        for stem in sorted(self._idf):
             if len(stem) >= FUZZY_MIN_LENGTH:
                 self._stems_by_length[len(stem)].append(stem)
         self._postings: dict[str, list[int]] = defaultdict(list)
@@ -117,22 +117,17 @@ class Matcher:
         self._similar_cache: dict[str, dict[str, float]] = {}
 
     def match(self, text: str) -> MatchResult:
-        clipped = text[:MAX_QUERY_CHARS]
-        tokens = self._query_tokens(clipped, drop_courtesy=False)
+        full, content = self.normalizer.readings(text[:MAX_QUERY_CHARS])
+        tokens = _distinct(full)
         if not tokens:
             return MatchResult(text, "handoff", None, 0.0, ())
         ranked = self._rank(tokens)
         # "dzień dobry, jak dołączyć?" is about joining; "dzięki wielkie" is thanks: try both.
-        content = self._query_tokens(clipped, drop_courtesy=True)
-        if content != tokens:
-            without_courtesy = self._rank(content)
+        if content is not None and (content_tokens := _distinct(content)) != tokens:
+            without_courtesy = self._rank(content_tokens)
             if without_courtesy and (not ranked or without_courtesy[0].score > ranked[0].score):
                 ranked = without_courtesy
         return self._decide(text, ranked)
-
-    def _query_tokens(self, text: str, *, drop_courtesy: bool) -> list[str]:
-        tokens = self.normalizer.tokens(text, drop_courtesy=drop_courtesy)
-        return list(dict.fromkeys(tokens))[:MAX_QUERY_TOKENS]
 
     def _rank(self, tokens: list[str]) -> list[_Ranked]:
         """(score, entry index) for every entry sharing a word with the question, best first."""
@@ -262,6 +257,10 @@ class Matcher:
         if similar:
             return self._idf[max(similar, key=similar.__getitem__)]
         return self._unknown_weight
+
+
+def _distinct(tokens: list[str]) -> list[str]:
+    return list(dict.fromkeys(tokens))[:MAX_QUERY_TOKENS]
 
 
 def _f_measure(precision: float, recall: float) -> float:

@@ -31,12 +31,18 @@ class Normalizer:
 
         With `drop_courtesy`, greetings and thanks are removed unless nothing else is left.
         """
+        full, without_courtesy = self.readings(text)
+        return without_courtesy if drop_courtesy and without_courtesy is not None else full
+
+    def readings(self, text: str) -> tuple[list[str], list[str] | None]:
+        """The stems of `text`, and of its words other than greetings and thanks when it has
+        both kinds (None otherwise): folded and stemmed once for the two readings."""
         words = [w for w in fold(text).split() if w not in STOP_WORDS]
-        if drop_courtesy:
-            content = [w for w in words if w not in COURTESY_WORDS]
-            if content:
-                words = content
-        return self._apply_synonyms([stem(w) for w in words])
+        content = [w for w in words if w not in COURTESY_WORDS]
+        full = self._apply_synonyms([stem(w) for w in words])
+        if not content or len(content) == len(words):
+            return full, None
+        return full, self._apply_synonyms([stem(w) for w in content])
 
     def respellings(self, token: str) -> list[str]:
         """Stems the token could be if its nasal vowels were typed as they sound."""
