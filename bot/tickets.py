@@ -19,6 +19,7 @@ Clock = Callable[[], dt.datetime]
 DeliveryKind = Literal["ticket", "followup", "answer"]
 # new ticket, joined the person's open ticket, or that question was handed off before
 HandOff = Literal["new", "joined", "already"]
+UserFlag = Literal["blocked_bot_at", "banned_at"]
 
 
 def utc_now() -> dt.datetime:
@@ -233,36 +234,37 @@ class TicketDesk:
 
     # -- residents ----------------------------------------------------------------------
     def record_blocked(self, user_id: int) -> None:
-        self._db.execute(
-            "INSERT INTO users (user_id, blocked_bot_at) VALUES (?, ?) "
-            "ON CONFLICT (user_id) DO UPDATE SET blocked_bot_at = excluded.blocked_bot_at",
-            (user_id, self._now()),
-        )
+        self._flag(user_id, "blocked_bot_at", self._now())
 
     def record_active(self, user_id: int) -> None:
-        """The person wrote to the bot, so they no longer block it."""
-        self._db.execute("UPDATE users SET blocked_bot_at = NULL WHERE user_id = ?", (user_id,))
+        """The person wrote to the bot, so they no longer block it (no write unless flagged)."""
+        self._db.execute("UPDATE users SET blocked_bot_at = NULL WHERE user_id = ? "
+                         "AND blocked_bot_at IS NOT NULL", (user_id,))
 
     def has_blocked(self, user_id: int) -> bool:
-        row = self._db.execute("SELECT blocked_bot_at FROM users WHERE user_id = ?",
-                               (user_id,)).fetchone()
-        return bool(row and row["blocked_bot_at"])
+        return self._flagged(user_id, "blocked_bot_at")
 
     def ban(self, user_id: int) -> None:
-        self._db.execute(
-            "INSERT INTO users (user_id, banned_at) VALUES (?, ?) "
-            "ON CONFLICT (user_id) DO UPDATE SET banned_at = excluded.banned_at",
-            (user_id, self._now()),
-        )
+        self._flag(user_id, "banned_at", self._now())
 
     def unban(self, user_id: int) -> bool:
         return self._db.execute("UPDATE users SET banned_at = NULL WHERE user_id = ? "
                                 "AND banned_at IS NOT NULL", (user_id,)).rowcount > 0
 
     def is_banned(self, user_id: int) -> bool:
-        row = self._db.execute("SELECT banned_at FROM users WHERE user_id = ?",
+        return self._flagged(user_id, "banned_at")
+
+    def _flag(self, user_id: int, column: UserFlag, moment: str) -> None:
+        self._db.execute(
+            f"INSERT INTO users (user_id, {column}) VALUES (?, ?) "
+            f"ON CONFLICT (user_id) DO UPDATE SET {column} = excluded.{column}",
+            (user_id, moment),
+        )
+
+    def _flagged(self, user_id: int, column: UserFlag) -> bool:
+        row = self._db.execute(f"SELECT {column} FROM users WHERE user_id = ?",
                                (user_id,)).fetchone()
-        return bool(row and row["banned_at"])
+        return bool(row and row[column])
 
     # -- privacy ------------------------------------------------------------------------
     def forget_person(self, user_id: int) -> int:
@@ -292,10 +294,10 @@ class TicketDesk:
             self._db.execute(
                 "UPDATE tickets SET user_id = 0, chat_id = 0, display_name = '', username = NULL, "
                 "question = '', suggestions = '[]', answer = NULL WHERE id = ?", (ticket_id,))
-            self._db.execute(
-                "UPDATE deliveries SET text = '', failed = COALESCE(failed, 'forgotten') "
-                "WHERE ticket_id = ? AND sent_at IS NULL", (ticket_id,))
-            self._db.execute("UPDATE deliveries SET text = '' WHERE ticket_id = ?", (ticket_id,))
+            self._db.execute(  # nothing more is sent about a forgotten ticket
+                "UPDATE deliveries SET text = '', failed = CASE WHEN sent_at IS NULL "
+                "THEN COALESCE(failed, 'forgotten') ELSE failed END WHERE ticket_id = ?",
+                (ticket_id,))
 
     def close_storage(self) -> None:
         self._db.close()
