@@ -5,9 +5,8 @@ from __future__ import annotations
 import sqlite3
 from pathlib import Path
 
-SCHEMA_VERSION = 1
-
-_SCHEMA = """
+# The first schema, as version 1 of the bot created it; later versions are migrations below.
+_SCHEMA_V1 = """
 CREATE TABLE IF NOT EXISTS tickets (
     id INTEGER PRIMARY KEY AUTOINCREMENT,
     user_id INTEGER NOT NULL,
@@ -99,6 +98,93 @@ CREATE TABLE IF NOT EXISTS users (
 """
 
 
+# Each step brings a database from version N-1 to N, in one transaction. Append, never edit:
+# a database made by any earlier version must upgrade in place.
+_MIGRATIONS: tuple[str, ...] = (
+    # 2: every person, ticket, delivery and subscription belongs to a channel (telegram, web);
+    # the waiting state of a conversation, durable inbox of updates, outbox back-off,
+    # and who asked a logged question (only so /usun_dane can delete its text).
+    """
+    ALTER TABLE tickets ADD COLUMN channel TEXT NOT NULL DEFAULT 'telegram';
+    ALTER TABLE offers ADD COLUMN channel TEXT NOT NULL DEFAULT 'telegram';
+    ALTER TABLE deliveries ADD COLUMN channel TEXT NOT NULL DEFAULT 'telegram';
+    ALTER TABLE deliveries ADD COLUMN next_attempt_at TEXT;
+    ALTER TABLE deliveries ADD COLUMN last_error TEXT;
+    ALTER TABLE questions ADD COLUMN asker TEXT;
+    CREATE INDEX questions_by_asker ON questions (asker);
+
+    CREATE TABLE users_v2 (
+        channel TEXT NOT NULL DEFAULT 'telegram',
+        user_id INTEGER NOT NULL,
+        blocked_bot_at TEXT,
+        banned_at TEXT,
+        PRIMARY KEY (channel, user_id)
+    );
+    INSERT INTO users_v2 (user_id, blocked_bot_at, banned_at)
+        SELECT user_id, blocked_bot_at, banned_at FROM users;
+    DROP TABLE users;
+    ALTER TABLE users_v2 RENAME TO users;
+
+    CREATE TABLE subscriptions_v2 (
+        channel TEXT NOT NULL DEFAULT 'telegram',
+        chat_id INTEGER NOT NULL,
+        user_id INTEGER NOT NULL,
+        created_at TEXT NOT NULL,
+        PRIMARY KEY (channel, chat_id)
+    );
+    INSERT INTO subscriptions_v2 (chat_id, user_id, created_at)
+        SELECT chat_id, user_id, created_at FROM subscriptions;
+    DROP TABLE subscriptions;
+    ALTER TABLE subscriptions_v2 RENAME TO subscriptions;
+
+    CREATE TABLE reminders_v2 (
+        meeting_id TEXT NOT NULL,
+        starts_at TEXT NOT NULL,
+        channel TEXT NOT NULL DEFAULT 'telegram',
+        chat_id INTEGER NOT NULL,
+        created_at TEXT NOT NULL,
+        sent_at TEXT,
+        failed TEXT,
+        PRIMARY KEY (meeting_id, starts_at, channel, chat_id)
+    );
+    INSERT INTO reminders_v2 (meeting_id, starts_at, chat_id, created_at, sent_at, failed)
+        SELECT meeting_id, starts_at, chat_id, created_at, sent_at, failed FROM reminders;
+    DROP TABLE reminders;
+    ALTER TABLE reminders_v2 RENAME TO reminders;
+
+    -- What a conversation waits for ("napisz pytanie" after "Zapytaj koordynatora"):
+    -- kept across restarts.
+    CREATE TABLE conversation_state (
+        channel TEXT NOT NULL,
+        chat_id TEXT NOT NULL,
+        user_id TEXT NOT NULL,
+        state TEXT NOT NULL,
+        data TEXT NOT NULL DEFAULT '{}',
+        updated_at TEXT NOT NULL,
+        PRIMARY KEY (channel, chat_id, user_id)
+    );
+
+    -- Small facts the bot learns while running (a migrated coordinator chat id, notices sent).
+    CREATE TABLE bot_state (
+        key TEXT PRIMARY KEY,
+        value TEXT NOT NULL,
+        updated_at TEXT NOT NULL
+    );
+
+    -- Every update Telegram handed over, stored before Telegram is told it arrived.
+    CREATE TABLE inbox (
+        update_id INTEGER PRIMARY KEY,
+        chat_key TEXT,
+        payload TEXT NOT NULL,
+        received_at TEXT NOT NULL,
+        done_at TEXT
+    );
+    CREATE INDEX inbox_pending ON inbox (done_at);
+    """,
+)
+SCHEMA_VERSION = 1 + len(_MIGRATIONS)
+
+
 def connect(path: str | Path) -> sqlite3.Connection:
     """Open (creating if needed) the database file and bring its schema up to date."""
     path = Path(path)
@@ -109,9 +195,33 @@ def connect(path: str | Path) -> sqlite3.Connection:
     connection.execute("PRAGMA journal_mode=WAL")
     connection.execute("PRAGMA synchronous=FULL")  # a stored ticket survives a power cut
     connection.execute("PRAGMA foreign_keys=ON")
-    connection.executescript(_SCHEMA)
-    connection.execute(f"PRAGMA user_version={SCHEMA_VERSION}")
+    migrate(connection)
     return connection
+
+
+def schema_version(connection: sqlite3.Connection) -> int:
+    return int(connection.execute("PRAGMA user_version").fetchone()[0])
+
+
+def migrate(connection: sqlite3.Connection) -> None:
+    """Create a new database, or upgrade an older one in place, step by step."""
+    version = schema_version(connection)
+    if version > SCHEMA_VERSION:
+        raise RuntimeError(f"the database has schema version {version}, newer than this bot "
+                           f"({SCHEMA_VERSION}): run the newer version of the bot")
+    if version == 0:  # new file (version 1 wrote its tables with IF NOT EXISTS, so this is safe)
+        connection.executescript(_SCHEMA_V1)
+        connection.execute("PRAGMA user_version=1")
+        version = 1
+    for number, step in enumerate(_MIGRATIONS[version - 1:], start=version + 1):
+        # executescript commits first; the BEGIN makes the step all-or-nothing.
+        try:
+            connection.executescript(f"BEGIN IMMEDIATE;\n{step}\n"
+                                     f"PRAGMA user_version={number};\nCOMMIT;")
+        except sqlite3.Error:
+            if connection.in_transaction:
+                connection.execute("ROLLBACK")
+            raise
 
 
 def backup(source: str | Path, destination: str | Path) -> None:

@@ -257,7 +257,7 @@ class TicketDesk:
     def _flag(self, user_id: int, column: UserFlag, moment: str) -> None:
         self._db.execute(
             f"INSERT INTO users (user_id, {column}) VALUES (?, ?) "
-            f"ON CONFLICT (user_id) DO UPDATE SET {column} = excluded.{column}",
+            f"ON CONFLICT (channel, user_id) DO UPDATE SET {column} = excluded.{column}",
             (user_id, moment),
         )
 
