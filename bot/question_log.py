@@ -32,12 +32,14 @@ class QuestionLog:
         self._clock = clock
 
     def record(self, text: str, status: Outcome, entry_id: str | None = None,
-               score: float = 0.0) -> int:
+               score: float = 0.0, asker: str | None = None) -> int:
+        """`asker` ("channel:id") is kept only so that /usun_dane can delete the text."""
+        kept = text if self._keep_text else None
         cursor = self._db.execute(
-            "INSERT INTO questions (asked_at, text, status, entry_id, score, handed_off) "
-            "VALUES (?, ?, ?, ?, ?, ?)",
-            (self._clock().astimezone(dt.UTC).isoformat(), text if self._keep_text else None,
-             status, entry_id, score, int(status == "direct")),
+            "INSERT INTO questions (asked_at, text, status, entry_id, score, handed_off, asker) "
+            "VALUES (?, ?, ?, ?, ?, ?, ?)",
+            (self._clock().astimezone(dt.UTC).isoformat(), kept,
+             status, entry_id, score, int(status == "direct"), asker if kept else None),
         )
         assert cursor.lastrowid is not None
         return cursor.lastrowid
@@ -56,9 +58,15 @@ class QuestionLog:
                                r["status"], r["entry_id"], r["score"], r["feedback"],
                                bool(r["handed_off"])) for r in rows]
 
+    def forget_asker(self, asker: str) -> int:
+        """A person's question texts go; the counts stay for statistics."""
+        return self._db.execute("UPDATE questions SET text = NULL, asker = NULL WHERE asker = ?",
+                                (asker,)).rowcount
+
     def forget_texts_older_than(self, age: dt.timedelta) -> int:
         """Retention: old questions keep their outcome for statistics, not their text."""
         cutoff = (self._clock() - age).astimezone(dt.UTC).isoformat()
         return self._db.execute(
-            "UPDATE questions SET text = NULL WHERE asked_at < ? AND text IS NOT NULL",
+            "UPDATE questions SET text = NULL, asker = NULL WHERE asked_at < ? "
+            "AND text IS NOT NULL",
             (cutoff,)).rowcount

@@ -181,6 +181,16 @@ _MIGRATIONS: tuple[str, ...] = (
     );
     CREATE INDEX inbox_pending ON inbox (done_at);
     """,
+    # 3: a resident's messages that went into a ticket, so an edit or a reply finds it.
+    """
+    CREATE TABLE resident_messages (
+        channel TEXT NOT NULL,
+        chat_id TEXT NOT NULL,
+        message_id TEXT NOT NULL,
+        ticket_id INTEGER NOT NULL REFERENCES tickets (id),
+        PRIMARY KEY (channel, chat_id, message_id)
+    );
+    """,
 )
 SCHEMA_VERSION = 1 + len(_MIGRATIONS)
 

@@ -8,13 +8,14 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 from bot.knowledge import Meeting
-from bot.tickets import Clock, utc_now
+from bot.tickets import TELEGRAM, Clock, utc_now
 
 
 @dataclass(frozen=True)
 class Subscriber:
-    chat_id: int
-    user_id: int
+    chat_id: int | str
+    user_id: int | str
+    channel: str = TELEGRAM
 
 
 @dataclass(frozen=True)
@@ -31,24 +32,33 @@ class SubscriptionBook:
 
     def subscribe(self, subscriber: Subscriber) -> None:
         self._db.execute(
-            "INSERT OR IGNORE INTO subscriptions (chat_id, user_id, created_at) VALUES (?, ?, ?)",
-            (subscriber.chat_id, subscriber.user_id, self._now()),
+            "INSERT OR IGNORE INTO subscriptions (channel, chat_id, user_id, created_at) "
+            "VALUES (?, ?, ?, ?)",
+            (subscriber.channel, subscriber.chat_id, subscriber.user_id, self._now()),
         )
 
-    def unsubscribe(self, chat_id: int) -> None:
-        self._db.execute("DELETE FROM subscriptions WHERE chat_id = ?", (chat_id,))
+    def unsubscribe(self, chat_id: int | str, channel: str = TELEGRAM) -> None:
+        self._db.execute("DELETE FROM subscriptions WHERE chat_id = ? AND channel = ?",
+                         (chat_id, channel))
 
-    def is_subscribed(self, chat_id: int) -> bool:
-        row = self._db.execute("SELECT 1 FROM subscriptions WHERE chat_id = ?", (chat_id,))
+    def is_subscribed(self, chat_id: int | str, channel: str = TELEGRAM) -> bool:
+        row = self._db.execute("SELECT 1 FROM subscriptions WHERE chat_id = ? AND channel = ?",
+                               (chat_id, channel))
         return row.fetchone() is not None
 
-    def subscribers(self) -> list[Subscriber]:
-        rows = self._db.execute("SELECT chat_id, user_id FROM subscriptions ORDER BY created_at")
-        return [Subscriber(r["chat_id"], r["user_id"]) for r in rows]
+    def subscribers(self, channel: str = TELEGRAM) -> list[Subscriber]:
+        """Everyone subscribed on a channel, except people a coordinator banned."""
+        rows = self._db.execute(
+            "SELECT s.chat_id, s.user_id FROM subscriptions s LEFT JOIN users u "
+            "ON u.channel = s.channel AND u.user_id = s.user_id "
+            "WHERE s.channel = ? AND u.banned_at IS NULL ORDER BY s.created_at", (channel,))
+        return [Subscriber(r["chat_id"], r["user_id"], channel) for r in rows]
 
-    def forget_chat(self, chat_id: int) -> None:
-        self._db.execute("DELETE FROM subscriptions WHERE chat_id = ?", (chat_id,))
-        self._db.execute("DELETE FROM reminders WHERE chat_id = ?", (chat_id,))
+    def forget_chat(self, chat_id: int | str, channel: str = TELEGRAM) -> None:
+        self._db.execute("DELETE FROM subscriptions WHERE chat_id = ? AND channel = ?",
+                         (chat_id, channel))
+        self._db.execute("DELETE FROM reminders WHERE chat_id = ? AND channel = ?",
+                         (chat_id, channel))
 
     def owe_reminders(self, meeting: Meeting, subscribers: Iterable[Subscriber]) -> int:
         """Record a reminder of `meeting` for each subscriber not reminded of it yet."""

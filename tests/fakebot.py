@@ -402,6 +402,7 @@ class FakeTelegram:
                 "deleteMessage": self._delete_message,
                 "setMessageReaction": self._set_message_reaction,
                 "getFile": self._get_file,
+                "copyMessage": self._copy_message,
             }.items()
         }
 
@@ -680,6 +681,11 @@ class FakeTelegram:
                 called = [name for name, _ in self.calls]
                 raise AssertionError(f"no call to {method} within {timeout}s; calls: {called}")
             await self._wait_change(remaining)
+
+    def current_text(self, chat_id: int, message_id: int) -> str | None:
+        """The text a message shows now, after any edits."""
+        message = self._messages.get((chat_id, message_id))
+        return None if message is None else message.get("text") or message.get("caption")
 
     def messages_to(self, chat_id: int) -> list[Sent]:
         """Everything sent or edited in ``chat_id``, in order."""
@@ -1052,6 +1058,20 @@ class FakeTelegram:
         message = self._bot_message(chat, params, content)
         self._record("sendMessage", message, params, text)
         return message
+
+    async def _copy_message(self, params: dict, files: dict) -> dict:
+        """copyMessage: a copy of a user's (or the bot's) message in another chat."""
+        chat = self._chat(params.get("chat_id"))
+        self._check_blocked(chat)
+        source = self._messages.get((int(params.get("from_chat_id") or 0),
+                                     int(params.get("message_id") or 0)))
+        if source is None:
+            raise _bad_request("message to copy not found")
+        content = {k: v for k, v in source.items()
+                   if k in ("text", "caption", "photo", "document", "voice", "audio", "video")}
+        message = self._bot_message(chat, params, content)
+        self._record("copyMessage", message, params, content.get("text") or content.get("caption"))
+        return {"message_id": message["message_id"]}
 
     async def _send_document(self, params: dict, files: dict) -> dict:
         chat = self._chat(params.get("chat_id"))

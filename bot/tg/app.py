@@ -29,7 +29,6 @@ from bot.tg import (
     coordinator,
     guard,
     insight,
-    learning,
     meetings,
     privacy,
     reload,
@@ -91,12 +90,14 @@ class _AddressedToBot(filters.MessageFilter):
         if replied is not None and replied.from_user is not None and replied.from_user.id == bot.id:
             return True
         mention = f"@{bot.username}".casefold()
-        return bool(message.text and mention in message.text.casefold())
+        return mention in (message.text or message.caption or "").casefold()
 
 
-NOT_TEXT = (filters.PHOTO | filters.VOICE | filters.AUDIO | filters.VIDEO | filters.VIDEO_NOTE
-            | filters.Sticker.ALL | filters.Document.ALL | filters.LOCATION | filters.CONTACT
-            | filters.ANIMATION | filters.POLL | filters.VENUE)
+ATTACHMENTS = (filters.PHOTO | filters.VOICE | filters.AUDIO | filters.VIDEO
+               | filters.VIDEO_NOTE | filters.Document.ALL)
+NOT_TEXT = (filters.Sticker.ALL | filters.LOCATION | filters.ANIMATION | filters.POLL
+            | filters.VENUE | filters.Dice.ALL | filters.CONTACT)
+NEW_MESSAGE = filters.UpdateType.MESSAGE  # edited messages have their own handler
 
 
 def build_application(
@@ -132,6 +133,8 @@ def build_application(
         SubscriptionBook(connection, clock),
         QuestionLog(connection, keep_text=settings.privacy.keep_question_text, clock=clock),
         clock, knowledge_fingerprint=fingerprint)
+    svc: Services = application.bot_data[SERVICES_KEY]
+    svc.on_owed = lambda: _flush_soon(application)
     register_handlers(application, settings.coordinator.chat_id)
     schedule_jobs(application, delivery_interval, reminder_interval, watch_interval)
     return application
@@ -169,24 +172,28 @@ def register_handlers(application: Application, coordinator_chat: int) -> None:
         CommandHandler(["ogloszenie", "announce"], meetings.announce),
         CommandHandler(["przeladuj", "reload"], reload.reload_command),
         CommandHandler(["statystyki", "stats"], insight.stats_command),
-        CommandHandler(["moje_dane", "my_data"], privacy.my_data),
-        CommandHandler(["usun_dane", "forget_me"], privacy.forget_me),
+        CommandHandler(["moje_dane", "my_data"], resident.my_data),
+        CommandHandler(["usun_dane", "forget_me"], resident.forget_me),
         CommandHandler(["blokuj", "ban"], privacy.ban),
         CommandHandler(["odblokuj", "unban"], privacy.unban),
         CommandHandler(["odpowiedz", "reply"], coordinator.reply_command),
         CommandHandler(["zgloszenia", "tickets"], coordinator.list_tickets),
         CommandHandler(["zamknij", "close"], coordinator.close_ticket),
-        MessageHandler(in_coordinator_chat & filters.REPLY & ~filters.COMMAND,
+        MessageHandler(in_coordinator_chat & NEW_MESSAGE & filters.REPLY & ~filters.COMMAND,
                        coordinator.reply_to_ticket),
-        MessageHandler(~in_coordinator_chat & addressed & filters.TEXT & ~filters.COMMAND,
-                       resident.question),
-        MessageHandler(~in_coordinator_chat & addressed & NOT_TEXT, resident.not_text),
-        MessageHandler(filters.ChatType.PRIVATE & filters.COMMAND, resident.unknown_command),
-        CallbackQueryHandler(meetings.calendar_file, pattern=r"^ics:"),
-        CallbackQueryHandler(meetings.reminders_toggle, pattern=r"^rem:(on|off)$"),
-        CallbackQueryHandler(privacy.forget_button, pattern=r"^forget:(yes|no)$"),
-        CallbackQueryHandler(learning.learn_button, pattern=r"^(learn|ln|lc|la|lx)(:|$)"),
-        CallbackQueryHandler(resident.menu_button),
+        MessageHandler(~in_coordinator_chat & filters.UpdateType.EDITED_MESSAGE & addressed,
+                       resident.edited),
+        MessageHandler(~in_coordinator_chat & NEW_MESSAGE & addressed & filters.TEXT
+                       & ~filters.COMMAND, resident.question),
+        MessageHandler(~in_coordinator_chat & NEW_MESSAGE & addressed & ATTACHMENTS,
+                       resident.attachment),
+        MessageHandler(filters.ChatType.PRIVATE & NEW_MESSAGE & filters.CONTACT,
+                       resident.shared_contact),
+        MessageHandler(~in_coordinator_chat & NEW_MESSAGE & addressed & NOT_TEXT,
+                       resident.not_text),
+        MessageHandler(filters.ChatType.PRIVATE & NEW_MESSAGE & filters.COMMAND,
+                       resident.unknown_command),
+        CallbackQueryHandler(resident.button),
     ])
     application.add_error_handler(error_handler)
 
@@ -204,6 +211,12 @@ async def error_handler(update: object, context: ContextTypes.DEFAULT_TYPE) -> N
             await context.bot.send_message(update.effective_chat.id, texts.APOLOGY)
         except TelegramError:
             log.warning("could not send the apology", exc_info=True)
+
+
+def _flush_soon(application: Application) -> None:
+    """Handlers store what is owed and go on; the sending happens beside them."""
+    svc: Services = application.bot_data[SERVICES_KEY]
+    application.create_task(flush_deliveries(application.bot, svc), name="deliveries")
 
 
 async def deliveries_job(context: ContextTypes.DEFAULT_TYPE) -> None:

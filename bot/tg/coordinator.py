@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 from telegram import Update
 from telegram.constants import ParseMode
 from telegram.ext import ContextTypes
@@ -10,6 +12,7 @@ from bot.tg.delivery import flush_deliveries
 from bot.tg.render import open_tickets_html
 from bot.tg.services import coordinators_only, services
 
+TICKET_HEADER = re.compile(r"Zgłoszenie (?:#|nr )(\d+)")
 REPLY_USAGE = "Użycie: /odpowiedz NUMER treść odpowiedzi"
 CLOSE_USAGE = "Użycie: /zamknij NUMER"
 
@@ -22,6 +25,11 @@ async def reply_to_ticket(update: Update, context: ContextTypes.DEFAULT_TYPE) ->
     if original is None:
         return
     ticket = svc.desk.ticket_for_message(message.chat_id, original.message_id)
+    by_bot = original.from_user is not None and original.from_user.id == context.bot.id
+    if ticket is None and by_bot:
+        # A copy of a ticket posted again after a lost reply from Telegram routes by its header.
+        header = TICKET_HEADER.match(original.text or "")
+        ticket = svc.desk.ticket(int(header.group(1))) if header else None
     if ticket is None:
         return  # a reply to something else: the coordinators talking among themselves
     if not await coordinators_only(update, context):

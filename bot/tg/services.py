@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import datetime as dt
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from telegram import Update, User
@@ -11,6 +12,9 @@ from telegram.ext import ContextTypes
 
 from bot import texts
 from bot.config import Settings
+from bot.conversation import Conversation, Sender
+from bot.conversation.service import ConversationSettings
+from bot.conversation.state import ConversationStates
 from bot.flood import FloodGate
 from bot.loader import LoadResult, knowledge_fingerprint, load_knowledge
 from bot.matcher import Matcher
@@ -34,12 +38,33 @@ class Services:
     delivery_lock: asyncio.Lock = field(default_factory=asyncio.Lock)
     reminder_lock: asyncio.Lock = field(default_factory=asyncio.Lock)
     knowledge_fingerprint: tuple[tuple[str, int, int], ...] = ()
+    on_owed: Callable[[], None] | None = None
     flood: FloodGate = field(init=False)
     office_hours: OfficeHours | None = field(init=False)
+    conversation: Conversation = field(init=False)
 
     def __post_init__(self) -> None:
         self.flood = FloodGate(self.settings.limits.messages_per_minute)
         self.office_hours = parse_office_hours(self.settings.coordinator.office_hours)
+        self.conversation = Conversation(
+            lambda: self.matcher, self.desk, self.questions, self.subscriptions,
+            ConversationStates(self.desk.connection, self.clock),
+            coordinator_chat=self.coordinator_chat_id,
+            settings=ConversationSettings(
+                retention_days=self.settings.privacy.retention_days,
+                open_tickets_per_user=self.settings.limits.open_tickets_per_user,
+                privacy_notice_url=self.settings.privacy.notice_url),
+            clock=self.clock, office_hours=self.office_hours,
+            is_member=lambda sender: self.is_member(_numeric(sender)),
+            owed=self.deliveries_owed)
+
+    def coordinator_chat_id(self) -> int:
+        return self.settings.coordinator.chat_id
+
+    def deliveries_owed(self) -> None:
+        """Something new is owed: the channel wires this to its sender (set at build)."""
+        if self.on_owed is not None:
+            self.on_owed()
 
     def now(self) -> dt.datetime:
         return self.clock()
@@ -63,6 +88,10 @@ class Services:
     def in_coordinator_chat(self, update: Update) -> bool:
         chat = update.effective_chat
         return chat is not None and chat.id == self.settings.coordinator.chat_id
+
+
+def _numeric(sender: Sender) -> int:
+    return int(sender.person.id) if sender.person.id.lstrip("-").isdigit() else 0
 
 
 def services(context: ContextTypes.DEFAULT_TYPE) -> Services:
