@@ -11,9 +11,9 @@ from dataclasses import dataclass, field
 from typing import TextIO
 
 from bot import storage, texts
-from bot.conversation import Choice, Conversation, Sender, Turn
+from bot.conversation import Choice, Sender, Turn
 from bot.conversation.choices import ChoiceKind, encode
-from bot.conversation.service import ConversationSettings
+from bot.conversation.service import Conversation, ConversationSettings
 from bot.conversation.state import ConversationStates
 from bot.matcher import Matcher
 from bot.question_log import QuestionLog

@@ -352,6 +352,7 @@ class FakeTelegram:
         self.calls: list[tuple[str, dict]] = []
         self.sent: list[Sent] = []
         self.errors: list[tuple[str, dict, int]] = []
+        self.callback_answers: list[dict] = []  # answerCallbackQuery params (toasts)
         self.webhook_url = ""
         self.webhook_secret: str | None = None
         self.webhook_retries = 3
@@ -598,6 +599,20 @@ class FakeTelegram:
         location = {"latitude": latitude, "longitude": longitude}
         return await self._user_message(user, chat, {"location": location})
 
+    async def edit_text(self, user: FakeUser, message: dict, text: str) -> dict:
+        """The user edits a message they sent earlier (an ``edited_message`` update)."""
+        edited = {**message, "text": text, "edit_date": int(time.time())}
+        edited.pop("entities", None)
+        self._messages[(message["chat"]["id"], message["message_id"])] = edited
+        await self.inject_update({"edited_message": edited})
+        return edited
+
+    async def send_contact(self, user: FakeUser, phone: str, chat: FakeChat | None = None
+                           ) -> dict:
+        """The user shares their own contact card (the phone number button)."""
+        contact = {"phone_number": phone, "first_name": user.first_name, "user_id": user.id}
+        return await self._user_message(user, chat, {"contact": contact})
+
     async def press(self, user: FakeUser, message: Sent, data: str, *, check: bool = True) -> dict:
         """The user presses the inline button with ``data`` under a bot message.
 
@@ -681,6 +696,15 @@ class FakeTelegram:
                 called = [name for name, _ in self.calls]
                 raise AssertionError(f"no call to {method} within {timeout}s; calls: {called}")
             await self._wait_change(remaining)
+
+    async def wait_for_callback_answers(self, count: int, timeout: float = 5.0) -> None:
+        """Until ``count`` button taps have been answered (toasts included)."""
+        loop = asyncio.get_running_loop()
+        deadline = loop.time() + timeout
+        while len(self.callback_answers) < count:
+            if loop.time() > deadline:
+                raise AssertionError(f"{len(self.callback_answers)} of {count} taps answered")
+            await self._wait_change(deadline - loop.time())
 
     def current_text(self, chat_id: int, message_id: int) -> str | None:
         """The text a message shows now, after any edits."""
@@ -1152,6 +1176,8 @@ class FakeTelegram:
             raise _bad_request(
                 "query is too old and response timeout expired or query ID is invalid"
             )
+        self.callback_answers.append(params)
+        self._notify()
         return True
 
     async def _set_my_commands(self, params: dict, files: dict) -> bool:

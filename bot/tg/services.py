@@ -12,8 +12,8 @@ from telegram.ext import ContextTypes
 
 from bot import texts
 from bot.config import Settings
-from bot.conversation import Conversation, Sender
-from bot.conversation.service import ConversationSettings
+from bot.conversation import Sender
+from bot.conversation.service import Conversation, ConversationSettings
 from bot.conversation.state import ConversationStates
 from bot.flood import FloodGate
 from bot.loader import LoadResult, knowledge_fingerprint, load_knowledge
