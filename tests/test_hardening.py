@@ -156,6 +156,11 @@ async def test_my_data_shows_everything_and_forget_me_removes_it(
             assert "80010112345" not in shown and "Anna Nowak" not in shown
         texts_logged = [q.text for q in svc.questions.since(ticket.created_at)]
         assert not any(t and "80010112345" in t for t in texts_logged)
+        # an answer to the erased ticket is not sent anywhere, and the coordinator knows why
+        start = len(tg.sent)
+        await tg.send_text(COORDINATOR, "/odpowiedz 1 Oddzwonię jutro.", chat=COORDINATOR_CHAT)
+        await tg.wait_for_text(COORDINATOR_CHAT.id, "Nie wyślę odpowiedzi", start=start)
+        assert not any("Oddzwonię" in (m.text or "") for m in tg.messages_to(RESIDENT.id))
         start = len(tg.sent)
         await tg.send_text(RESIDENT, "/moje_dane")
         after = await tg.wait_for_text(RESIDENT.id, texts.MY_DATA_TITLE, start=start)

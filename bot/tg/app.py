@@ -199,16 +199,27 @@ def register_handlers(application: Application, coordinator_chat: int) -> None:
 
 
 async def error_handler(update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
-    """Log with the traceback; the person gets a short apology and the bot goes on."""
+    """Log with the traceback; a person hit by a bug gets a short apology and the bot goes on.
+
+    A failed send is no bug: whatever was asked is already stored, so no apology (it would
+    invite the same question again), and the coordinator chat never gets one.
+    """
     user = update.effective_user if isinstance(update, Update) else None
-    if isinstance(context.error, Forbidden) and user is not None:
-        services(context).desk.record_blocked(user.id)
-        log.info("a user blocked the bot")
+    chat = update.effective_chat if isinstance(update, Update) else None
+    if isinstance(context.error, Forbidden):
+        if user is not None and chat is not None and chat.type == "private":
+            services(context).desk.record_blocked(user.id)
+            log.info("a user blocked the bot")
+        else:
+            log.info("the bot cannot write in a group any more")
+        return
+    if isinstance(context.error, TelegramError):
+        log.warning("a reply could not be sent: %s", context.error)
         return
     log.error("exception while handling an update", exc_info=context.error)
-    if isinstance(update, Update) and update.effective_chat is not None:
+    if chat is not None and chat.id != services(context).coordinator_chat_id():
         try:
-            await context.bot.send_message(update.effective_chat.id, texts.APOLOGY)
+            await context.bot.send_message(chat.id, texts.APOLOGY)
         except TelegramError:
             log.warning("could not send the apology", exc_info=True)
 

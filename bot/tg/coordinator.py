@@ -80,9 +80,15 @@ async def close_ticket(update: Update, context: ContextTypes.DEFAULT_TYPE) -> No
 async def _answer(update: Update, context: ContextTypes.DEFAULT_TYPE, number: int, text: str
                   ) -> None:
     svc = services(context)
-    if svc.desk.answer(number, text) is None:
+    ticket = svc.desk.ticket(number)
+    if ticket is None:
         await update.effective_message.reply_text(f"Nie ma zgłoszenia #{number}.")
         return
+    if not ticket.user_id:  # anonymised: the person deleted their data, or retention did
+        await update.effective_message.reply_text(
+            f"Nie wyślę odpowiedzi na zgłoszenie #{number}: ta osoba usunęła swoje dane.")
+        return
+    svc.desk.answer(number, text)
     await flush_deliveries(context.bot, svc)  # confirms, or reports a blocked resident
     if any(d.kind == "answer" and d.ticket_id == number for d in svc.desk.pending_deliveries()):
         await update.effective_message.reply_text(
