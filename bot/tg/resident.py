@@ -10,7 +10,9 @@ from telegram.ext import ContextTypes
 
 from bot import texts
 from bot.answers import answer_text
+from bot.degraded import storage_down_text
 from bot.knowledge import Entry
+from bot.storage import StorageUnavailable, best_effort
 from bot.tg.delivery import flush_deliveries
 from bot.tg.meetings import show_upcoming
 from bot.tg.render import (
@@ -22,7 +24,7 @@ from bot.tg.render import (
     split_message,
 )
 from bot.tg.services import Services, person_of, services
-from bot.tickets import HandOff, Person
+from bot.tickets import HandOff, Offer, Person
 
 CONTACT_ENTRY = "kontakt.ogolny"
 AWAITING_QUESTION = "awaiting_question"
@@ -66,7 +68,7 @@ async def question(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         await message.reply_text(texts.NOT_TEXT)
         return
     person = person_of(update)
-    svc.desk.record_active(person.user_id)
+    best_effort(lambda: svc.desk.record_active(person.user_id), "activity")
     if context.user_data.pop(AWAITING_QUESTION, False):
         svc.questions.record(text, "direct")
         await hand_off(update, context, text, ())
@@ -79,18 +81,30 @@ async def question(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         return
     ids = [s.entry.id for s in result.suggestions]
     if result.status == "suggest":
-        offer = svc.desk.remember_offer(person, text, ids, question_id)
-        markup = questions_keyboard([s.entry for s in result.suggestions],
-                                    [(texts.NONE_OF_THESE, f"h:{offer.id}")])
+        offer = _offer(svc, person, text, ids, question_id)
+        extra = [(texts.NONE_OF_THESE, f"h:{offer.id}")] if offer is not None else []
+        markup = questions_keyboard([s.entry for s in result.suggestions], extra)
         await message.reply_text(texts.SUGGEST_INTRO, reply_markup=markup)
         return
     if svc.desk.open_ticket_of(person.user_id) is not None:
-        svc.questions.handed_off(question_id)
+        if question_id is not None:
+            svc.questions.handed_off(question_id)
         await hand_off(update, context, text, ids, new_question=False)  # joins the open ticket
         return
-    offer = svc.desk.remember_offer(person, text, ids, question_id)
+    offer = _offer(svc, person, text, ids, question_id)
+    if offer is None:
+        await message.reply_text(f"{texts.NO_ANSWER}\n\n{storage_down_text(svc.matcher.knowledge)}")
+        return
     await message.reply_text(texts.NO_ANSWER, reply_markup=keyboard(
         [[(texts.PASS_ON, f"h:{offer.id}")], [(texts.NO_THANKS, "no")]]))
+
+
+def _offer(svc: Services, person: Person, text: str, ids: Sequence[str],
+           question_id: int | None) -> Offer | None:
+    """The stored offer; None when the disk refuses it (issue 9, 2b; for the conversation
+    core at merge): the answer still goes out, without buttons that would need it."""
+    return best_effort(lambda: svc.desk.remember_offer(person, text, ids, question_id),
+                       "an offer")
 
 
 async def send_answer(
@@ -106,14 +120,18 @@ async def send_answer(
     for part in parts[:-1]:
         await message.reply_text(part)
     markup = None
+    offer = None
     if entry.offers_handoff or not entry.is_smalltalk:
-        offer = svc.desk.remember_offer(person, asked, [entry.id], question_id)
+        offer = _offer(svc, person, asked, [entry.id], question_id)
+    if offer is not None:
         if entry.offers_handoff:
             markup = keyboard([[(texts.PASS_ON, f"h:{offer.id}")], [(texts.NO_THANKS, "no")]])
         else:
             markup = keyboard([[(texts.HELPED, f"ok:{question_id or ''}")],
                                [(texts.NOT_HELPED, f"nh:{offer.id}")]])
     await message.reply_text(parts[-1], reply_markup=markup)
+    if offer is None and entry.offers_handoff:  # the disk refused the offer: say so plainly
+        await message.reply_text(storage_down_text(svc.matcher.knowledge))
 
 
 async def hand_off(
@@ -127,8 +145,12 @@ async def hand_off(
     """
     svc = services(context)
     limit = svc.settings.limits.open_tickets_per_user if new_question else 1
-    ticket, outcome = svc.desk.hand_off(person_of(update), text, suggestions,
-                                        svc.settings.coordinator.chat_id, max_open=limit)
+    try:
+        ticket, outcome = svc.desk.hand_off(person_of(update), text, suggestions,
+                                            svc.settings.coordinator.chat_id, max_open=limit)
+    except StorageUnavailable:
+        await update.effective_message.reply_text(storage_down_text(svc.matcher.knowledge))
+        return
     await _confirm_hand_off(update, context, ticket.id, outcome)
 
 
@@ -169,9 +191,13 @@ async def menu_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> Non
         if offer is None or offer.user_id != update.effective_user.id:
             await query.message.reply_text(texts.OFFER_EXPIRED)
         else:  # stored first: nothing that can fail on the network comes before it
-            ticket, outcome = svc.desk.hand_off_offer(
-                offer, person_of(update), svc.settings.coordinator.chat_id,
-                max_open=svc.settings.limits.open_tickets_per_user)
+            try:
+                ticket, outcome = svc.desk.hand_off_offer(
+                    offer, person_of(update), svc.settings.coordinator.chat_id,
+                    max_open=svc.settings.limits.open_tickets_per_user)
+            except StorageUnavailable:
+                await query.message.reply_text(storage_down_text(knowledge))
+                return
             if offer.question_id is not None:
                 svc.questions.handed_off(offer.question_id)
                 if kind == "nh":
