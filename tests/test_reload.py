@@ -4,6 +4,7 @@ Bot API: held-back reloads, files still being written, restarts on the last good
 from __future__ import annotations
 
 import asyncio
+import datetime as dt
 import re
 import shutil
 from dataclasses import replace
@@ -14,6 +15,7 @@ from telegram.ext import Application
 
 from bot import texts
 from bot.config import KnowledgeSettings, Settings
+from bot.knowledge_keeper import KnowledgeKeeper
 from bot.loader import KnowledgeError, load_valid_knowledge
 from bot.snapshot import SNAPSHOT_DIR
 from bot.tg.app import build_application
@@ -199,3 +201,40 @@ def test_broken_knowledge_without_a_snapshot_still_stops_the_start(
     with pytest.raises(KnowledgeError) as raised:
         build_application(settings)
     assert any("klaster.yaml" in p.file for p in raised.value.problems)
+
+
+async def test_a_reload_command_does_not_read_files_that_keep_changing(tmp_path: Path) -> None:
+    knowledge = tmp_path / "knowledge"
+    shutil.copytree(ROOT / "knowledge", knowledge)
+    keeper = KnowledgeKeeper(knowledge, tmp_path / "data" / SNAPSHOT_DIR, settle_seconds=0.3)
+    keeper.start(dt.datetime.now(dt.UTC))
+    faq = knowledge / "faq" / "inne.yaml"
+
+    async def keep_writing() -> None:
+        for number in range(20):
+            with faq.open("a", encoding="utf-8") as file:
+                file.write(f"# linia {number}\n")
+            await asyncio.sleep(0.05)
+
+    writer = asyncio.create_task(keep_writing())
+    await asyncio.sleep(0.01)
+    outcome = await keeper.reload(dt.datetime.now(dt.UTC))
+    await writer
+    assert outcome.kind == "unsettled" and outcome.unsettled == ("faq/inne.yaml",)
+    assert keeper.check(dt.datetime.now(dt.UTC)) is None  # the final state, seen once
+    loaded = keeper.check(dt.datetime.now(dt.UTC))
+    assert loaded is not None and loaded.applied
+
+
+def test_a_damaged_snapshot_falls_back_to_the_previous_one(tmp_path: Path) -> None:
+    knowledge = tmp_path / "knowledge"
+    shutil.copytree(ROOT / "knowledge", knowledge)
+    snapshot = tmp_path / "data" / SNAPSHOT_DIR
+    now = dt.datetime.now(dt.UTC)
+    KnowledgeKeeper(knowledge, snapshot).start(now)
+    shutil.copytree(snapshot, snapshot.with_name(SNAPSHOT_DIR + ".old"))
+    (snapshot / "faq" / "klaster.yaml").write_text("entries: [", encoding="utf-8")  # power cut
+    (knowledge / "categories.yaml").write_text("categories: [", encoding="utf-8")
+    keeper = KnowledgeKeeper(knowledge, snapshot)
+    assert len(keeper.start(now).entries) == len(BUNDLED.entries)
+    assert keeper.start_report is not None and keeper.start_report.problems
