@@ -350,7 +350,9 @@ def knowledge_fingerprint(root: str | Path) -> tuple[tuple[str, int, int], ...]:
 def relative_problem(problem: Problem, root: str | Path) -> Problem:
     """The problem with its file named relative to the knowledge folder (faq/kontakt.yaml):
     what the coordinator edits, without the server's paths."""
-    return replace(problem, file=relative_name(problem.file, root))
+    prefix = str(Path(root)) + "/"  # messages naming another file (a duplicate id's first place)
+    return replace(problem, file=relative_name(problem.file, root),
+                   message=problem.message.replace(prefix, ""))
 
 
 def relative_name(file: str, root: str | Path) -> str:

@@ -62,8 +62,8 @@ def save_snapshot(root: str | Path, dest: Path, knowledge: KnowledgeBase,
             log.info("knowledge files changed while taking a snapshot; next time")
             shutil.rmtree(new, ignore_errors=True)
             return False
-        shutil.rmtree(old, ignore_errors=True)
-        if dest.exists():
+        if dest.exists():  # else `old` may be the only good one left: keep it until the swap
+            shutil.rmtree(old, ignore_errors=True)
             dest.rename(old)
         new.rename(dest)
         shutil.rmtree(old, ignore_errors=True)
