@@ -11,11 +11,13 @@ COORDINATOR_ENTRY = "kontakt.koordynator"
 _PHONE = re.compile(r"\btel\.?\s*(\+?\d[\d ]{7,}\d)")
 
 
-def storage_down_text(knowledge: KnowledgeBase) -> str:
-    """"I cannot take the hand-off now", with the coordinator's phone when the knowledge
-    gives one (never made up)."""
+def storage_down_text(knowledge: KnowledgeBase, *, unanswered: bool = False) -> str:
+    """"I cannot take the hand-off now" (`unanswered`: "I have no answer and cannot pass the
+    question on now"), with the coordinator's phone when the knowledge gives one (never made
+    up)."""
+    text = texts.NO_ANSWER_STORAGE_DOWN if unanswered else texts.STORAGE_DOWN
     entry = knowledge.entry(COORDINATOR_ENTRY)
     found = _PHONE.search(entry.answer) if entry is not None else None
     if found is None:
-        return texts.STORAGE_DOWN
-    return texts.STORAGE_DOWN + texts.STORAGE_DOWN_CALL.format(phone=found.group(1))
+        return text
+    return text + texts.STORAGE_DOWN_CALL.format(phone=found.group(1))

@@ -136,3 +136,7 @@ SETTING_NOT_SAVED = (
     "Przepraszam, nie mogę teraz zapisać tej zmiany z powodów technicznych. "
     "Spróbuj za kilka minut."
 )
+NO_ANSWER_STORAGE_DOWN = (
+    "Nie mam gotowej odpowiedzi na to pytanie, a z powodów technicznych nie mogę go teraz "
+    "przekazać koordynatorowi. Spróbuj za kilka minut."
+)

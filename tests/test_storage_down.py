@@ -78,7 +78,7 @@ async def test_a_read_only_database_answers_faq_and_refuses_hand_offs_plainly(
         answer = await ask(tg, JOINING)
         assert JOINING_ANSWER in answer.text and answer.buttons == []
         unknown = await ask(tg, "zgubiłem psa na spacerze")
-        assert unknown.text == f"{texts.NO_ANSWER}\n\n{STORAGE_DOWN}"
+        assert unknown.text == storage_down_text(KNOWLEDGE, unanswered=True)
         assert unknown.buttons == []
         start = len(tg.sent)
         await tg.send_text(RESIDENT, "/start")
@@ -169,7 +169,7 @@ async def test_the_bot_starts_on_a_full_disk_answers_faq_and_refuses_hand_offs_p
         answer = await tg.wait_for_text(RESIDENT.id, JOINING_ANSWER, timeout=30, start=start)
         assert answer.buttons == []
         unknown = await ask(tg, "zgubiłem psa na spacerze")
-        assert unknown.text == f"{texts.NO_ANSWER}\n\n{STORAGE_DOWN}"
+        assert unknown.text == storage_down_text(KNOWLEDGE, unanswered=True)
         assert "533 353 697" in (await ask(tg, "/kontakt")).text
         assert not [s for s in tg.sent if s.text == texts.APOLOGY]
     finally:

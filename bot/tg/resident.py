@@ -93,7 +93,7 @@ async def question(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         return
     offer = _offer(svc, person, text, ids, question_id)
     if offer is None:
-        await message.reply_text(f"{texts.NO_ANSWER}\n\n{storage_down_text(svc.matcher.knowledge)}")
+        await message.reply_text(storage_down_text(svc.matcher.knowledge, unanswered=True))
         return
     await message.reply_text(texts.NO_ANSWER, reply_markup=keyboard(
         [[(texts.PASS_ON, f"h:{offer.id}")], [(texts.NO_THANKS, "no")]]))
