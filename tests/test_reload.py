@@ -235,3 +235,17 @@ def test_a_damaged_snapshot_falls_back_to_the_previous_one(tmp_path: Path) -> No
     keeper = KnowledgeKeeper(knowledge, snapshot)
     assert len(keeper.start(now).entries) == len(BUNDLED.entries)
     assert keeper.start_report is not None and keeper.start_report.problems
+
+
+def test_a_meeting_that_vanishes_is_held_back_like_an_entry(tmp_path: Path) -> None:
+    knowledge = tmp_path / "knowledge"
+    shutil.copytree(ROOT / "knowledge", knowledge)
+    keeper = KnowledgeKeeper(knowledge, None)
+    now = dt.datetime.now(dt.UTC)
+    keeper.start(now)
+    cut_before(knowledge / "meetings.yaml", "2022-12-plany-2023")
+    assert keeper.check(now) is None  # first seen: maybe still being written
+    held = keeper.check(now)
+    assert held is not None and held.kind == "held"
+    assert held.removal.meetings == ("2022-12-plany-2023",) and not held.removal.entries
+    assert "2022-12-plany-2023" in {m.id for m in keeper.knowledge.meetings}  # still served
