@@ -105,8 +105,9 @@ async def test_przeladuj_shows_a_loss_first_and_confirms_only_what_was_shown(
     tg: FakeTelegram, own_knowledge: tuple[Settings, Path]
 ) -> None:
     settings, knowledge = own_knowledge
-    async with running_bot(settings, watch_interval=3600):  # only the command looks
+    async with running_bot(settings, watch_interval=3600) as application:
         cut_before(knowledge / "faq" / "klaster.yaml", "klaster.finansowanie")
+        await look_at_files(application)  # seen once: the command need not wait to compare
         first = await coordinator_says(tg, "/przeladuj")
         assert "Nie wczytałem zmian w bazie wiedzy (na polecenie)" in first
         assert "klaster.finansowanie" in first
@@ -203,7 +204,7 @@ def test_broken_knowledge_without_a_snapshot_still_stops_the_start(
 async def test_a_reload_command_does_not_read_files_that_keep_changing(tmp_path: Path) -> None:
     knowledge = tmp_path / "knowledge"
     shutil.copytree(ROOT / "knowledge", knowledge)
-    keeper = KnowledgeKeeper(knowledge, tmp_path / "data" / SNAPSHOT_DIR, settle_seconds=0.3)
+    keeper = KnowledgeKeeper(knowledge, tmp_path / "data" / SNAPSHOT_DIR, settle_seconds=0.1)
     keeper.start(dt.datetime.now(dt.UTC))
     faq = knowledge / "faq" / "inne.yaml"
 
@@ -211,7 +212,7 @@ async def test_a_reload_command_does_not_read_files_that_keep_changing(tmp_path:
         for number in range(12):
             with faq.open("a", encoding="utf-8") as file:
                 file.write(f"# linia {number}\n")
-            await asyncio.sleep(0.05)
+            await asyncio.sleep(0.02)
 
     writer = asyncio.create_task(keep_writing())
     await asyncio.sleep(0.01)
