@@ -108,6 +108,10 @@ def _read(path: Path, problems: list[Problem]) -> Any:
     except YamlSyntaxError as exc:
         problems.append(Problem(str(path), exc.line, None, f"{exc.message} (kolumna {exc.column})"))
         return None
+    except OSError as exc:  # gone while being replaced, a folder named *.yaml, no permission
+        problems.append(Problem(str(path), 0, None,
+                                f"nie mogę odczytać pliku ({exc.strerror or exc})"))
+        return None
     for key, line in duplicate_keys:
         problems.append(Problem(str(path), line, None, f"pole „{key}” powtórzone w jednym miejscu"))
     return data

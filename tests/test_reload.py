@@ -250,3 +250,16 @@ def test_a_meeting_that_vanishes_is_held_back_like_an_entry(tmp_path: Path) -> N
     assert held is not None and held.kind == "held"
     assert held.removal.meetings == ("2022-12-plany-2023",) and not held.removal.entries
     assert "2022-12-plany-2023" in {m.id for m in keeper.knowledge.meetings}  # still served
+
+
+def test_a_file_that_cannot_be_read_is_reported_not_a_crash(tmp_path: Path) -> None:
+    knowledge = tmp_path / "knowledge"
+    shutil.copytree(ROOT / "knowledge", knowledge)
+    keeper = KnowledgeKeeper(knowledge, None)
+    now = dt.datetime.now(dt.UTC)
+    keeper.start(now)
+    (knowledge / "faq" / "kopia.yaml").mkdir()  # not a file: reading it fails
+    outcome = keeper.load_now(now)
+    assert outcome.kind == "rejected"
+    assert [str(p) for p in outcome.problems] == [
+        "faq/kopia.yaml:0: błąd: nie mogę odczytać pliku (Is a directory)"]
