@@ -92,10 +92,6 @@ PHONE_NO_TICKET = (
     "Numer telefonu przyda się przy zgłoszeniu. Napisz najpierw, w jakiej sprawie, a przekażę "
     "pytanie koordynatorowi – potem możesz dołączyć numer."
 )
-STORAGE_DOWN = (
-    "Przepraszam, z powodów technicznych nie mogę teraz przyjąć zgłoszenia. Spróbuj proszę "
-    "za kilka minut albo skontaktuj się z koordynatorem: /kontakt."
-)
 COORDINATOR_ANSWER = "Odpowiedź koordynatora (zgłoszenie #{number}):\n\n{text}"
 APOLOGY = "Przepraszam, coś poszło nie tak po mojej stronie. Spróbuj proszę za chwilę."
 COORDINATORS_ONLY = "Ta funkcja jest tylko dla koordynatorów klastra."
@@ -164,3 +160,37 @@ LEARNED = (
     "dostanie odpowiedź od razu."
 )
 NOT_LEARNED = "Nie dodano: {reason}."
+
+# Knowledge reload held back, start on the snapshot, storage down (issue 9, 2b).
+RELOAD_HELD = "Nie wczytałem zmian w bazie wiedzy ({how}): zniknęłyby wpisy:"
+RELOAD_HELD_TAIL = (
+    "Odpowiadam dalej według poprzedniej bazy. Jeśli to zamierzone, wyślij /przeladuj."
+)
+RELOAD_CONFIRMED = "Usunięte na Twoje polecenie: {ids}."
+RELOAD_UNSETTLED = (
+    "Pliki bazy wiedzy są jeszcze zapisywane ({files}). Wczytam je, gdy zapis się skończy."
+)
+REMOVED_FILE_GONE = "pliku nie ma"
+REMOVED_MEETINGS = "spotkania"
+REMOVED_MORE = "i {count} innych"
+STARTED_ON_SNAPSHOT_BROKEN = (
+    "Uruchomiłem się z ostatnią dobrą bazą wiedzy (zapisaną {saved}), bo obecne pliki mają "
+    "błędy ({count}). Popraw je, a wczytam je sam:"
+)
+STARTED_ON_SNAPSHOT_REMOVED = (
+    "Uruchomiłem się z ostatnią dobrą bazą wiedzy (zapisaną {saved}), bo w obecnych plikach "
+    "zniknęłyby wpisy:"
+)
+STORAGE_DOWN = (
+    "Przepraszam, nie mogę teraz przyjąć zgłoszenia z powodów technicznych. "
+    "Spróbuj za kilka minut."
+)
+STORAGE_DOWN_CALL = " Możesz też zadzwonić do koordynatora: {phone}."
+SETTING_NOT_SAVED = (
+    "Przepraszam, nie mogę teraz zapisać tej zmiany z powodów technicznych. "
+    "Spróbuj za kilka minut."
+)
+NO_ANSWER_STORAGE_DOWN = (
+    "Nie mam gotowej odpowiedzi na to pytanie, a z powodów technicznych nie mogę go teraz "
+    "przekazać koordynatorowi. Spróbuj za kilka minut."
+)

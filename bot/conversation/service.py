@@ -13,7 +13,8 @@ from bot.answers import answer_text, meeting_text
 from bot.conversation import choices
 from bot.conversation.choices import ChoiceKind
 from bot.conversation.model import Choice, Reply, Sender, Turn
-from bot.conversation.state import ConversationStates
+from bot.conversation.state import ConversationStates, StateName
+from bot.degraded import storage_down_text
 from bot.knowledge import Entry, KnowledgeBase
 from bot.matcher import Matcher
 from bot.meetings import upcoming
@@ -106,7 +107,8 @@ class Conversation:
         text = text.strip()
         if not text:
             return Turn.of(Reply(texts.NOT_TEXT, kind="prompt"))
-        self.desk.record_active(self._stored_id(sender), sender.person.channel)
+        self._guarded(lambda: self.desk.record_active(self._stored_id(sender),
+                                                      sender.person.channel))
         if sender.private:
             if reply_to is not None:
                 ticket = self.desk.ticket_of_resident_message(
@@ -146,13 +148,14 @@ class Conversation:
         if entry is not None:
             return self._answer(sender, entry, text, question_id)
         offer = self._remember_offer(sender, text, suggestions, question_id)
-        if result.status == "suggest" and offer is not None:
+        if result.status == "suggest":
             options = [Choice(choices.encode(ChoiceKind.QUESTION, s.entry.id), _label(s.entry))
                        for s in result.suggestions]
-            none = (Choice(choices.encode(ChoiceKind.HAND_OFF, offer.id), texts.NONE_OF_THESE,
-                           private_link=False) if sender.private else
-                    self._private_link(f"{START_HANDOFF}{offer.id}"))
-            return Turn.of(Reply(texts.SUGGEST_INTRO, (*options, none), "suggest"))
+            if offer is not None:  # without a stored offer there is nothing to hand off
+                options.append(Choice(choices.encode(ChoiceKind.HAND_OFF, offer.id),
+                                      texts.NONE_OF_THESE) if sender.private else
+                               self._private_link(f"{START_HANDOFF}{offer.id}"))
+            return Turn.of(Reply(texts.SUGGEST_INTRO, tuple(options), "suggest"))
         return Turn.of(self._no_answer_reply(sender, offer))
 
     def choose(self, sender: Sender, data: str) -> Turn | None:
@@ -193,7 +196,8 @@ class Conversation:
         if not sender.private:
             return Turn.of(Reply(texts.PRIVATE_ONLY["ask"], (self._private_link(START_ASK),),
                                  "refused"))
-        self.states.set(sender, "awaiting_question")
+        if not self._wait_for(sender, "awaiting_question"):
+            return self._storage_down()
         return Turn.of(Reply(texts.ASK_PROMPT, kind="prompt"))
 
     def attachment(self, sender: Sender, kind: str, caption: str,
@@ -230,7 +234,8 @@ class Conversation:
         latest = self._open_ticket(sender) if sender.private else None
         if latest is None:
             return Turn.of(Reply(texts.PHONE_NO_TICKET, kind="prompt"))
-        self.states.set(sender, "awaiting_phone", phone=phone, ticket=latest.id)
+        if not self._wait_for(sender, "awaiting_phone", phone=phone, ticket=latest.id):
+            return self._storage_down()
         return Turn.of(Reply(
             texts.PHONE_CONSENT.format(phone=phone, number=latest.id),
             (Choice(choices.encode(ChoiceKind.PHONE_YES, latest.id), texts.PHONE_YES),
@@ -333,7 +338,8 @@ class Conversation:
             if not sender.private:
                 return Turn.of(Reply(texts.PRIVATE_ONLY["ask"],
                                      (self._private_link(START_ASK),), "refused"))
-            self.states.set(sender, "awaiting_question")
+            if not self._wait_for(sender, "awaiting_question"):
+                return self._storage_down()
             return Turn.of(Reply(f"{entry.answer.strip()}\n\n{texts.ASK_PROMPT}", kind="prompt",
                                  entry_id=entry.id))
         if entry.dynamic == UPCOMING_MEETINGS:
@@ -381,7 +387,8 @@ class Conversation:
         if kind is ChoiceKind.NOT_HELPED:
             if offer.question_id is not None:
                 self._guarded(lambda: self.questions.feedback(offer.question_id, helped=False))
-            self.states.set(sender, "awaiting_missing", offer=offer.id)
+            if not self._wait_for(sender, "awaiting_missing", offer=offer.id):
+                return self._storage_down()
             return Turn.of(Reply(texts.NOT_HELPED_PROMPT, (
                 Choice(choices.encode(ChoiceKind.HAND_OFF, offer.id), texts.PASS_ON_AS_IS),),
                 "prompt"), retire_buttons=True)
@@ -392,7 +399,7 @@ class Conversation:
                 max_open=self.settings.open_tickets_per_user)
         except sqlite3.Error:
             log.exception("could not store a hand-off")
-            return Turn.of(Reply(texts.STORAGE_DOWN, kind="info"))
+            return self._storage_down()
         if offer.question_id is not None and outcome != "already":
             self._handed_off(offer.question_id)
         self._owed()
@@ -424,7 +431,7 @@ class Conversation:
                                        message_id, ticket.id)
         except sqlite3.Error:
             log.exception("could not store a hand-off")
-            return Turn.of(Reply(texts.STORAGE_DOWN, kind="info"))
+            return self._storage_down()
         self._owed()
         return Turn(replies=(self._handed_off_reply(ticket.id, outcome),),
                     handed_off_ticket=ticket.id)
@@ -438,10 +445,22 @@ class Conversation:
                                        message_id, ticket.id)
         except sqlite3.Error:
             log.exception("could not store a follow-up")
-            return Turn.of(Reply(texts.STORAGE_DOWN, kind="info"))
+            return self._storage_down()
         self._owed()
         return Turn(replies=(self._handed_off_reply(ticket.id, "joined"),),
                     handed_off_ticket=ticket.id)
+
+    def _wait_for(self, sender: Sender, state: StateName, **data: object) -> bool:
+        """Remember what the next message is for; False when the disk refuses."""
+        try:
+            self.states.set(sender, state, **data)
+        except sqlite3.Error:
+            log.warning("could not keep a conversation state", exc_info=True)
+            return False
+        return True
+
+    def _storage_down(self) -> Turn:
+        return Turn.of(Reply(storage_down_text(self.knowledge), kind="info"))
 
     def _handed_off_reply(self, number: int, outcome: HandOff) -> Reply:
         template = {"new": texts.HANDED_OFF, "joined": texts.JOINED_TICKET,
@@ -455,7 +474,7 @@ class Conversation:
 
     def _no_answer_reply(self, sender: Sender, offer: Offer | None) -> Reply:
         if offer is None:
-            return Reply(texts.STORAGE_DOWN, kind="info")
+            return Reply(storage_down_text(self.knowledge, unanswered=True), kind="info")
         if not sender.private:
             return Reply(texts.PRIVATE_ONLY["handoff"],
                          (self._private_link(f"{START_HANDOFF}{offer.id}"),), "offer")

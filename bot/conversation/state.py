@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from typing import Any, Literal
 
 from bot.conversation.model import Sender
+from bot.storage import best_effort
 from bot.tickets import Clock, utc_now
 
 # awaiting_question: after "Zapytaj koordynatora" the next message is handed off;
@@ -51,10 +52,12 @@ class ConversationStates:
         return state
 
     def clear(self, sender: Sender) -> None:
+        """Best effort: a disk that refuses the delete leaves a state that expires anyway."""
         if self._db.execute("SELECT 1 FROM conversation_state WHERE channel = ? AND chat_id = ? "
                             "AND user_id = ?", _key(sender)).fetchone():
-            self._db.execute("DELETE FROM conversation_state WHERE channel = ? AND chat_id = ? "
-                             "AND user_id = ?", _key(sender))
+            best_effort(lambda: self._db.execute(
+                "DELETE FROM conversation_state WHERE channel = ? AND chat_id = ? "
+                "AND user_id = ?", _key(sender)), "a finished conversation state")
 
     def forget_person(self, channel: str, user_id: str) -> None:
         self._db.execute("DELETE FROM conversation_state WHERE channel = ? AND user_id = ?",

@@ -21,7 +21,6 @@ from telegram.ext import (
 
 from bot import storage, texts
 from bot.config import Settings
-from bot.loader import knowledge_fingerprint, load_valid_knowledge
 from bot.matcher import Matcher
 from bot.question_log import QuestionLog
 from bot.subscriptions import SubscriptionBook
@@ -111,8 +110,7 @@ def build_application(
     """The bot, ready to run. In webhook mode it has no updater: updates come from
     bot.tg.webhook."""
     quiet_chatty_loggers()
-    fingerprint = knowledge_fingerprint(settings.knowledge.path)  # before: catch edits meanwhile
-    knowledge = load_valid_knowledge(settings.knowledge.path, clock())
+    keeper = reload.start_keeper(settings, clock())  # the files, or the last good snapshot
     connection = storage.connect(settings.storage.path)
     desk = TicketDesk(connection, clock)
     builder = ApplicationBuilder()
@@ -129,10 +127,10 @@ def build_application(
         .build()
     )
     application.bot_data[SERVICES_KEY] = Services(
-        settings, Matcher(knowledge, settings.matcher.thresholds()), desk,
+        settings, Matcher(keeper.knowledge, settings.matcher.thresholds()), desk,
         SubscriptionBook(connection, clock),
         QuestionLog(connection, keep_text=settings.privacy.keep_question_text, clock=clock),
-        clock, knowledge_fingerprint=fingerprint)
+        keeper, clock)
     svc: Services = application.bot_data[SERVICES_KEY]
     svc.on_owed = lambda: _flush_soon(application)
     register_handlers(application, settings.coordinator.chat_id)

@@ -95,9 +95,12 @@ async def reminders_toggle(update: Update, context: ContextTypes.DEFAULT_TYPE) -
         return
     turn_on = query.data == "rem:on"
     if turn_on:
-        svc.subscriptions.subscribe(Subscriber(chat.id, update.effective_user.id))
+        saved = svc.subscriptions.subscribe(Subscriber(chat.id, update.effective_user.id))
     else:
-        svc.subscriptions.unsubscribe(chat.id)
+        saved = svc.subscriptions.unsubscribe(chat.id)
+    if not saved:  # the disk refused it
+        await query.message.reply_text(texts.SETTING_NOT_SAVED)
+        return
     with suppress(BadRequest):  # the same state twice: nothing to change
         await query.edit_message_text(_state(svc, turn_on),
                                       reply_markup=keyboard([reminders_button(turn_on)]))

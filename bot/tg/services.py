@@ -16,7 +16,7 @@ from bot.conversation import Sender
 from bot.conversation.service import Conversation, ConversationSettings
 from bot.conversation.state import ConversationStates
 from bot.flood import FloodGate
-from bot.loader import LoadResult, knowledge_fingerprint, load_knowledge
+from bot.knowledge_keeper import KnowledgeKeeper, Outcome
 from bot.matcher import Matcher
 from bot.office_hours import OfficeHours, parse_office_hours
 from bot.question_log import QuestionLog
@@ -33,11 +33,11 @@ class Services:
     desk: TicketDesk
     subscriptions: SubscriptionBook
     questions: QuestionLog
+    keeper: KnowledgeKeeper
     clock: Clock = utc_now
     # One flush at a time of what is owed, or two handlers could send something twice.
     delivery_lock: asyncio.Lock = field(default_factory=asyncio.Lock)
     reminder_lock: asyncio.Lock = field(default_factory=asyncio.Lock)
-    knowledge_fingerprint: tuple[tuple[str, int, int], ...] = ()
     on_owed: Callable[[], None] | None = None
     flood: FloodGate = field(init=False)
     office_hours: OfficeHours | None = field(init=False)
@@ -69,13 +69,24 @@ class Services:
     def now(self) -> dt.datetime:
         return self.clock()
 
-    def reload_knowledge(self) -> LoadResult:
-        """Load the knowledge again; only a sound one replaces what is in service."""
-        self.knowledge_fingerprint = knowledge_fingerprint(self.settings.knowledge.path)
-        result = load_knowledge(self.settings.knowledge.path, self.now())
-        if result.ok:
-            self.matcher = Matcher(result.knowledge, self.settings.matcher.thresholds())
-        return result
+    def reload_knowledge(self) -> Outcome:
+        """Load the files now (the bot wrote them itself): they go live when sound and
+        dropping nothing (bot/knowledge_keeper.py)."""
+        return self._serve(self.keeper.load_now(self.now()))
+
+    async def reload_on_command(self) -> Outcome:
+        """A coordinator's reload: waits for files being written, confirms shown losses."""
+        return self._serve(await self.keeper.reload(self.now(), confirm=True))
+
+    def watch_knowledge(self) -> Outcome | None:
+        """The periodic look at the files; None while nothing (settled) changed."""
+        outcome = self.keeper.check(self.now())
+        return None if outcome is None else self._serve(outcome)
+
+    def _serve(self, outcome: Outcome) -> Outcome:
+        if outcome.applied:
+            self.matcher = Matcher(outcome.knowledge, self.settings.matcher.thresholds())
+        return outcome
 
     def is_coordinator(self, user: User | None) -> bool:
         return user is not None and user.id in self.settings.coordinator.user_ids
