@@ -8,10 +8,11 @@ import logging
 from telegram import BotCommand, BotCommandScopeChat, Message, Update
 from telegram.error import Forbidden, TelegramError
 from telegram.ext import (
-    AIORateLimiter,
     Application,
     ApplicationBuilder,
+    BaseRateLimiter,
     CallbackQueryHandler,
+    ChatMemberHandler,
     CommandHandler,
     ContextTypes,
     MessageHandler,
@@ -23,6 +24,7 @@ from bot import storage, texts
 from bot.config import Settings
 from bot.loader import knowledge_fingerprint, load_valid_knowledge
 from bot.matcher import Matcher
+from bot.outbox import Outbox
 from bot.question_log import QuestionLog
 from bot.subscriptions import SubscriptionBook
 from bot.tg import (
@@ -35,13 +37,19 @@ from bot.tg import (
     reload,
     resident,
 )
-from bot.tg.delivery import flush_deliveries
+from bot.tg.delivery import TelegramSender
+from bot.tg.membership import my_membership
+from bot.tg.ratelimit import OutboxRateLimiter
 from bot.tg.services import SERVICES_KEY, Services, services
 from bot.tickets import Clock, TicketDesk, utc_now
 
 log = logging.getLogger(__name__)
 
 DELIVERY_RETRY_SECONDS = 15.0
+OUTBOX_RETRY_CAP_SECONDS = 60.0        # the longest a failing chat waits between tries
+OUTBOX_UNREACHABLE_CAP_SECONDS = 300.0  # ... and the coordinator chat when the bot is out
+OUTBOX_SEND_TIMEOUT_SECONDS = 10.0
+SEND_TIMEOUT_KEY = "outbox_send_timeout"
 REMINDER_CHECK_SECONDS = 30.0
 KNOWLEDGE_WATCH_SECONDS = 5.0
 RUN_AT_START = ("deliveries", "reminders", "retention")
@@ -106,6 +114,9 @@ def build_application(
     delivery_interval: float = DELIVERY_RETRY_SECONDS,
     reminder_interval: float = REMINDER_CHECK_SECONDS,
     watch_interval: float = KNOWLEDGE_WATCH_SECONDS,
+    rate_limiter: BaseRateLimiter | None = None,
+    retry_cap: float = OUTBOX_RETRY_CAP_SECONDS,
+    send_timeout: float | None = OUTBOX_SEND_TIMEOUT_SECONDS,
 ) -> Application:
     """The bot, ready to run. In webhook mode it has no updater: updates come from
     bot.tg.webhook."""
@@ -122,17 +133,27 @@ def build_application(
         .token(settings.telegram.token)
         .base_url(settings.telegram.base_url)
         .base_file_url(settings.telegram.base_file_url)
-        .rate_limiter(AIORateLimiter(max_retries=3))
+        .rate_limiter(rate_limiter or OutboxRateLimiter(max_retries=3))
         .post_init(_post_init)
         .post_shutdown(_post_shutdown)
         .build()
     )
-    application.bot_data[SERVICES_KEY] = Services(
+    outbox = Outbox(connection, clock=clock, coordinator_chat=settings.coordinator.chat_id,
+                    coordinators=settings.coordinator.user_ids,
+                    retry_base=min(1.0, retry_cap), retry_cap=retry_cap,
+                    unreachable_cap=retry_cap * OUTBOX_UNREACHABLE_CAP_SECONDS
+                    / OUTBOX_RETRY_CAP_SECONDS,
+                    idle_check=delivery_interval)
+    svc = Services(
         settings, Matcher(knowledge, settings.matcher.thresholds()), desk,
         SubscriptionBook(connection, clock),
         QuestionLog(connection, keep_text=settings.privacy.keep_question_text, clock=clock),
-        clock, knowledge_fingerprint=fingerprint)
-    register_handlers(application, settings.coordinator.chat_id)
+        clock, outbox=outbox, knowledge_fingerprint=fingerprint)
+    outbox.on_gone(lambda delivery, reason: _person_gone(svc, delivery.kind, delivery.chat_id,
+                                                         reason))
+    application.bot_data[SERVICES_KEY] = svc
+    application.bot_data[SEND_TIMEOUT_KEY] = send_timeout
+    register_handlers(application, svc.coordinator_filter)
     schedule_jobs(application, delivery_interval, reminder_interval, watch_interval)
     return application
 
@@ -156,8 +177,7 @@ def quiet_chatty_loggers() -> None:
     logging.getLogger("apscheduler").setLevel(logging.WARNING)
 
 
-def register_handlers(application: Application, coordinator_chat: int) -> None:
-    in_coordinator_chat = filters.Chat(chat_id=coordinator_chat)
+def register_handlers(application: Application, in_coordinator_chat: filters.Chat) -> None:
     addressed = _AddressedToBot()
     application.add_handler(TypeHandler(Update, guard.guard), group=-1)
     application.add_handlers([
@@ -187,6 +207,7 @@ def register_handlers(application: Application, coordinator_chat: int) -> None:
         CallbackQueryHandler(privacy.forget_button, pattern=r"^forget:(yes|no)$"),
         CallbackQueryHandler(learning.learn_button, pattern=r"^(learn|ln|lc|la|lx)(:|$)"),
         CallbackQueryHandler(resident.menu_button),
+        ChatMemberHandler(my_membership, ChatMemberHandler.MY_CHAT_MEMBER),
     ])
     application.add_error_handler(error_handler)
 
@@ -207,7 +228,16 @@ async def error_handler(update: object, context: ContextTypes.DEFAULT_TYPE) -> N
 
 
 async def deliveries_job(context: ContextTypes.DEFAULT_TYPE) -> None:
-    await flush_deliveries(context.bot, services(context))
+    """A safety net: the outbox is kicked when something is owed, and wakes by itself."""
+    services(context).owed().kick()
+
+
+def _person_gone(svc: Services, kind: str, chat_id: int, reason: str) -> None:
+    """A resident who blocked the bot gets no more reminders or announcements."""
+    if reason == "blocked" and chat_id > 0:
+        svc.desk.record_blocked(chat_id)  # private chat: the chat id is the user id
+    if kind in ("announcement", "reminder") and reason in ("blocked", "deleted", "deactivated"):
+        svc.subscriptions.unsubscribe(chat_id)
 
 
 async def housekeeping_job(context: ContextTypes.DEFAULT_TYPE) -> None:
@@ -221,14 +251,18 @@ async def _post_init(application: Application) -> None:
     svc: Services = application.bot_data[SERVICES_KEY]
     try:
         await application.bot.set_my_commands(RESIDENT_COMMANDS)
-        chats = {svc.settings.coordinator.chat_id, *svc.settings.coordinator.user_ids} - {0}
+        chats = {svc.coordinator_chat_id(), *svc.settings.coordinator.user_ids} - {0}
         for chat_id in chats:
             await application.bot.set_my_commands(COORDINATOR_COMMANDS,
                                                   scope=BotCommandScopeChat(chat_id))
     except TelegramError as exc:
         log.warning("could not register the command list: %s", exc)
-    # APScheduler cannot start a repeating job at once, so these run now by hand: tickets,
-    # answers and reminders left over from before a restart go out at start.
+    # What is owed goes out in the background: start-up never waits for it.
+    svc.owed().start({"telegram": TelegramSender(
+        application.bot, svc.desk, lambda: svc.matcher.knowledge, svc.owed().store.ticket_post,
+        timeout=application.bot_data.get(SEND_TIMEOUT_KEY))})
+    # APScheduler cannot start a repeating job at once, so these run now by hand: reminders
+    # left over from before a restart are owed at start.
     queue = application.job_queue
     assert queue is not None
     for name in RUN_AT_START:
@@ -238,4 +272,5 @@ async def _post_init(application: Application) -> None:
 
 async def _post_shutdown(application: Application) -> None:
     svc: Services = application.bot_data[SERVICES_KEY]
+    await svc.owed().stop()
     svc.desk.close_storage()

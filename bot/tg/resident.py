@@ -11,7 +11,6 @@ from telegram.ext import ContextTypes
 from bot import texts
 from bot.answers import answer_text
 from bot.knowledge import Entry
-from bot.tg.delivery import flush_deliveries
 from bot.tg.meetings import show_upcoming
 from bot.tg.render import (
     acknowledge,
@@ -136,12 +135,14 @@ async def _confirm_hand_off(
     update: Update, context: ContextTypes.DEFAULT_TYPE, number: int, outcome: HandOff
 ) -> None:
     svc = services(context)
-    await flush_deliveries(context.bot, svc)
+    svc.owed().kick()  # posted in the background: the group's pacing never holds anyone up
     template = {"new": texts.HANDED_OFF, "joined": texts.JOINED_TICKET,
                 "already": texts.ALREADY_HANDED_OFF}[outcome]
     text = template.format(number=number)
     note = svc.office_hours.expected_reply(svc.now()) if svc.office_hours else None
-    await update.effective_message.reply_text(f"{text}\n\n{note}" if note else text)
+    # Owed, not sent here: the question is stored, so a failing send must end in a retry,
+    # never in an apology.
+    svc.owed().owe_notice(update.effective_chat.id, f"{text}\n\n{note}" if note else text)
 
 
 async def menu_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
