@@ -117,13 +117,14 @@ async def announce(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         await message.reply_text(texts.ANNOUNCE_USAGE)
         return
     recipients = svc.subscriptions.subscribers()
-    # One owed copy per subscriber, stored at once: a crash resumes without repeating
-    # anyone, and the outbox reports the totals here when the last copy is done.
-    svc.owed().owe_announcement([r.chat_id for r in recipients],
-                                texts.ANNOUNCEMENT.format(text=parts[1].strip()),
-                                report_to=message.chat_id, batch=f"{message.chat_id}:"
-                                f"{message.message_id}:{svc.now().timestamp():.0f}")
-    await message.reply_text(texts.ANNOUNCE_STARTED.format(count=len(recipients)))
+    outbox = svc.owed()
+    # Everything owed, nothing sent here: one copy per subscriber, stored at once, so a crash
+    # resumes without repeating anyone; the totals come here when the last copy is done.
+    outbox.owe_notice(message.chat_id, texts.ANNOUNCE_STARTED.format(count=len(recipients)))
+    outbox.owe_announcement([r.chat_id for r in recipients],
+                            texts.ANNOUNCEMENT.format(text=parts[1].strip()),
+                            report_to=message.chat_id,
+                            batch=f"{message.chat_id}:{message.message_id}")
 
 
 async def send_due_reminders(bot: Bot, svc: Services) -> None:
