@@ -70,5 +70,6 @@ async def running_bot(settings: Settings, **options: object) -> AsyncIterator[ob
     finally:
         await application.updater.stop()
         await application.stop()
+        await application.post_stop(application)
         await application.shutdown()
         await application.post_shutdown(application)

@@ -135,6 +135,7 @@ def build_application(
         .base_file_url(settings.telegram.base_file_url)
         .rate_limiter(rate_limiter or OutboxRateLimiter(max_retries=3))
         .post_init(_post_init)
+        .post_stop(_post_stop)
         .post_shutdown(_post_shutdown)
         .build()
     )
@@ -215,9 +216,15 @@ def register_handlers(application: Application, in_coordinator_chat: filters.Cha
 async def error_handler(update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
     """Log with the traceback; the person gets a short apology and the bot goes on."""
     user = update.effective_user if isinstance(update, Update) else None
-    if isinstance(context.error, Forbidden) and user is not None:
-        services(context).desk.record_blocked(user.id)
-        log.info("a user blocked the bot")
+    chat = update.effective_chat if isinstance(update, Update) else None
+    if isinstance(context.error, Forbidden):
+        # In a private chat the person blocked me; in a group I was removed, which says
+        # nothing about the person who wrote there.
+        if user is not None and chat is not None and chat.type == chat.PRIVATE:
+            services(context).desk.record_blocked(user.id)
+            log.info("a user blocked the bot")
+        else:
+            log.warning("I may not write in a chat any more: %s", context.error)
         return
     log.error("exception while handling an update", exc_info=context.error)
     if isinstance(update, Update) and update.effective_chat is not None:
@@ -249,18 +256,18 @@ async def housekeeping_job(context: ContextTypes.DEFAULT_TYPE) -> None:
 
 async def _post_init(application: Application) -> None:
     svc: Services = application.bot_data[SERVICES_KEY]
-    try:
-        await application.bot.set_my_commands(RESIDENT_COMMANDS)
-        chats = {svc.coordinator_chat_id(), *svc.settings.coordinator.user_ids} - {0}
-        for chat_id in chats:
-            await application.bot.set_my_commands(COORDINATOR_COMMANDS,
-                                                  scope=BotCommandScopeChat(chat_id))
-    except TelegramError as exc:
-        log.warning("could not register the command list: %s", exc)
     # What is owed goes out in the background: start-up never waits for it.
     svc.owed().start({"telegram": TelegramSender(
         application.bot, svc.desk, lambda: svc.matcher.knowledge, svc.owed().store.ticket_post,
         timeout=application.bot_data.get(SEND_TIMEOUT_KEY))})
+    svc.owed().on_migrated(lambda _old, new: application.create_task(
+        _register_coordinator_commands(application, [new]), name="commands"))
+    try:
+        await application.bot.set_my_commands(RESIDENT_COMMANDS)
+    except TelegramError as exc:
+        log.warning("could not register the command list: %s", exc)
+    await _register_coordinator_commands(
+        application, [svc.coordinator_chat_id(), *svc.settings.coordinator.user_ids])
     # APScheduler cannot start a repeating job at once, so these run now by hand: reminders
     # left over from before a restart are owed at start.
     queue = application.job_queue
@@ -268,6 +275,20 @@ async def _post_init(application: Application) -> None:
     for name in RUN_AT_START:
         for job in queue.get_jobs_by_name(name):
             await job.run(application)
+
+
+async def _register_coordinator_commands(application: Application, chats: list[int]) -> None:
+    try:
+        for chat_id in dict.fromkeys(c for c in chats if c != 0):
+            await application.bot.set_my_commands(COORDINATOR_COMMANDS,
+                                                  scope=BotCommandScopeChat(chat_id))
+    except TelegramError as exc:
+        log.warning("could not register the coordinators' command list: %s", exc)
+
+
+async def _post_stop(application: Application) -> None:
+    """Stop sending while the bot can still finish a call; what is not sent stays owed."""
+    await application.bot_data[SERVICES_KEY].owed().stop()
 
 
 async def _post_shutdown(application: Application) -> None:
