@@ -311,6 +311,7 @@ def _delivery(row: sqlite3.Row) -> Delivery:
 class _Hold:
     failures: int = 0
     until: float = 0.0  # loop time
+    transient: bool = False  # the API failed (5xx, timeout), not this chat in particular
 
 
 GoneListener = Callable[[Delivery, str], None]
@@ -534,7 +535,8 @@ class Outbox:
         elif kind == "retry":
             self.store.mark_progress(delivery, outcome.message_ids)
             self.store.mark_attempt(delivery, outcome.reason)
-            self._hold(destination, outcome.after, self.retry_cap)
+            self._hold(destination, outcome.after, self.retry_cap,
+                       transient=outcome.after is None)
             log.info("delivery %s to %s postponed: %s", delivery.id, destination, outcome.reason)
         elif kind == "unreachable":
             self.store.mark_progress(delivery, outcome.message_ids)
@@ -576,6 +578,7 @@ class Outbox:
 
     def _sent(self, delivery: Delivery) -> None:
         self._holds.pop(delivery.destination, None)
+        self._api_is_back()
         if delivery.destination == self.coordinator:
             self._chat_is_back(delivery.destination)
         if delivery.kind == "answer" and delivery.ticket_id is not None:
@@ -596,8 +599,19 @@ class Outbox:
                             ANSWER_NOT_DELIVERED.format(number=delivery.ticket_id, why=why))
         self._maybe_report_announcement(delivery)
 
-    def _hold(self, destination: Destination, after: float | None, cap: float) -> None:
+    def _api_is_back(self) -> None:
+        """A send went through: chats waiting only because the API failed try again now,
+        not when their back-off (grown during an outage) runs out."""
+        now = asyncio.get_running_loop().time()
+        for destination, hold in list(self._holds.items()):
+            if hold.transient and hold.until > now:
+                del self._holds[destination]
+                self.kick()
+
+    def _hold(self, destination: Destination, after: float | None, cap: float, *,
+              transient: bool = False) -> None:
         hold = self._holds.setdefault(destination, _Hold())
+        hold.transient = transient
         hold.failures += 1
         backoff = min(cap, self.retry_base * 2 ** (hold.failures - 1))
         backoff *= random.uniform(0.8, 1.0)  # destinations failing together spread out
