@@ -573,8 +573,12 @@ class Outbox:
         elif outcome.kind in ("gone", "unreachable"):
             self._hold(batch.destination, None, self.unreachable_cap)
             self._tell_coordinators_unreachable(outcome.reason)
-        else:  # retry, or rejected: the rows stay owed and go out as edits
-            self._hold(batch.destination, outcome.after, self.retry_cap)
+        elif outcome.kind == "rejected":  # never again as a batch: each goes out as an edit
+            log.error("batched confirmation refused: %s", outcome.reason)
+            self.store.mark_reported(rows, None)
+        else:
+            self._hold(batch.destination, outcome.after, self.retry_cap,
+                       transient=outcome.after is None)
 
     def _sent(self, delivery: Delivery) -> None:
         self._holds.pop(delivery.destination, None)
