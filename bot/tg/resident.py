@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 from contextlib import suppress
+from dataclasses import replace
 
 from telegram import Message, Update
 from telegram.error import TelegramError
@@ -152,6 +153,14 @@ async def _say(update: Update, context: ContextTypes.DEFAULT_TYPE, turn: Turn) -
     message: Message | None = update.effective_message
     if message is None or not turn.replies:
         return
+    # "Przekazałem…" reports something stored: it is owed like the ticket itself, so a send
+    # that fails now is retried instead of leaving the person unsure (and asking again).
+    stored = [r for r in turn.replies if r.kind == "handed_off" and not r.choices]
+    outbox = services(context).outbox
+    if outbox is not None:
+        for reply in stored:
+            outbox.owe_notice(message.chat_id, reply.text)
+        turn = replace(turn, replies=tuple(r for r in turn.replies if r not in stored))
     await send_turn(message, turn, context.bot.username)
 
 
