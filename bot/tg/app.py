@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import datetime as dt
 import logging
 
@@ -36,6 +37,7 @@ from bot.tg import (
     resident,
 )
 from bot.tg.delivery import flush_deliveries
+from bot.tg.inbox import INBOX_KEY, Inbox
 from bot.tg.services import SERVICES_KEY, Services, services
 from bot.tickets import Clock, TicketDesk, utc_now
 
@@ -44,7 +46,7 @@ log = logging.getLogger(__name__)
 DELIVERY_RETRY_SECONDS = 15.0
 REMINDER_CHECK_SECONDS = 30.0
 KNOWLEDGE_WATCH_SECONDS = 5.0
-RUN_AT_START = ("deliveries", "reminders", "retention")
+RUN_AT_START = ("deliveries", "reminders", "retention")  # in the background, after the start
 OFFER_LIFETIME_DAYS = 7
 
 RESIDENT_COMMANDS = [
@@ -106,27 +108,28 @@ def build_application(
     delivery_interval: float = DELIVERY_RETRY_SECONDS,
     reminder_interval: float = REMINDER_CHECK_SECONDS,
     watch_interval: float = KNOWLEDGE_WATCH_SECONDS,
+    rate_limit: bool = True,
 ) -> Application:
-    """The bot, ready to run. In webhook mode it has no updater: updates come from
-    bot.tg.webhook."""
+    """The bot, ready for bot.tg.runner. It has no PTB updater: updates come through the
+    durable inbox (bot.tg.polling or bot.tg.webhook). `rate_limit=False` only for benchmarks."""
     quiet_chatty_loggers()
     fingerprint = knowledge_fingerprint(settings.knowledge.path)  # before: catch edits meanwhile
     knowledge = load_valid_knowledge(settings.knowledge.path, clock())
     connection = storage.connect(settings.storage.path)
     desk = TicketDesk(connection, clock)
-    builder = ApplicationBuilder()
-    if settings.telegram.mode == "webhook":
-        builder = builder.updater(None)
-    application = (
-        builder
+    builder = (
+        ApplicationBuilder()
+        .updater(None)
         .token(settings.telegram.token)
         .base_url(settings.telegram.base_url)
         .base_file_url(settings.telegram.base_file_url)
-        .rate_limiter(AIORateLimiter(max_retries=3))
         .post_init(_post_init)
         .post_shutdown(_post_shutdown)
-        .build()
     )
+    if rate_limit:
+        builder = builder.rate_limiter(AIORateLimiter(max_retries=3))
+    application = builder.build()
+    application.bot_data[INBOX_KEY] = Inbox(connection, clock)
     application.bot_data[SERVICES_KEY] = Services(
         settings, Matcher(knowledge, settings.matcher.thresholds()), desk,
         SubscriptionBook(connection, clock),
@@ -211,14 +214,25 @@ async def deliveries_job(context: ContextTypes.DEFAULT_TYPE) -> None:
 
 
 async def housekeeping_job(context: ContextTypes.DEFAULT_TYPE) -> None:
-    """Daily: unused hand-off offers go, and so do idle entries of the flood gate."""
+    """Daily: unused hand-off offers go, and so do idle entries of the flood gate and
+    processed updates of the inbox."""
     svc = services(context)
     svc.desk.forget_offers_older_than(dt.timedelta(days=OFFER_LIFETIME_DAYS))
     svc.flood.forget_idle(svc.now())
+    context.bot_data[INBOX_KEY].prune()
 
 
 async def _post_init(application: Application) -> None:
-    svc: Services = application.bot_data[SERVICES_KEY]
+    """Start-up chores run as a job once the application starts: polling never waits for the
+    command list or for what is owed from before a restart, and a stop can cancel them."""
+    assert application.job_queue is not None
+    application.job_queue.run_once(start_up_job, when=0, name="start-up",
+                                   job_kwargs={"misfire_grace_time": None})
+
+
+async def start_up_job(context: ContextTypes.DEFAULT_TYPE) -> None:
+    application = context.application
+    svc = services(context)
     try:
         await application.bot.set_my_commands(RESIDENT_COMMANDS)
         chats = {svc.settings.coordinator.chat_id, *svc.settings.coordinator.user_ids} - {0}
@@ -231,9 +245,8 @@ async def _post_init(application: Application) -> None:
     # answers and reminders left over from before a restart go out at start.
     queue = application.job_queue
     assert queue is not None
-    for name in RUN_AT_START:
-        for job in queue.get_jobs_by_name(name):
-            await job.run(application)
+    await asyncio.gather(*(job.run(application) for name in RUN_AT_START
+                           for job in queue.get_jobs_by_name(name)))
 
 
 async def _post_shutdown(application: Application) -> None:
