@@ -22,7 +22,7 @@ log = logging.getLogger(__name__)
 
 INBOX_KEY = "inbox"
 KEEP_DONE = dt.timedelta(days=2)  # done rows only guard against Telegram sending one twice
-CONCURRENCY = 32  # chats processed at once; one chat's updates never overtake each other
+CONCURRENCY = 8  # chats processed at once; one chat's updates never overtake each other
 
 
 def chat_key(update: Update) -> str | None:
@@ -34,8 +34,9 @@ def chat_key(update: Update) -> str | None:
     return None
 
 
-def payload_of(update: Update) -> str:
-    return json.dumps(update.to_dict(), ensure_ascii=False, separators=(",", ":"))
+def payload(data: dict) -> str:
+    """An update's JSON as stored: as Telegram sent it."""
+    return json.dumps(data, ensure_ascii=False, separators=(",", ":"))
 
 
 class Inbox:

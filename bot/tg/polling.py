@@ -5,13 +5,15 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import warnings
 from collections.abc import Awaitable, Callable
 from typing import TypeVar
 
-from telegram import Bot
+from telegram import Bot, Update
 from telegram.error import InvalidToken, RetryAfter, TelegramError
+from telegram.warnings import PTBUserWarning
 
-from bot.tg.inbox import Inbox, InboxWorker, payload_of
+from bot.tg.inbox import Inbox, InboxWorker, payload
 
 log = logging.getLogger(__name__)
 T = TypeVar("T")
@@ -19,6 +21,9 @@ T = TypeVar("T")
 POLL_TIMEOUT = 10  # seconds Telegram holds a getUpdates open; a stop cancels it at once
 FIRST_RETRY = 0.5
 LAST_RETRY = 5.0  # an API that is down is asked again this often
+READ_MARGIN = 5.0  # seconds past the long poll's timeout before a getUpdates counts as lost
+# Bot.get_updates returns parsed objects only; the raw call is ours on purpose.
+warnings.filterwarnings("ignore", message=r"Please use 'Bot\.getUpdates'", category=PTBUserWarning)
 
 
 class Backoff:
@@ -73,14 +78,34 @@ async def poll(bot: Bot, inbox: Inbox, worker: InboxWorker, allowed_updates: lis
     offset = 0
     while True:
         try:
-            updates = await bot.get_updates(offset=offset or None, timeout=timeout,
-                                            allowed_updates=allowed_updates)
+            raw = await fetch(bot, offset, timeout, allowed_updates)
         except InvalidToken:
             raise
         except TelegramError as exc:  # a Conflict too: another process, or a webhook is set
             await backoff.failed(exc)
             continue
         backoff.succeeded()
-        if updates:
-            worker.submit(inbox.accept((u, payload_of(u)) for u in updates))
-            offset = updates[-1].update_id + 1
+        if raw:
+            worker.submit(inbox.accept(parse(bot, raw)))
+            offset = raw[-1]["update_id"] + 1
+
+
+async def fetch(bot: Bot, offset: int, timeout: int, allowed_updates: list[str]) -> list[dict]:
+    """getUpdates as Telegram sent them: the exact JSON is what the inbox keeps."""
+    result = await bot.do_api_request(
+        "getUpdates", api_kwargs={"offset": offset or None, "timeout": timeout, "limit": 100,
+                                  "allowed_updates": allowed_updates},
+        read_timeout=timeout + READ_MARGIN)
+    return result if isinstance(result, list) else []
+
+
+def parse(bot: Bot, raw: list[dict]) -> list[tuple[Update, str]]:
+    pairs = []
+    for data in raw:
+        try:
+            update = Update.de_json(data, bot)
+        except Exception:  # never handled, whatever we do: skipped, and the offset moves on
+            log.exception("update %s cannot be read; skipped", data.get("update_id"))
+            continue
+        pairs.append((update, payload(data)))
+    return pairs

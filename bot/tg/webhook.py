@@ -14,7 +14,7 @@ from telegram import Update
 from telegram.ext import Application
 
 from bot.config import Settings
-from bot.tg.inbox import Inbox, InboxWorker
+from bot.tg.inbox import Inbox, InboxWorker, payload
 from bot.tg.services import SERVICES_KEY, Services
 
 log = logging.getLogger(__name__)
@@ -38,8 +38,7 @@ def web_app(application: Application, settings: Settings, inbox: Inbox, worker: 
         if not isinstance(data, dict) or not isinstance(data.get("update_id"), int):
             return web.Response(status=400, text="not an update")
         update = Update.de_json(data, application.bot)
-        payload = json.dumps(data, ensure_ascii=False, separators=(",", ":"))
-        worker.submit(inbox.accept([(update, payload)]))  # stored (fsync'd) before the 200
+        worker.submit(inbox.accept([(update, payload(data))]))  # fsync'd before the 200
         return web.Response(text="ok")
 
     async def health(_: web.Request) -> web.Response:
