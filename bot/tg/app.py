@@ -163,6 +163,8 @@ def quiet_chatty_loggers() -> None:
     logs every run of every job."""
     logging.getLogger("httpx").setLevel(logging.WARNING)
     logging.getLogger("apscheduler").setLevel(logging.WARNING)
+    # PTB handles errors of jobs itself; this one only reports jobs cancelled at a stop.
+    logging.getLogger("apscheduler.executors.default").setLevel(logging.CRITICAL)
 
 
 def register_handlers(application: Application, coordinator_chat: int) -> None:

@@ -9,7 +9,6 @@ unsent deliveries in the database, both taken up at the next start.
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import logging
 import signal
 from collections.abc import Awaitable
@@ -26,7 +25,8 @@ from bot.tg.webhook import ALLOWED_UPDATES, web_app
 log = logging.getLogger(__name__)
 
 STOP_BUDGET = 8.0  # seconds from the signal to the end; promised: 10, systemd kills at 30
-HANDLING_GRACE = 3.0  # of which updates in hand get this long to finish
+HANDLING_GRACE = 3.0  # for updates in hand to finish
+JOBS_GRACE = 2.0  # for running jobs; a job still waiting then is waiting for the rate limiter
 
 
 async def run_until_signal(application: Application, settings: Settings) -> None:
@@ -102,17 +102,31 @@ async def _stop(application: Application, worker: InboxWorker, site: web.AppRunn
     if site is not None:
         await _within(site.cleanup(), deadline - loop.time(), "the webhook server")
     if application.running:
-        # Running jobs (deliveries paced by the rate limiter, an announcement) are cancelled
-        # when the budget runs out: what they owe stays owed in the database.
-        finished = await _within(application.stop(), deadline - loop.time() - 1.0,
-                                 "jobs and background tasks")
-        if not finished and application.job_queue is not None:
-            with contextlib.suppress(Exception):
-                await application.job_queue.stop(wait=False)
+        # application.stop() waits for running jobs and create_task tasks (deliveries paced by
+        # the rate limiter, an announcement); after JOBS_GRACE they are cancelled: what they
+        # owe stays owed in the database.
+        stopping = asyncio.create_task(application.stop())
+        done, _ = await asyncio.wait({stopping}, timeout=JOBS_GRACE)
+        if not done:
+            running = _ptb_background_tasks()
+            log.info("stopping: cancelling %d job(s) and task(s) still running", len(running))
+            for task in running:
+                task.cancel()
+            await _within(stopping, deadline - loop.time() - 1.0, "jobs and background tasks")
     await _within(application.shutdown(), max(deadline - loop.time(), 0.5), "the HTTP client")
     if application.post_shutdown is not None:
         await application.post_shutdown(application)
     log.info("stopped")
+
+
+# PTB shields a job's callback from cancellation (Job.run) and keeps no handle on the tasks
+# of Application.create_task that we could cancel; these are their coroutines' names.
+_PTB_BACKGROUND = frozenset({"Job._run", "Application.__create_task_callback"})
+
+
+def _ptb_background_tasks() -> list[asyncio.Task[object]]:
+    return [task for task in asyncio.all_tasks()
+            if getattr(task.get_coro(), "__qualname__", "") in _PTB_BACKGROUND]
 
 
 async def _within(step: Awaitable[object], seconds: float, what: str) -> bool:

@@ -34,6 +34,10 @@ class Services:
     delivery_lock: asyncio.Lock = field(default_factory=asyncio.Lock)
     reminder_lock: asyncio.Lock = field(default_factory=asyncio.Lock)
     knowledge_fingerprint: tuple[tuple[str, int, int], ...] = ()
+    # Telegram's clock, not `clock`: compared with the dates of messages, which have whole
+    # seconds (so a message of the second the bot started in is not taken for an old one).
+    started_at: dt.datetime = field(
+        default_factory=lambda: dt.datetime.now(dt.UTC).replace(microsecond=0))
     flood: FloodGate = field(init=False)
     office_hours: OfficeHours | None = field(init=False)
 
