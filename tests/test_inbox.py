@@ -13,8 +13,11 @@ import time
 from dataclasses import replace
 from pathlib import Path
 
+import pytest
+
 from bot import storage, texts
 from bot.config import LimitSettings, Settings
+from bot.tg import inbox
 from bot.tickets import Person, TicketDesk
 from tests.conftest import COORDINATOR_CHAT, RESIDENT, ROOT, Clock, running_bot
 from tests.fakebot import FakeTelegram, FakeUser
@@ -148,8 +151,10 @@ async def test_starts_while_the_api_is_down_and_a_second_process_refuses(
 
 
 async def test_chats_are_handled_side_by_side_and_each_chat_in_order(
-    tg: FakeTelegram, settings: Settings
+    tg: FakeTelegram, settings: Settings, monkeypatch: pytest.MonkeyPatch
 ) -> None:
+    # One chat at a time: a handler stuck on the network gives up its turn after SLOW_HANDLER.
+    monkeypatch.setattr(inbox, "CONCURRENCY", 1)
     other = FakeUser(102, "Jan", "Kowalski")
     async with running_bot(settings):
         tg.hold("sendMessage", chat_id=RESIDENT.id)  # this resident's answers hang

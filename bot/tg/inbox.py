@@ -22,7 +22,10 @@ log = logging.getLogger(__name__)
 
 INBOX_KEY = "inbox"
 KEEP_DONE = dt.timedelta(days=2)  # done rows only guard against Telegram sending one twice
-CONCURRENCY = 8  # chats processed at once; one chat's updates never overtake each other
+CONCURRENCY = 32  # chats processed at once; one chat's updates never overtake each other
+# A handler still busy after this long is waiting (rate limiter, network), not computing: its
+# slot goes to another chat, so a few slow ones cannot hold everyone up.
+SLOW_HANDLER = 1.0
 
 
 def chat_key(update: Update) -> str | None:
@@ -110,10 +113,10 @@ class InboxWorker:
     up to `concurrency` chats at once; marks each done in the inbox when handled."""
 
     def __init__(self, application: Application, inbox: Inbox,
-                 concurrency: int = CONCURRENCY) -> None:
+                 concurrency: int | None = None) -> None:
         self._application = application
         self._inbox = inbox
-        self._slots = asyncio.Semaphore(concurrency)
+        self._slots = asyncio.Semaphore(concurrency or CONCURRENCY)
         self._queues: dict[str, deque[Update]] = {}
         self._tasks: set[asyncio.Task[None]] = set()
         self._known: set[int] = set()  # queued or in hand: a second copy is not queued
@@ -165,10 +168,21 @@ class InboxWorker:
         try:
             while queue and not self._closing:
                 update = queue[0]
-                async with self._slots:
-                    if self._closing:
-                        return
-                    await self._process(update)
+                await self._slots.acquire()
+                if self._closing:
+                    self._slots.release()
+                    return
+                handling = asyncio.create_task(self._process(update))
+                try:
+                    try:
+                        await asyncio.wait({handling}, timeout=SLOW_HANDLER)
+                    finally:
+                        self._slots.release()
+                    await handling  # the chat's next update waits for this one all the same
+                except asyncio.CancelledError:  # a stop: the update stays in the inbox
+                    handling.cancel()
+                    await asyncio.gather(handling, return_exceptions=True)
+                    raise
                 queue.popleft()
                 self._known.discard(update.update_id)
         finally:

@@ -46,7 +46,8 @@ async def run(application: Application, settings: Settings, stop: asyncio.Event,
     worker = InboxWorker(application, inbox)
     site: web.AppRunner | None = None
     if settings.telegram.mode == "webhook":  # stores updates even before the API answers
-        site = web.AppRunner(web_app(application, settings, inbox, worker), access_log=None)
+        site = web.AppRunner(web_app(application, settings, inbox, worker), access_log=None,
+                             shutdown_timeout=2.0)
     serving = asyncio.create_task(
         _serve(application, settings, worker, site, ready, poll_timeout), name="serving")
     stopping = asyncio.create_task(stop.wait(), name="stop-signal")
