@@ -41,14 +41,15 @@ QUESTIONS = (
 COORDINATOR_CHAT = FakeChat(-100500, "supergroup", title="Zgłoszenia")
 
 
-def write_config(folder: Path, tg: FakeTelegram) -> Path:
-    config = {
+def write_config(folder: Path, tg: FakeTelegram, **changes: object) -> Path:
+    config: dict[str, object] = {
         "telegram": {"token": tg.token, "base_url": tg.base_url,
                      "base_file_url": tg.base_file_url},
         "coordinator": {"chat_id": COORDINATOR_CHAT.id, "user_ids": [900]},
         "knowledge": {"path": str(ROOT / "knowledge")},
         "storage": {"path": str(folder / "bot.sqlite3")},
         "limits": {"messages_per_minute": 1000},
+        **changes,
     }
     path = folder / "config.yaml"
     path.write_text(yaml.safe_dump(config, allow_unicode=True), encoding="utf-8")
