@@ -17,7 +17,7 @@ import pytest
 
 from bot import storage, texts
 from bot.config import LimitSettings, Settings
-from bot.tg import inbox
+from bot.tg import background, inbox, runner
 from bot.tickets import Person, TicketDesk
 from tests.conftest import COORDINATOR_CHAT, RESIDENT, ROOT, Clock, running_bot
 from tests.fakebot import FakeTelegram, FakeUser
@@ -219,3 +219,29 @@ async def test_messages_queued_while_the_bot_was_down_are_not_a_flood(
     replies = [s.text for s in tg.messages_to(RESIDENT.id)]
     assert texts.TOO_MANY not in replies
     assert len(replies) == 6
+
+
+async def test_a_stop_asks_background_tasks_to_finish_then_cancels_the_rest(
+    tg: FakeTelegram, settings: Settings, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(runner, "JOBS_GRACE", 0.3)
+    finished = asyncio.Event()
+    ended: list[str] = []
+
+    async def polite() -> None:
+        await finished.wait()
+        ended.append("polite")
+
+    async def stubborn() -> None:
+        try:
+            await asyncio.Event().wait()
+        except asyncio.CancelledError:
+            ended.append("stubborn cancelled")
+            raise
+
+    async with running_bot(settings) as application:
+        background.spawn(application, polite(), "polite", on_stop=finished.set)
+        background.spawn(application, stubborn(), "stubborn")
+        began = time.monotonic()
+    assert sorted(ended) == ["polite", "stubborn cancelled"]
+    assert time.monotonic() - began < 2

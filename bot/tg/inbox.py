@@ -94,11 +94,6 @@ class Inbox:
         self._db.execute("UPDATE inbox SET done_at = ? WHERE update_id = ?",
                          (self._now(), update_id))
 
-    def is_done(self, update_id: int) -> bool:
-        row = self._db.execute("SELECT done_at FROM inbox WHERE update_id = ?",
-                               (update_id,)).fetchone()
-        return bool(row and row["done_at"])
-
     def prune(self, age: dt.timedelta = KEEP_DONE) -> int:
         cutoff = (self._clock() - age).astimezone(dt.UTC).isoformat()
         return self._db.execute("DELETE FROM inbox WHERE done_at IS NOT NULL AND done_at < ?",
@@ -143,11 +138,6 @@ class InboxWorker:
                 self._tasks.add(task)
                 task.add_done_callback(self._tasks.discard)
             queue.append(update)
-
-    @property
-    def busy(self) -> int:
-        """Updates queued or in hand."""
-        return len(self._known)
 
     async def stop(self, grace: float) -> int:
         """Take nothing new; give the updates in hand `grace` seconds, then cancel them (they

@@ -18,6 +18,7 @@ from telegram.error import InvalidToken
 from telegram.ext import Application
 
 from bot.config import ConfigError, Settings
+from bot.tg import background
 from bot.tg.inbox import INBOX_KEY, Inbox, InboxWorker
 from bot.tg.polling import POLL_TIMEOUT, poll, retrying
 from bot.tg.webhook import ALLOWED_UPDATES, web_app
@@ -69,7 +70,11 @@ async def _serve(application: Application, settings: Settings, worker: InboxWork
     hook = settings.telegram.webhook
     if site is not None:
         await site.setup()
-        await web.TCPSite(site, hook.listen, hook.port).start()
+        try:
+            await web.TCPSite(site, hook.listen, hook.port).start()
+        except OSError as exc:
+            raise ConfigError(f"telegram.webhook.port: cannot listen on {hook.listen}:"
+                              f"{hook.port} ({exc.strerror})") from exc
         log.info("webhook mode: listening on %s:%s", hook.listen, hook.port)
     await retrying(application.initialize, "connecting to the Bot API")  # getMe
     if application.post_init is not None:
@@ -102,18 +107,22 @@ async def _stop(application: Application, worker: InboxWorker, site: web.AppRunn
         log.info("stopping: %d update(s) wait in the inbox for the next start", left)
     if site is not None:
         await _within(site.cleanup(), deadline - loop.time(), "the webhook server")
-    if application.running:
-        # application.stop() waits for running jobs and create_task tasks (deliveries paced by
-        # the rate limiter, an announcement); after JOBS_GRACE they are cancelled: what they
-        # owe stays owed in the database.
-        stopping = asyncio.create_task(application.stop())
-        done, _ = await asyncio.wait({stopping}, timeout=JOBS_GRACE)
-        if not done:
-            running = _ptb_background_tasks()
+    # application.stop() waits for running jobs and create_task tasks (deliveries paced by
+    # the rate limiter, an announcement); those and our background tasks get JOBS_GRACE, then
+    # are cancelled: what they owe stays owed in the database.
+    waiting = background.ask_to_stop(application)
+    stopping = asyncio.create_task(application.stop()) if application.running else None
+    if stopping is not None:
+        waiting.add(stopping)
+    if waiting:
+        _, unfinished = await asyncio.wait(waiting, timeout=JOBS_GRACE)
+        if unfinished:
+            running = [*_ptb_background_tasks(), *(unfinished - {stopping})]
             log.info("stopping: cancelling %d job(s) and task(s) still running", len(running))
             for task in running:
                 task.cancel()
-            await _within(stopping, deadline - loop.time() - 1.0, "jobs and background tasks")
+            await _within(asyncio.gather(*unfinished, return_exceptions=True),
+                          deadline - loop.time() - 1.0, "jobs and background tasks")
     await _within(application.shutdown(), max(deadline - loop.time(), 0.5), "the HTTP client")
     if application.post_shutdown is not None:
         await application.post_shutdown(application)
