@@ -55,10 +55,10 @@ class Inbox:
         fresh = []
         now = self._now()
         with storage.durable(self._db):
-            for update, payload in updates:
+            for update, data in updates:
                 cursor = self._db.execute(
                     "INSERT OR IGNORE INTO inbox (update_id, chat_key, payload, received_at) "
-                    "VALUES (?, ?, ?, ?)", (update.update_id, chat_key(update), payload, now))
+                    "VALUES (?, ?, ?, ?)", (update.update_id, chat_key(update), data, now))
                 if cursor.rowcount:
                     fresh.append(update)
         return fresh

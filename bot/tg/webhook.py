@@ -37,7 +37,11 @@ def web_app(application: Application, settings: Settings, inbox: Inbox, worker: 
             return web.Response(status=400, text="not JSON")
         if not isinstance(data, dict) or not isinstance(data.get("update_id"), int):
             return web.Response(status=400, text="not an update")
-        update = Update.de_json(data, application.bot)
+        try:
+            update = Update.de_json(data, application.bot)
+        except Exception:  # never handled, whatever we do: Telegram need not send it again
+            log.exception("update %s cannot be read; skipped", data["update_id"])
+            return web.Response(text="ok")
         worker.submit(inbox.accept([(update, payload(data))]))  # fsync'd before the 200
         return web.Response(text="ok")
 
