@@ -245,3 +245,15 @@ async def test_a_stop_asks_background_tasks_to_finish_then_cancels_the_rest(
         began = time.monotonic()
     assert sorted(ended) == ["polite", "stubborn cancelled"]
     assert time.monotonic() - began < 2
+
+
+async def test_an_answer_that_failed_on_the_network_is_sent_when_the_api_recovers(
+    tg: FakeTelegram, settings: Settings
+) -> None:
+    async with running_bot(settings):
+        tg.fail_next("sendMessage", 2, status=500)
+        await tg.send_text(RESIDENT, "kiedy powstał klaster")
+        await tg.wait_for_text(RESIDENT.id, FOUNDED)
+        await asyncio.sleep(0.3)
+    replies = [s.text for s in tg.messages_to(RESIDENT.id)]
+    assert len(replies) == 1 and texts.APOLOGY not in replies

@@ -7,7 +7,7 @@ import datetime as dt
 import logging
 
 from telegram import BotCommand, BotCommandScopeChat, Message, Update
-from telegram.error import Forbidden, TelegramError
+from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter, TelegramError
 from telegram.ext import (
     AIORateLimiter,
     Application,
@@ -37,7 +37,7 @@ from bot.tg import (
     resident,
 )
 from bot.tg.delivery import flush_deliveries
-from bot.tg.inbox import INBOX_KEY, Inbox
+from bot.tg.inbox import INBOX_KEY, Inbox, handle_again
 from bot.tg.services import SERVICES_KEY, Services, services
 from bot.tickets import Clock, TicketDesk, utc_now
 
@@ -203,11 +203,19 @@ def register_handlers(application: Application, coordinator_chat: int) -> None:
 
 
 async def error_handler(update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
-    """Log with the traceback; the person gets a short apology and the bot goes on."""
+    """Log with the traceback; the person gets a short apology and the bot goes on. A failure
+    of the network is no reason to apologise: the update is handled again (bot.tg.inbox)."""
     user = update.effective_user if isinstance(update, Update) else None
     if isinstance(context.error, Forbidden) and user is not None:
         services(context).desk.record_blocked(user.id)
         log.info("a user blocked the bot")
+        return
+    transient = (isinstance(context.error, NetworkError | RetryAfter)
+                 and not isinstance(context.error, BadRequest))  # BadRequest is a NetworkError
+    if transient and isinstance(update, Update):
+        log.warning("the Bot API failed while handling an update, handling it again: %s",
+                    context.error)
+        handle_again(context.bot_data, update)
         return
     log.error("exception while handling an update", exc_info=context.error)
     if isinstance(update, Update) and update.effective_chat is not None:
