@@ -8,9 +8,7 @@ import argparse
 import asyncio
 import io
 import logging
-import signal
 import sys
-from collections.abc import Awaitable, Callable
 
 from bot.config import (
     DEFAULT_CONFIG,
@@ -21,6 +19,7 @@ from bot.config import (
     load_settings,
 )
 from bot.console import run_console
+from bot.instance_lock import AlreadyRunning, InstanceLock
 from bot.loader import KnowledgeError, load_valid_knowledge
 from bot.matcher import Matcher
 
@@ -34,24 +33,14 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
 
 def run_telegram(settings: Settings) -> int:
     from bot.tg.app import build_application  # the console must work without the channel
-    from bot.tg.webhook import ALLOWED_UPDATES, serve_webhook
+    from bot.tg.runner import run_until_signal
 
     logging.basicConfig(format="%(asctime)s %(levelname)s %(name)s: %(message)s",
                         level=logging.INFO)
-    application = build_application(settings)
-    if settings.telegram.mode == "polling":
-        application.run_polling(allowed_updates=ALLOWED_UPDATES)
-    else:
-        asyncio.run(_until_signal(lambda stop: serve_webhook(application, settings, stop)))
+    with InstanceLock(settings.storage.path):  # before the database is opened or migrated
+        application = build_application(settings)
+        asyncio.run(run_until_signal(application, settings))
     return 0
-
-
-async def _until_signal(run: Callable[[asyncio.Event], Awaitable[None]]) -> None:
-    stop = asyncio.Event()
-    loop = asyncio.get_running_loop()
-    for signum in (signal.SIGINT, signal.SIGTERM):
-        loop.add_signal_handler(signum, stop.set)
-    await run(stop)
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -73,6 +62,9 @@ def main(argv: list[str] | None = None) -> int:
     except KnowledgeError as exc:
         print("\n".join(str(p) for p in exc.problems), file=sys.stderr)
         return 1
+    except AlreadyRunning as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
 
 
 if __name__ == "__main__":

@@ -123,9 +123,7 @@ RELOAD_FAILED = (
     "Nie wczytano nowej bazy wiedzy ({how}): {count} błędów. Bot dalej używa poprzedniej. "
     "Popraw:"
 )
-TOO_MANY = (
-    "Piszesz bardzo szybko – odpocznę chwilę. Za minutę znów odpowiem na Twoje wiadomości."
-)
+TOO_MANY = "Dostałem dużo wiadomości naraz. Odczekaj minutę i napisz ponownie."
 MY_DATA_TITLE = "Twoje dane zapisane przez bota"
 MY_DATA_NO_TICKETS = "Zgłoszenia do koordynatora: brak."
 MY_DATA_FOOTER = (

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import datetime as dt
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
@@ -12,6 +13,7 @@ import pytest
 
 from bot.config import CoordinatorSettings, Settings, StorageSettings, TelegramSettings
 from bot.tg.app import build_application
+from bot.tg.runner import run
 from tests.fakebot import FakeChat, FakeTelegram, FakeUser
 
 ROOT = Path(__file__).parent.parent
@@ -56,20 +58,19 @@ def make_settings(tg: FakeTelegram, tmp_path: Path) -> Settings:
 
 @asynccontextmanager
 async def running_bot(settings: Settings, **options: object) -> AsyncIterator[object]:
-    """The real Application, polling the fake server, started the way run_polling starts it."""
+    """The real Application, polling the fake server, run the way run_bot.py runs it."""
     # Retries back off at most 1 s (60 s in service); a send gives up after 1.5 s (10 s).
     options = {"delivery_interval": 0.2, "reminder_interval": 0.2, "watch_interval": 0.2,
                "retry_cap": 1.0, "send_timeout": SEND_TIMEOUT, **options}
     application = build_application(settings, **options)
-    await application.initialize()
-    await application.post_init(application)
-    await application.updater.start_polling(poll_interval=0.0, timeout=1)
-    await application.start()
+    stop, ready = asyncio.Event(), asyncio.Event()
+    running = asyncio.create_task(run(application, settings, stop, ready=ready, poll_timeout=1))
+    await asyncio.wait({running, asyncio.create_task(ready.wait())},
+                       return_when=asyncio.FIRST_COMPLETED)
+    if running.done():
+        running.result()  # start-up failed: show why
     try:
         yield application
     finally:
-        await application.updater.stop()
-        await application.stop()
-        await application.post_stop(application)
-        await application.shutdown()
-        await application.post_shutdown(application)
+        stop.set()
+        await asyncio.wait_for(running, timeout=15)

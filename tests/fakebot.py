@@ -25,6 +25,9 @@ setMyCommands, getMyCommands, deleteMyCommands, sendDocument, sendChatAction, de
 setMessageReaction, getFile (plus downloads from ``base_file_url``), close, logOut.
 Anything else answers 404 "Not Found: method not found".
 
+Faults for tests: ``fail_next``, ``fail_randomly``, ``block``, ``set_down`` (every call 502)
+and ``hold``/``release`` (calls hang, e.g. to kill the bot while it handles an update).
+
 Like the real server it rejects some broken requests with 400 so tests catch them: malformed
 HTML (``parse_mode="HTML"``), unescaped reserved characters in MarkdownV2, empty or too long
 texts, callback_data over 64 bytes, edits that change nothing ("message is not modified"),
@@ -335,6 +338,14 @@ class _Fault:
 RANDOM_FAULTS = ("500", "429", "502", "timeout_done", "timeout_lost")
 
 
+@dataclass
+class _Hold:
+    method: str
+    chat_id: int | None
+    released: asyncio.Event
+    fail: bool = False
+
+
 Handler = Callable[[dict, dict[str, tuple[str, bytes]]], Awaitable[Any]]
 
 
@@ -397,6 +408,7 @@ class FakeTelegram:
         self._random_methods: set[str] = set()
         self._random = random.Random(0)
         self._random_count = 0
+        self._holds: list[_Hold] = []
         self._changed = asyncio.Event()
         self._stopping = False
         self._runner: web.AppRunner | None = None
@@ -732,6 +744,11 @@ class FakeTelegram:
         message = self._messages.get((chat_id, message_id))
         return None if message is None else message.get("text") or message.get("caption")
 
+    @property
+    def pending_updates(self) -> list[dict]:
+        """Updates the bot has not confirmed yet (getUpdates offset) nor taken by webhook."""
+        return list(self._pending)
+
     def messages_to(self, chat_id: int) -> list[Sent]:
         """Everything sent or edited in ``chat_id``, in order."""
         return [sent for sent in self.sent if sent.chat_id == chat_id]
@@ -886,6 +903,30 @@ class FakeTelegram:
         })
         return update
 
+    def set_down(self, down: bool = True) -> None:
+        """The whole API is down (every call gets 502 Bad Gateway) or back up."""
+        self._down = down
+
+    def hold(self, method: str, chat_id: int | None = None) -> None:
+        """Calls of ``method`` (to ``chat_id`` only, if given) hang until ``release``."""
+        self._holds.append(_Hold(method.lower(), chat_id, asyncio.Event()))
+
+    def release(self, method: str | None = None, *, fail: bool = False) -> None:
+        """End holds (of ``method``, or all): held calls go on, or with ``fail`` get 502 as if
+        the connection had been lost (nothing is recorded as sent)."""
+        for held in [h for h in self._holds if method is None or h.method == method.lower()]:
+            held.fail = fail
+            held.released.set()
+            self._holds.remove(held)
+
+    async def _wait_if_held(self, method: str, params: dict) -> None:
+        for held in self._holds:
+            if held.method == method.lower() and held.chat_id in (None, params.get("chat_id")):
+                await held.released.wait()
+                if held.fail:
+                    raise ApiError(502, "Bad Gateway")
+                return
+
     def stop_failing(self) -> None:
         """Cancel ``fail_randomly``, ``fail_chat``, ``go_down`` and remaining ``fail_next``
         / ``time_out_next`` faults."""
@@ -976,6 +1017,7 @@ class FakeTelegram:
                 raise ApiError(502, "Bad Gateway")
             if handler is None:
                 raise ApiError(404, "Not Found: method not found")
+            await self._wait_if_held(name, params)
             fault = self._injected_fault(name, params)
             if fault is not None and fault.delay:
                 return await self._time_out(name, params, files, handler, fault)

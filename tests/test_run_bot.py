@@ -69,3 +69,14 @@ async def test_run_bot_names_an_unknown_key(tg: FakeTelegram, tmp_path: Path) ->
     _, stderr = await asyncio.wait_for(process.communicate(), timeout=20)
     assert process.returncode == 2
     assert "telegramm: unknown key" in stderr.decode()
+
+
+async def test_run_bot_names_a_token_telegram_rejects(tg: FakeTelegram, tmp_path: Path) -> None:
+    config = write_config(tmp_path, tg)
+    process = await asyncio.create_subprocess_exec(
+        sys.executable, str(ROOT / "run_bot.py"), "--config", str(config), cwd=tmp_path,
+        env={**os.environ, "TELEGRAM_BOT_TOKEN": "999:WRONG"}, stderr=asyncio.subprocess.PIPE)
+    _, stderr = await asyncio.wait_for(process.communicate(), timeout=20)
+    assert process.returncode == 2
+    assert stderr.decode().strip().splitlines()[-1] == (
+        "config error: telegram.token: Telegram rejected the token")

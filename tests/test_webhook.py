@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import socket
+import sqlite3
 from dataclasses import replace
 
 import aiohttp
@@ -63,3 +64,6 @@ async def test_updates_arrive_by_webhook_and_health_is_served(
     finally:
         stop.set()
         await asyncio.wait_for(serving, timeout=10)
+    with sqlite3.connect(settings.storage.path) as db:  # each stored before its 200, then done
+        rows = db.execute("SELECT count(*), count(done_at) FROM inbox").fetchone()
+    assert rows == (2, 2)

@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+import asyncio
 import datetime as dt
 import logging
 
 from telegram import BotCommand, BotCommandScopeChat, Message, Update
-from telegram.error import Forbidden, TelegramError
+from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter, TelegramError
 from telegram.ext import (
     Application,
     ApplicationBuilder,
@@ -36,6 +37,7 @@ from bot.tg import (
     resident,
 )
 from bot.tg.delivery import TelegramSender
+from bot.tg.inbox import INBOX_KEY, Inbox, handle_again
 from bot.tg.membership import my_membership
 from bot.tg.ratelimit import OutboxRateLimiter
 from bot.tg.services import SERVICES_KEY, Services, services
@@ -50,8 +52,10 @@ OUTBOX_SEND_TIMEOUT_SECONDS = 10.0
 SEND_TIMEOUT_KEY = "outbox_send_timeout"
 REMINDER_CHECK_SECONDS = 30.0
 KNOWLEDGE_WATCH_SECONDS = 5.0
-RUN_AT_START = ("deliveries", "reminders", "retention")
+RUN_AT_START = ("deliveries", "reminders", "retention")  # in the background, after the start
 OFFER_LIFETIME_DAYS = 7
+HTTP_CONNECTIONS = 8
+HTTP_POOL_WAIT = 30.0
 
 RESIDENT_COMMANDS = [
     BotCommand("start", "Menu i powitanie"),
@@ -117,27 +121,32 @@ def build_application(
     rate_limiter: BaseRateLimiter | None = None,
     retry_cap: float = OUTBOX_RETRY_CAP_SECONDS,
     send_timeout: float | None = OUTBOX_SEND_TIMEOUT_SECONDS,
+    rate_limit: bool = True,
 ) -> Application:
-    """The bot, ready to run. In webhook mode it has no updater: updates come from
-    bot.tg.webhook."""
+    """The bot, ready for bot.tg.runner. It has no PTB updater: updates come through the
+    durable inbox (bot.tg.polling or bot.tg.webhook). `rate_limit=False` only for benchmarks."""
     quiet_chatty_loggers()
     keeper = reload.start_keeper(settings, clock())  # the files, or the last good snapshot
     connection = storage.connect(settings.storage.path)
     desk = TicketDesk(connection, clock)
-    builder = ApplicationBuilder()
-    if settings.telegram.mode == "webhook":
-        builder = builder.updater(None)
-    application = (
-        builder
+    builder = (
+        ApplicationBuilder()
+        .updater(None)
         .token(settings.telegram.token)
         .base_url(settings.telegram.base_url)
         .base_file_url(settings.telegram.base_file_url)
-        .rate_limiter(rate_limiter or OutboxRateLimiter(max_retries=3))
+        # Few connections, long waits for one: every request scans the whole pool (a socket
+        # poll each), which cost a quarter of the CPU with 32 chats at once on 32 connections.
+        .connection_pool_size(HTTP_CONNECTIONS)
+        .pool_timeout(HTTP_POOL_WAIT)
         .post_init(_post_init)
         .post_stop(_post_stop)
         .post_shutdown(_post_shutdown)
-        .build()
     )
+    if rate_limit:
+        builder = builder.rate_limiter(rate_limiter or OutboxRateLimiter(max_retries=3))
+    application = builder.build()
+    application.bot_data[INBOX_KEY] = Inbox(connection, clock)
     outbox = Outbox(connection, clock=clock, coordinator_chat=settings.coordinator.chat_id,
                     coordinators=settings.coordinator.user_ids,
                     retry_base=min(1.0, retry_cap), retry_cap=retry_cap,
@@ -175,6 +184,8 @@ def quiet_chatty_loggers() -> None:
     logs every run of every job."""
     logging.getLogger("httpx").setLevel(logging.WARNING)
     logging.getLogger("apscheduler").setLevel(logging.WARNING)
+    # PTB handles errors of jobs itself; this one only reports jobs cancelled at a stop.
+    logging.getLogger("apscheduler.executors.default").setLevel(logging.CRITICAL)
 
 
 def register_handlers(application: Application, in_coordinator_chat: filters.Chat) -> None:
@@ -219,8 +230,9 @@ def register_handlers(application: Application, in_coordinator_chat: filters.Cha
 async def error_handler(update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
     """Log with the traceback; a person hit by a bug gets a short apology and the bot goes on.
 
-    A failed send is no bug: whatever was asked is already stored, so no apology (it would
-    invite the same question again), and the coordinator chat never gets one.
+    A failure of the network is no reason to apologise: the update is handled again
+    (bot.tg.inbox). Any other failed send is no bug either: whatever was asked is stored, so
+    no apology (it would invite the same question again); the coordinator chat never gets one.
     """
     user = update.effective_user if isinstance(update, Update) else None
     chat = update.effective_chat if isinstance(update, Update) else None
@@ -232,6 +244,13 @@ async def error_handler(update: object, context: ContextTypes.DEFAULT_TYPE) -> N
             log.info("a user blocked the bot")
         else:
             log.warning("I may not write in a chat any more: %s", context.error)
+        return
+    transient = (isinstance(context.error, NetworkError | RetryAfter)
+                 and not isinstance(context.error, BadRequest))  # BadRequest is a NetworkError
+    if transient and isinstance(update, Update):
+        log.warning("the Bot API failed while handling an update, handling it again: %s",
+                    context.error)
+        handle_again(context.bot_data, update)
         return
     if isinstance(context.error, TelegramError):
         log.warning("a reply could not be sent: %s", context.error)
@@ -258,20 +277,31 @@ def _person_gone(svc: Services, kind: str, chat_id: int, reason: str) -> None:
 
 
 async def housekeeping_job(context: ContextTypes.DEFAULT_TYPE) -> None:
-    """Daily: unused hand-off offers go, and so do idle entries of the flood gate."""
+    """Daily: unused hand-off offers go, and so do idle entries of the flood gate and
+    processed updates of the inbox."""
     svc = services(context)
     svc.desk.forget_offers_older_than(dt.timedelta(days=OFFER_LIFETIME_DAYS))
     svc.flood.forget_idle(svc.now())
+    context.bot_data[INBOX_KEY].prune()
 
 
 async def _post_init(application: Application) -> None:
+    """What is owed goes out in the background (start-up never waits for it); the other
+    start-up chores run as a job once the application starts, so a stop can cancel them."""
     svc: Services = application.bot_data[SERVICES_KEY]
-    # What is owed goes out in the background: start-up never waits for it.
     svc.owed().start({"telegram": TelegramSender(
         application.bot, svc.desk, lambda: svc.matcher.knowledge, svc.owed().store.ticket_post,
         timeout=application.bot_data.get(SEND_TIMEOUT_KEY))})
     svc.owed().on_migrated(lambda _old, new: application.create_task(
         _register_coordinator_commands(application, [new]), name="commands"))
+    assert application.job_queue is not None
+    application.job_queue.run_once(start_up_job, when=0, name="start-up",
+                                   job_kwargs={"misfire_grace_time": None})
+
+
+async def start_up_job(context: ContextTypes.DEFAULT_TYPE) -> None:
+    application = context.application
+    svc = services(context)
     try:
         await application.bot.set_my_commands(RESIDENT_COMMANDS)
     except TelegramError as exc:
@@ -282,9 +312,8 @@ async def _post_init(application: Application) -> None:
     # left over from before a restart are owed at start.
     queue = application.job_queue
     assert queue is not None
-    for name in RUN_AT_START:
-        for job in queue.get_jobs_by_name(name):
-            await job.run(application)
+    await asyncio.gather(*(job.run(application) for name in RUN_AT_START
+                           for job in queue.get_jobs_by_name(name)))
 
 
 async def _register_coordinator_commands(application: Application, chats: list[int]) -> None:

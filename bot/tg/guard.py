@@ -20,11 +20,14 @@ async def guard(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         if update.callback_query:
             await acknowledge(update.callback_query)
         raise ApplicationHandlerStop
+    # Only what a person writes counts: button taps do not, nor messages that queued up in
+    # Telegram while the bot was down (they were not written in a rush, only delivered so).
+    message = update.message or update.edited_message
+    if message is None or (message.edit_date or message.date) < svc.started_at:
+        return
     verdict = svc.flood.check(user.id, svc.now())
     if verdict == "ok":
         return
-    if update.callback_query:
-        await acknowledge(update.callback_query)
     if verdict == "notice" and update.effective_chat is not None:
         await context.bot.send_message(update.effective_chat.id, texts.TOO_MANY)
     raise ApplicationHandlerStop

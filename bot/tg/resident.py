@@ -11,7 +11,7 @@ from contextlib import suppress
 from dataclasses import replace
 
 from telegram import Message, Update
-from telegram.error import TelegramError
+from telegram.error import NetworkError, TelegramError
 from telegram.ext import ContextTypes
 
 from bot import texts
@@ -161,7 +161,15 @@ async def _say(update: Update, context: ContextTypes.DEFAULT_TYPE, turn: Turn) -
         for reply in stored:
             outbox.owe_notice(message.chat_id, reply.text)
         turn = replace(turn, replies=tuple(r for r in turn.replies if r not in stored))
-    await send_turn(message, turn, context.bot.username)
+    try:
+        await send_turn(message, turn, context.bot.username)
+    except NetworkError:
+        # A failed send normally hands the update back to the inbox to be handled again;
+        # a turn that stored something must not be repeated, so what is left is owed.
+        if turn.handed_off_ticket is None or outbox is None:
+            raise
+        for reply in turn.replies:
+            outbox.owe_notice(message.chat_id, reply.text)
 
 
 def _without_mention(text: str, context: ContextTypes.DEFAULT_TYPE) -> str:

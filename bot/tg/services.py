@@ -37,6 +37,10 @@ class Services:
     clock: Clock = utc_now
     outbox: Outbox | None = None  # set by the factory; everything owed goes through it
     reminder_lock: asyncio.Lock = field(default_factory=asyncio.Lock)
+    # Telegram's clock, not `clock`: compared with the dates of messages, which have whole
+    # seconds (so a message of the second the bot started in is not taken for an old one).
+    started_at: dt.datetime = field(
+        default_factory=lambda: dt.datetime.now(dt.UTC).replace(microsecond=0))
     flood: FloodGate = field(init=False)
     office_hours: OfficeHours | None = field(init=False)
     conversation: Conversation = field(init=False)

@@ -1,4 +1,5 @@
-"""Webhook mode: an aiohttp server takes Telegram's updates and serves a health check."""
+"""Webhook mode: an aiohttp server takes Telegram's updates (stored in the inbox before the
+200 that tells Telegram they arrived) and serves a health check."""
 
 from __future__ import annotations
 
@@ -13,6 +14,7 @@ from telegram import Update
 from telegram.ext import Application
 
 from bot.config import Settings
+from bot.tg.inbox import Inbox, InboxWorker, payload
 from bot.tg.services import SERVICES_KEY, Services
 
 log = logging.getLogger(__name__)
@@ -20,7 +22,8 @@ SECRET_HEADER = "X-Telegram-Bot-Api-Secret-Token"
 ALLOWED_UPDATES = ["message", "edited_message", "callback_query", "my_chat_member"]
 
 
-def web_app(application: Application, settings: Settings) -> web.Application:
+def web_app(application: Application, settings: Settings, inbox: Inbox, worker: InboxWorker
+            ) -> web.Application:
     started = time.monotonic()
     hook = settings.telegram.webhook
 
@@ -32,9 +35,14 @@ def web_app(application: Application, settings: Settings) -> web.Application:
             data = await request.json()
         except (json.JSONDecodeError, UnicodeDecodeError):
             return web.Response(status=400, text="not JSON")
-        update = Update.de_json(data, application.bot)
-        if update is not None:
-            await application.update_queue.put(update)
+        if not isinstance(data, dict) or not isinstance(data.get("update_id"), int):
+            return web.Response(status=400, text="not an update")
+        try:
+            update = Update.de_json(data, application.bot)
+        except Exception:  # never handled, whatever we do: Telegram need not send it again
+            log.exception("update %s cannot be read; skipped", data["update_id"])
+            return web.Response(text="ok")
+        worker.submit(inbox.accept([(update, payload(data))]))  # fsync'd before the 200
         return web.Response(text="ok")
 
     async def health(_: web.Request) -> web.Response:
@@ -54,23 +62,7 @@ def web_app(application: Application, settings: Settings) -> web.Application:
 
 async def serve_webhook(application: Application, settings: Settings, stop: asyncio.Event
                         ) -> None:
-    """Run the bot in webhook mode until `stop` is set."""
-    hook = settings.telegram.webhook
-    runner = web.AppRunner(web_app(application, settings), access_log=None)  # no chat ids
-    await application.initialize()
-    try:
-        await application.post_init(application)
-        await runner.setup()
-        await web.TCPSite(runner, hook.listen, hook.port).start()
-        await application.start()
-        await application.bot.set_webhook(
-            url=hook.public_url.rstrip("/") + hook.path, secret_token=hook.secret_token,
-            allowed_updates=ALLOWED_UPDATES)
-        log.info("webhook mode: listening on %s:%s", hook.listen, hook.port)
-        await stop.wait()
-    finally:
-        if application.running:
-            await application.stop()
-        await runner.cleanup()
-        await application.shutdown()
-        await application.post_shutdown(application)
+    """Run the bot in webhook mode until `stop` is set (settings.telegram.mode decides)."""
+    from bot.tg.runner import run  # the runner starts this module's server
+
+    await run(application, settings, stop)
