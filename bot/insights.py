@@ -12,6 +12,7 @@ from rapidfuzz import fuzz
 
 from bot.meetings import WARSAW
 from bot.normalize import Normalizer
+from bot.plural import DAYS, HOURS, count
 from bot.question_log import LoggedQuestion, QuestionLog
 from bot.tickets import TicketDesk
 
@@ -126,13 +127,17 @@ def _daily(questions: Sequence[LoggedQuestion], since: dt.datetime, now: dt.date
             for d in (first + dt.timedelta(days=i) for i in range(1, span + 1))]
 
 
+NO_REPLIES = "brak odpowiedzi"
+
+
 def duration_text(delta: dt.timedelta | None) -> str:
+    """E.g. "25 min", "3 godziny 5 min", "2 dni"; "brak odpowiedzi" when there was none."""
     if delta is None:
-        return "brak odpowiedzi w tym okresie"
+        return NO_REPLIES
     minutes = int(delta.total_seconds() // 60)
     if minutes < 60:
         return f"{minutes} min"
     if minutes < 48 * 60:
         hours, rest = divmod(minutes, 60)
-        return f"{hours} godz." + (f" {rest} min" if rest else "")
-    return f"{minutes // (24 * 60)} dni"
+        return count(hours, HOURS) + (f" {rest} min" if rest else "")
+    return count(minutes // (24 * 60), DAYS)

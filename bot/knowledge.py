@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass, field
+import os
+from dataclasses import dataclass, field, replace
+from pathlib import Path
 from typing import Literal
 
 SMALLTALK_CATEGORY = "rozmowa"
@@ -25,6 +27,15 @@ class Problem:
         who = f" [{self.entry_id}]" if self.entry_id else ""
         kind = "błąd" if self.level == "error" else "ostrzeżenie"
         return f"{where}:{who} {kind}: {self.message}"
+
+    def relative_to(self, root: str | Path) -> Problem:
+        """The same finding naming its file from the knowledge directory ("faq/x.yaml"):
+        what a coordinator sees in a chat, never the server's absolute paths."""
+        try:
+            name = os.path.relpath(self.file, root)
+        except ValueError:
+            return self
+        return self if name.startswith("..") else replace(self, file=Path(name).as_posix())
 
 
 @dataclass(frozen=True)

@@ -1,10 +1,28 @@
-"""Polish wording shared by every channel (console, Telegram)."""
+"""Polish wording shared by every channel (console, Telegram).
 
+Counts go through bot.plural ("1 osoba", "2 osoby", "5 osób"); the cluster's name comes from
+the configuration (`cluster.*`), so texts naming it take {cluster_of} (genitive) or {cluster}.
+"""
+
+from bot.plural import ENTRIES, ERRORS, MEETINGS, PEOPLE, count
+
+DEFAULT_CLUSTER_OF = "Klastra Energii Powiatu Częstochowskiego"
 GREETING = (
-    "Dzień dobry! Jestem infolinią Klastra Energii Powiatu Częstochowskiego.\n"
+    "Dzień dobry! Jestem infolinią {cluster_of}.\n"
     "Napisz pytanie własnymi słowami, np. „jak dołączyć do klastra” albo "
     "„czym jest spółdzielnia energetyczna”. Możesz też wybrać temat z menu."
 )
+GREETING_COORDINATOR = " Na pytania, na które nie znam odpowiedzi, odpowiada koordynator " \
+    "klastra: {coordinator_org}."
+
+
+def greeting(cluster_of: str = DEFAULT_CLUSTER_OF, coordinator_org: str = "") -> str:
+    text = GREETING.format(cluster_of=cluster_of)
+    if coordinator_org:
+        text += GREETING_COORDINATOR.format(coordinator_org=coordinator_org)
+    return text
+
+
 SUGGEST_INTRO = "Nie jestem pewien, o co pytasz. Czy chodzi o:"
 NONE_OF_THESE = "Żadne z tych – zapytaj koordynatora"
 NO_ANSWER = (
@@ -108,29 +126,68 @@ REMINDERS_ON = "🔔 Włącz przypomnienia"
 REMINDERS_OFF = "🔕 Wyłącz przypomnienia"
 REMINDERS_PITCH = "Chcesz, żebym przypominał o spotkaniach i przekazywał ogłoszenia klastra?"
 REMINDERS_STATE_ON = (
-    "Przypomnienia są włączone: napiszę {lead} przed każdym spotkaniem i prześlę ogłoszenia "
+    "Przypomnienia są włączone: przypomnę {lead} przed każdym spotkaniem i prześlę ogłoszenia "
     "koordynatora."
 )
 REMINDERS_STATE_OFF = (
-    "Przypomnienia są wyłączone. Po włączeniu napiszę {lead} przed każdym spotkaniem "
+    "Przypomnienia są wyłączone. Po włączeniu przypomnę {lead} przed każdym spotkaniem "
     "i prześlę ogłoszenia koordynatora."
 )
 REMINDERS_PRIVATE_ONLY = "Przypomnienia ustawisz w prywatnej rozmowie ze mną."
 REMINDER = "🔔 Przypomnienie o spotkaniu:\n\n{meeting}"
-ANNOUNCEMENT = "📢 Ogłoszenie Klastra Energii Powiatu Częstochowskiego:\n\n{text}"
+ANNOUNCEMENT = "📢 Ogłoszenie {cluster_of}:\n\n{text}"
 ANNOUNCE_USAGE = "Użycie: /ogloszenie treść ogłoszenia"
-ANNOUNCE_STARTED = "Wysyłam ogłoszenie do {count} osób z włączonymi przypomnieniami…"
-ANNOUNCE_REPORT = "Ogłoszenie dostarczone: {delivered}. Zablokowali bota: {blocked} (wypisani)."
-ANNOUNCE_FAILED = " Nie udało się wysłać: {failed}."
-RELOADED = "Baza wiedzy wczytana ({how}): {entries} wpisów, {meetings} spotkań."
+ANNOUNCE_STARTED = "Wysyłam ogłoszenie do {people} z włączonymi przypomnieniami…"
+ANNOUNCE_REPORT = "Ogłoszenie dotarło do {delivered}."
+ANNOUNCE_BLOCKED = " {blocked} bota i {was} {unsubscribed}."
+ANNOUNCE_FAILED = " Nie udało się wysłać do {failed}."
+
+
+def announce_started(recipients: int) -> str:
+    return ANNOUNCE_STARTED.format(people=_to_people(recipients))
+
+
+def announce_report(delivered: int, blocked: int, failed: int) -> str:
+    """E.g. "Ogłoszenie dotarło do 2 osób. 1 osoba zablokowała bota i została wypisana."."""
+    text = ANNOUNCE_REPORT.format(delivered=_to_people(delivered))
+    if blocked:
+        one = blocked == 1
+        text += ANNOUNCE_BLOCKED.format(
+            blocked=f"{count(blocked, PEOPLE)} " + ("zablokowała" if one else "zablokowały"
+                                                      if _few(blocked) else "zablokowało"),
+            was="została" if one else "zostały" if _few(blocked) else "zostało",
+            unsubscribed="wypisana" if one else "wypisane")
+    if failed:
+        text += ANNOUNCE_FAILED.format(failed=_to_people(failed))
+    return text
+
+
+def _to_people(n: int) -> str:
+    """After "do": "do 1 osoby", "do 2 osób", "do 5 osób" (the genitive)."""
+    return f"{n} {'osoby' if n == 1 else 'osób'}"
+
+
+def _few(n: int) -> bool:
+    return n % 10 in (2, 3, 4) and n % 100 not in (12, 13, 14)
+
+
+RELOADED = "Baza wiedzy wczytana ({how}): {entries}, {meetings}."
 RELOAD_FAILED = (
-    "Nie wczytano nowej bazy wiedzy ({how}): {count} błędów. Bot dalej używa poprzedniej. "
-    "Popraw:"
+    "Nie wczytałem nowej bazy wiedzy ({how}): {errors}. Dalej używam poprzedniej. Popraw:"
 )
-TOO_MANY = (
-    "Piszesz bardzo szybko – odpocznę chwilę. Za minutę znów odpowiem na Twoje wiadomości."
-)
-MY_DATA_TITLE = "Twoje dane zapisane przez bota"
+
+
+def reloaded(how: str, entries: int, meetings: int) -> str:
+    return RELOADED.format(how=how, entries=count(entries, ENTRIES),
+                           meetings=count(meetings, MEETINGS))
+
+
+def reload_failed(how: str, errors: int) -> str:
+    return RELOAD_FAILED.format(how=how, errors=count(errors, ERRORS))
+
+
+TOO_MANY = "Dostałem dużo wiadomości naraz. Odczekaj minutę i napisz ponownie."
+MY_DATA_TITLE = "Twoje dane, które zapisałem"
 MY_DATA_NO_TICKETS = "Zgłoszenia do koordynatora: brak."
 MY_DATA_FOOTER = (
     "Zgłoszenia przechowujemy {days} dni, potem usuwamy z nich treść i dane osobowe. "
@@ -145,9 +202,9 @@ FORGET_YES = "Tak, usuń moje dane"
 FORGET_NO = "Nie"
 FORGET_CANCELLED = "Dobrze, niczego nie usunąłem."
 FORGOTTEN = "Usunięte. Zgłoszeń bez Twoich danych: {count}. Przypomnienia wyłączone."
-BAN_USAGE = "Użycie: /blokuj ID_UŻYTKOWNIKA (numer z /zgloszenia lub /id)"
+BAN_USAGE = "Użycie: /blokuj ID_UŻYTKOWNIKA (numer ze zgłoszenia, np. z /zgloszenia)"
 UNBAN_USAGE = "Użycie: /odblokuj ID_UŻYTKOWNIKA"
-BANNED = "Użytkownik {user_id} zablokowany: bot nie będzie odpowiadał na jego wiadomości."
+BANNED = "Użytkownik {user_id} zablokowany: nie będę odpowiadał na jego wiadomości."
 UNBANNED = "Użytkownik {user_id} odblokowany."
 NOT_BANNED = "Użytkownik {user_id} nie był zablokowany."
 UNKNOWN_COMMAND = (

@@ -68,5 +68,14 @@ def load_yaml(path: Path) -> tuple[Any, list[tuple[str, int]]]:
 
 
 def _describe(exc: yaml.MarkedYAMLError) -> str:
-    parts = [p for p in (exc.context, exc.problem) if p]
-    return "błąd składni YAML: " + ", ".join(parts)
+    """A hint a coordinator can act on; PyYAML's own words ("while parsing a block
+    mapping, expected <block end>") mean little to them."""
+    problem = f"{exc.context or ''} {exc.problem or ''}"
+    if "'\\t'" in problem:
+        return "błąd składni YAML: tabulator we wcięciu – wcinaj tylko spacjami"
+    if "could not find expected ':'" in problem or "unexpected end of stream" in problem:
+        return "błąd składni YAML: brak dwukropka albo niezamknięty cudzysłów"
+    if "mapping values are not allowed" in problem:
+        return ("błąd składni YAML: dwukropek w tekście – ujmij tekst w cudzysłów "
+                "albo popraw wcięcie")
+    return "błąd składni YAML: złe wcięcie albo brak cudzysłowu"

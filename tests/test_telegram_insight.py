@@ -40,7 +40,7 @@ async def test_questions_are_counted_and_shown_in_statistics(
     assert "Pytania: 3" in stats.text
     assert "odpowiedź od razu: 33%" in stats.text
     assert "przekazane koordynatorowi: 1" in stats.text
-    assert "„Pomogło”: 100% (1 z 1 ocen)" in stats.text
+    assert "„Pomogło”: 100% (1 z 1 oceny)" in stats.text
     assert "Otwarte zgłoszenia: 1" in stats.text
     assert "zgubiłem psa na spacerze – 1×" in stats.text
     assert "Jak dołączyć do klastra? – 1" in stats.text

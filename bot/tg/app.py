@@ -46,36 +46,29 @@ KNOWLEDGE_WATCH_SECONDS = 5.0
 RUN_AT_START = ("deliveries", "reminders", "retention")
 OFFER_LIFETIME_DAYS = 7
 
+# What the menu shows; English duplicates (/help, /meetings, ...) and /id keep working when
+# typed, but a resident's menu lists only what a resident needs, in Polish.
 RESIDENT_COMMANDS = [
     BotCommand("start", "Menu i powitanie"),
-    BotCommand("pomoc", "Co potrafię"),
     BotCommand("kontakt", "Dane kontaktowe"),
-    BotCommand("help", "Menu (po angielsku: help)"),
-    BotCommand("contact", "Dane kontaktowe (contact)"),
     BotCommand("spotkania", "Najbliższe spotkania"),
     BotCommand("przypomnienia", "Przypomnienia o spotkaniach"),
-    BotCommand("meetings", "Najbliższe spotkania (meetings)"),
-    BotCommand("reminders", "Przypomnienia (reminders)"),
-    BotCommand("moje_dane", "Co o mnie zapisano"),
+    BotCommand("moje_dane", "Co o mnie zapisałeś"),
     BotCommand("usun_dane", "Usuń moje dane"),
-    BotCommand("id", "Identyfikatory czatu i użytkownika"),
 ]
 COORDINATOR_COMMANDS = [
     *RESIDENT_COMMANDS,
     BotCommand("zgloszenia", "Otwarte zgłoszenia"),
     BotCommand("odpowiedz", "Odpowiedz: /odpowiedz NUMER treść"),
     BotCommand("zamknij", "Zamknij bez odpowiedzi: /zamknij NUMER"),
-    BotCommand("tickets", "Otwarte zgłoszenia (tickets)"),
-    BotCommand("reply", "Odpowiedz (reply NUMER treść)"),
-    BotCommand("close", "Zamknij (close NUMER)"),
+    BotCommand("dodaj_spotkanie", "Dodaj spotkanie"),
+    BotCommand("nauczone", "Wpisy dodane z czatu"),
     BotCommand("ogloszenie", "Ogłoszenie do subskrybentów: /ogloszenie treść"),
-    BotCommand("announce", "Ogłoszenie (announce treść)"),
     BotCommand("przeladuj", "Wczytaj ponownie bazę wiedzy"),
-    BotCommand("reload", "Wczytaj bazę wiedzy (reload)"),
     BotCommand("statystyki", "Statystyki: /statystyki [dni]"),
-    BotCommand("stats", "Statystyki (stats [dni])"),
     BotCommand("blokuj", "Zablokuj użytkownika: /blokuj ID"),
     BotCommand("odblokuj", "Odblokuj użytkownika: /odblokuj ID"),
+    BotCommand("id", "Identyfikatory czatu i użytkownika"),
 ]
 
 

@@ -11,6 +11,7 @@ from telegram.ext import ContextTypes
 from bot import texts
 from bot.insights import Stats, compute_stats, duration_text
 from bot.knowledge import KnowledgeBase
+from bot.plural import out_of
 from bot.tg.render import split_message
 from bot.tg.services import coordinators_only, services
 
@@ -39,14 +40,14 @@ def stats_html(stats: Stats, knowledge: KnowledgeBase) -> str:
 
     rate = stats.helped_rate
     lines = [
-        f"<b>Statystyki z {stats.days} dni</b>",
+        f"<b>Statystyki z {out_of(stats.days, 'dnia', 'dni')}</b>",
         f"Pytania: {stats.questions}",
         f"• odpowiedź od razu: {percent(stats.answered)}",
         f"• propozycje „Czy chodzi o”: {percent(stats.suggested)}",
         f"• bez gotowej odpowiedzi: {percent(stats.no_answer + stats.direct)}",
         f"• przekazane koordynatorowi: {stats.handed_off}",
         f"„Pomogło”: {'brak ocen' if rate is None else f'{rate * 100:.0f}%'} "
-        f"({stats.helped} z {stats.helped + stats.not_helped} ocen)",
+        f"({stats.helped} z {out_of(stats.helped + stats.not_helped, 'oceny', 'ocen')})",
         f"Mediana czasu do odpowiedzi koordynatora: {duration_text(stats.median_reply)}",
         f"Otwarte zgłoszenia: {stats.open_tickets}",
     ]

@@ -117,7 +117,7 @@ async def announce(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         await message.reply_text(texts.ANNOUNCE_USAGE)
         return
     recipients = svc.subscriptions.subscribers()
-    await message.reply_text(texts.ANNOUNCE_STARTED.format(count=len(recipients)))
+    await message.reply_text(texts.announce_started(len(recipients)))
     # In the background: a long list must not hold up residents' questions meanwhile.
     context.application.create_task(
         _broadcast(context.bot, svc, parts[1].strip(), recipients, message.chat_id),
@@ -128,7 +128,7 @@ async def _broadcast(
     bot: Bot, svc: Services, text: str, recipients: list[Subscriber], report_to: int
 ) -> None:
     delivered = blocked = failed = 0
-    body = texts.ANNOUNCEMENT.format(text=text)
+    body = texts.ANNOUNCEMENT.format(cluster_of=svc.settings.cluster.name_genitive, text=text)
     for subscriber in recipients:
         try:
             for part in split_message(body):
@@ -142,10 +142,7 @@ async def _broadcast(
             log.warning("announcement not delivered to a subscriber: %s", exc)
         else:
             delivered += 1
-    report = texts.ANNOUNCE_REPORT.format(delivered=delivered, blocked=blocked)
-    if failed:
-        report += texts.ANNOUNCE_FAILED.format(failed=failed)
-    await bot.send_message(report_to, report)
+    await bot.send_message(report_to, texts.announce_report(delivered, blocked, failed))
 
 
 async def send_due_reminders(bot: Bot, svc: Services) -> None:

@@ -15,13 +15,13 @@ from bot.tg.services import Services, coordinators_only, services
 log = logging.getLogger(__name__)
 
 
-def outcome_text(result: LoadResult, automatic: bool) -> str:
+def outcome_text(result: LoadResult, automatic: bool, root: str = "") -> str:
     how = "automatycznie, po zmianie plików" if automatic else "na polecenie"
     if result.ok:
         kb = result.knowledge
-        return texts.RELOADED.format(how=how, entries=len(kb.entries), meetings=len(kb.meetings))
-    errors = [str(p) for p in result.problems if p.level == "error"]
-    return texts.RELOAD_FAILED.format(how=how, count=len(errors)) + "\n" + "\n".join(errors)
+        return texts.reloaded(how, len(kb.entries), len(kb.meetings))
+    errors = [str(p.relative_to(root)) for p in result.problems if p.level == "error"]
+    return texts.reload_failed(how, len(errors)) + "\n" + "\n".join(errors)
 
 
 async def reload_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
@@ -31,7 +31,8 @@ async def reload_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> 
     svc = services(context)
     result = svc.reload_knowledge()
     log.info("knowledge reloaded on command: %s", "ok" if result.ok else "rejected")
-    for part in split_message(outcome_text(result, automatic=False)):
+    text = outcome_text(result, automatic=False, root=svc.settings.knowledge.path)
+    for part in split_message(text):
         await update.effective_message.reply_text(part)
 
 
@@ -41,7 +42,8 @@ async def watch_knowledge(bot: Bot, svc: Services) -> None:
         return
     result = svc.reload_knowledge()
     log.info("knowledge files changed, reload: %s", "ok" if result.ok else "rejected")
-    for part in split_message(outcome_text(result, automatic=True)):
+    text = outcome_text(result, automatic=True, root=svc.settings.knowledge.path)
+    for part in split_message(text):
         await bot.send_message(svc.settings.coordinator.chat_id, part)
 
 
