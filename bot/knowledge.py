@@ -35,7 +35,12 @@ class Problem:
             name = os.path.relpath(self.file, root)
         except ValueError:
             return self
-        return self if name.startswith("..") else replace(self, file=Path(name).as_posix())
+        # Messages name other files too ("… the same as entry X (faq/y.yaml:5)").
+        message = self.message
+        for prefix in {str(Path(root)), os.path.abspath(root)}:
+            message = message.replace(prefix + os.sep, "")
+        file = self.file if name.startswith("..") else Path(name).as_posix()
+        return replace(self, file=file, message=message)
 
 
 @dataclass(frozen=True)

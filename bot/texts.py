@@ -212,12 +212,122 @@ UNKNOWN_COMMAND = (
 )
 STATS_USAGE = "Użycie: /statystyki [liczba dni, domyślnie 30]"
 LEARN = "➕ Dodaj do bazy wiedzy"
-LEARN_NEW = "Jako nowy wpis (wybierz kategorię)"
-LEARN_AS_PHRASING = "Jako pytanie do: "
 CANCEL = "Anuluj"
 LEARN_NOTHING = "Tego zgłoszenia nie da się dodać: nie ma już jego treści albo odpowiedzi."
-LEARNED = (
-    "Dodano do bazy wiedzy ({entry}, plik {file}). Następny mieszkaniec z tym pytaniem "
-    "dostanie odpowiedź od razu."
+LEARN_PREVIEW_TITLE = (
+    "Propozycja wpisu do bazy wiedzy (zgłoszenie nr {number}). Nic jeszcze nie zapisałem."
 )
-NOT_LEARNED = "Nie dodano: {reason}."
+LEARN_PREVIEW = (
+    "Pytanie: {question}\n"
+    "Napis na przycisku: {button}\n"
+    "Kategoria: {category}\n"
+    "Odpowiedź:\n{answer}"
+)
+LEARN_FLAGS = "⚠️ Zanim zapiszesz:"
+LEARN_PHRASING_NOTE = (
+    "„Jako pytanie do…” dopisze tylko pytanie mieszkańca do istniejącego wpisu – "
+    "jego odpowiedź się nie zmieni. Twoją odpowiedź wpisze tam tylko „Zastąp odpowiedź…”."
+)
+LEARN_SAVE = "✅ Zapisz jako nowy wpis"
+LEARN_EDIT = {"question": "✏️ Pytanie", "answer": "✏️ Odpowiedź", "button": "✏️ Przycisk"}
+LEARN_CATEGORY = "📂 Kategoria"
+LEARN_STRIP = "✂️ Usuń powitanie i podpis"
+LEARN_AS_PHRASING = "Jako pytanie do: {label}"
+LEARN_REPLACE = "Zastąp odpowiedź: {label}"
+LEARN_REPLACE_CONFIRM = (
+    "Zastąpić odpowiedź wpisu „{question}” Twoją? Obecna odpowiedź:\n\n{answer}"
+)
+LEARN_REPLACE_YES = "Tak, zastąp odpowiedź"
+BACK = "« Wróć"
+LEARN_SAVE_ANYWAY = "Zapisz mimo to"
+FIELD_EMPTY = "Ta wiadomość jest pusta – napisz tekst albo /anuluj."
+NOT_LEARNED_FIELD = "Nie przyjmę tego: {reason}. Napisz jeszcze raz albo /anuluj."
+LEARN_ASK = {
+    "question": "Napisz pytanie tak, jak ma wyglądać we wpisie (najwyżej 200 znaków).",
+    "answer": "Napisz nową odpowiedź – tak, jak ma ją dostać każdy mieszkaniec.",
+    "button": "Napisz krótki napis na przycisk menu (najwyżej 40 znaków).",
+}
+INPUT_HINT = "Odpowiedz na tę wiadomość. /anuluj – rezygnuję."
+CHOOSE_CATEGORY = "Wybierz kategorię wpisu:"
+LEARNED_NEW = (
+    "Dodałem wpis {entry} do bazy wiedzy ({file}). Następna osoba, która o to zapyta, "
+    "dostanie tę odpowiedź od razu. Poprawisz go w /nauczone."
+)
+LEARNED_PHRASING = (
+    "Dodałem pytanie do wpisu „{question}”. Jego odpowiedź się nie zmieniła – następna osoba "
+    "z tym pytaniem dostanie ją od razu."
+)
+LEARNED_REPLACED = (
+    "Zastąpiłem odpowiedź wpisu „{question}” ({file}) Twoją. Następna osoba dostanie nową "
+    "odpowiedź."
+)
+NOT_LEARNED = "Nie zapisałem: {reason}."
+LEARN_ALREADY = "Tę propozycję już zapisałem ({outcome}); nic nie zmieniam."
+LEARN_ALREADY_CANCELLED = "Tę propozycję już anulowałem."
+LEARN_CANCELLED = "Dobrze, niczego nie zapisałem."
+LEARN_OUTDATED = "Ten przycisk jest już nieaktualny – naciśnij „Dodaj do bazy wiedzy” jeszcze raz."
+INPUT_CANCELLED = "Dobrze, zostawiam jak było."
+NOTHING_TO_CANCEL = "Nie czekam na żadną odpowiedź od Ciebie."
+LEARNED_LIST_TITLE = "Wpisy dodane z czatu ({count}). Wybierz, aby poprawić lub usunąć:"
+LEARNED_LIST_EMPTY = (
+    "Nie ma jeszcze wpisów dodanych z czatu. Dodasz je przyciskiem „Dodaj do bazy wiedzy” "
+    "pod potwierdzeniem odpowiedzi."
+)
+LEARNED_ENTRY = (
+    "Wpis {entry}\nPytanie: {question}\nNapis na przycisku: {button}\nOdpowiedź:\n{answer}"
+)
+LEARNED_PHRASINGS = "Pytania dopisane do wpisu „{question}” ({entry}):"
+LEARNED_REMOVE = "🗑 Usuń wpis"
+LEARNED_REMOVE_CONFIRM = "Usunąć wpis „{question}”? Mieszkańcy przestaną dostawać tę odpowiedź."
+LEARNED_REMOVE_YES = "Tak, usuń"
+LEARNED_REMOVED = "Usunąłem wpis „{question}”."
+LEARNED_UNPHRASED = "Usunąłem pytanie „{text}” z wpisu {entry}."
+LEARNED_UPDATED = "Poprawiłem wpis {entry}."
+LEARNED_GONE = "Tego wpisu już nie ma w pliku nauczone.yaml."
+# Meetings from chat (/dodaj_spotkanie, "Przenieś" / "Odwołaj" under /spotkania).
+MEETING_ASK = {
+    "title": "Dodaję spotkanie. Jak brzmi jego tytuł?",
+    "when": "Kiedy? Napisz datę i godzinę, np. 15.12.2026 10:00 (z godziną zakończenia: "
+            "15.12.2026 10:00-12:00).",
+    "place": "Gdzie? Miejsce i adres, np. Starostwo Powiatowe, ul. Sobieskiego 9, Częstochowa.",
+    "audience": "Dla kogo jest spotkanie?",
+    "registration": "Jak się zapisać? Np. „Zgłoszenia u koordynatora do 10 grudnia” albo "
+                    "„Bez zapisów – wystarczy przyjść”.",
+}
+MEETING_AUDIENCE = {"public": "Dla wszystkich", "members": "Tylko dla członków klastra"}
+MEETING_PREVIEW_TITLE = "Nowe spotkanie – sprawdź, zanim je zapiszę:"
+MEETING_PREVIEW = (
+    "{title}\nTermin: {when}\nMiejsce: {place}\nDla kogo: {audience}\nUdział: {registration}"
+)
+MEETING_NO_REGISTRATION = "(brak – dopisz, jak się zapisać)"
+MEETING_SAVE = "✅ Zapisz spotkanie"
+MEETING_EDIT = {"title": "✏️ Tytuł", "when": "✏️ Termin", "place": "✏️ Miejsce",
+                "audience": "✏️ Dla kogo", "registration": "✏️ Udział"}
+MEETING_ADDED = (
+    "Dodałem spotkanie „{title}” ({when}). Mieszkańcy zobaczą je w /spotkania; osoby "
+    "z włączonymi przypomnieniami dostaną przypomnienie {lead} przed."
+)
+MEETING_NOT_SAVED = "Nie zapisałem: {reason}."
+MEETING_NOT_UNDERSTOOD = "Nie rozumiem: {reason}."
+MEETING_DRAFT_CANCELLED = "Dobrze, nie dodaję spotkania."
+MEETING_ALREADY = "To już załatwione – nic nie zmieniam."
+MEETING_MOVE = "Przenieś"
+MEETING_CANCEL = "Odwołaj"
+MEETING_MOVE_ASK = (
+    "Na kiedy przenieść „{title}”? Napisz nową datę i godzinę, np. 15.12.2026 10:00 "
+    "(bez godziny zakończenia spotkanie potrwa tyle, co dotąd)."
+)
+MEETING_CANCEL_CONFIRM = (
+    "Odwołać „{title}” ({when})? Osoby, które dostały już przypomnienie albo wkrótce by je "
+    "dostały, powiadomię."
+)
+MEETING_CANCEL_YES = "Tak, odwołaj"
+MEETING_MOVED = "Przeniosłem „{title}” na {when}. {notified}"
+MEETING_CANCELLED = "Odwołałem „{title}”. {notified}"
+MEETING_GONE_FOR_COORDINATOR = "Tego spotkania nie ma już w meetings.yaml."
+NOTIFIED = "Powiadomiłem o zmianie {people} z włączonymi przypomnieniami."
+NOBODY_TO_NOTIFY = "Nikt jeszcze nie dostał przypomnienia, więc nikogo nie powiadamiam."
+MEETING_MOVED_NOTICE = (
+    "📅 Zmiana terminu spotkania: {title}\nNowy termin: {when}\n(wcześniej: {old})"
+)
+MEETING_CANCELLED_NOTICE = "❌ Spotkanie odwołane: {title} ({when})."

@@ -27,9 +27,12 @@ from bot.question_log import QuestionLog
 from bot.subscriptions import SubscriptionBook
 from bot.tg import (
     coordinator,
+    desk,
     guard,
     insight,
+    learning,
     meetings,
+    meetings_desk,
     privacy,
     reload,
     resident,
@@ -157,6 +160,9 @@ def register_handlers(application: Application, coordinator_chat: int) -> None:
     addressed = _AddressedToBot()
     application.add_handler(TypeHandler(Update, guard.guard), group=-1)
     application.add_handlers([
+        # A coordinator's answer to the bot's own question ("Napisz nową odpowiedź…") first.
+        MessageHandler(desk.AwaitingInput(application) & NEW_MESSAGE & filters.TEXT,
+                       desk.desk_input),
         CommandHandler(["start", "pomoc", "help"], resident.start),
         CommandHandler(["kontakt", "contact"], resident.contact),
         CommandHandler("id", resident.ids),
@@ -167,6 +173,9 @@ def register_handlers(application: Application, coordinator_chat: int) -> None:
         CommandHandler(["statystyki", "stats"], insight.stats_command),
         CommandHandler(["moje_dane", "my_data"], resident.my_data),
         CommandHandler(["usun_dane", "forget_me"], resident.forget_me),
+        CommandHandler("dodaj_spotkanie", meetings_desk.add_meeting_command),
+        CommandHandler("nauczone", learning.learned_command),
+        CommandHandler("anuluj", desk.cancel_command),
         CommandHandler(["blokuj", "ban"], privacy.ban),
         CommandHandler(["odblokuj", "unban"], privacy.unban),
         CommandHandler(["odpowiedz", "reply"], coordinator.reply_command),

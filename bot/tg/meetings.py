@@ -16,6 +16,7 @@ from bot.durations import polish_duration
 from bot.knowledge import Meeting
 from bot.meetings import due_for_reminder, find, upcoming, visible
 from bot.subscriptions import Subscriber
+from bot.tg.meetings_desk import coordinator_buttons
 from bot.tg.render import acknowledge, keyboard, split_message
 from bot.tg.services import Services, coordinators_only, services
 
@@ -33,9 +34,11 @@ def reminders_button(subscribed: bool) -> list[tuple[str, str]]:
 
 
 async def show_upcoming(message: Message, svc: Services, user_id: int) -> None:
-    """Meetings that have not ended, nearest first (at most 5), each with a calendar button."""
+    """Meetings that have not ended, nearest first (at most 5), each with a calendar button;
+    coordinators also get "Przenieś" / "Odwołaj" under each."""
     meetings = upcoming(svc.matcher.knowledge.meetings, svc.now(),
                         member=svc.is_member(user_id))
+    manages = user_id in svc.settings.coordinator.user_ids
     subscribed = svc.subscriptions.is_subscribed(message.chat_id)
     if not meetings:
         entry = svc.matcher.knowledge.entry(UPCOMING_ENTRY)
@@ -45,8 +48,10 @@ async def show_upcoming(message: Message, svc: Services, user_id: int) -> None:
         return
     await message.reply_text(texts.UPCOMING_HEADER)
     for meeting in meetings:
-        await message.reply_text(meeting_text(meeting),
-                                 reply_markup=keyboard([calendar_button(meeting)]))
+        rows = [calendar_button(meeting)]
+        if manages and (manage := coordinator_buttons(meeting)):
+            rows.append(manage)
+        await message.reply_text(meeting_text(meeting), reply_markup=keyboard(rows))
     if not subscribed:
         await message.reply_text(texts.REMINDERS_PITCH,
                                  reply_markup=keyboard([reminders_button(False)]))

@@ -15,6 +15,7 @@ from bot.config import Settings
 from bot.conversation import Conversation, Sender
 from bot.conversation.service import ConversationSettings
 from bot.conversation.state import ConversationStates
+from bot.drafts import DraftBook
 from bot.flood import FloodGate
 from bot.loader import LoadResult, knowledge_fingerprint, load_knowledge
 from bot.matcher import Matcher
@@ -42,8 +43,10 @@ class Services:
     flood: FloodGate = field(init=False)
     office_hours: OfficeHours | None = field(init=False)
     conversation: Conversation = field(init=False)
+    drafts: DraftBook = field(init=False)
 
     def __post_init__(self) -> None:
+        self.drafts = DraftBook(self.desk.connection, self.clock)
         self.flood = FloodGate(self.settings.limits.messages_per_minute)
         self.office_hours = parse_office_hours(self.settings.coordinator.office_hours)
         self.conversation = Conversation(
@@ -71,6 +74,14 @@ class Services:
 
     def now(self) -> dt.datetime:
         return self.clock()
+
+    def knowledge_written(self, ok: bool) -> LoadResult | None:
+        """After the bot itself wrote the knowledge: reload a sound change at once; after an
+        undone one, only note the files' state, so the watch does not report it again."""
+        if ok:
+            return self.reload_knowledge()
+        self.knowledge_fingerprint = knowledge_fingerprint(self.settings.knowledge.path)
+        return None
 
     def reload_knowledge(self) -> LoadResult:
         """Load the knowledge again; only a sound one replaces what is in service."""
