@@ -11,7 +11,8 @@ from telegram.ext import ContextTypes
 from bot import texts
 from bot.insights import Stats, compute_stats, duration_text
 from bot.knowledge import KnowledgeBase
-from bot.plural import out_of
+from bot.plural import count, out_of
+from bot.report import MESSAGES
 from bot.tg.render import split_message
 from bot.tg.services import coordinators_only, services
 
@@ -39,6 +40,10 @@ def stats_html(stats: Stats, knowledge: KnowledgeBase) -> str:
         return f"{stats.share(part) * 100:.0f}%"
 
     rate = stats.helped_rate
+    if not stats.questions:
+        return "\n".join([f"<b>Statystyki z {out_of(stats.days, 'dnia', 'dni')}</b>",
+                          "W tym okresie nikt nie zadał pytania.",
+                          f"Otwarte zgłoszenia: {stats.open_tickets}"])
     lines = [
         f"<b>Statystyki z {out_of(stats.days, 'dnia', 'dni')}</b>",
         f"Pytania: {stats.questions}",
@@ -51,11 +56,14 @@ def stats_html(stats: Stats, knowledge: KnowledgeBase) -> str:
         f"Mediana czasu do odpowiedzi koordynatora: {duration_text(stats.median_reply)}",
         f"Otwarte zgłoszenia: {stats.open_tickets}",
     ]
+    if stats.small_talk:
+        lines.append(f"Poza tym {count(stats.small_talk, MESSAGES)} bez pytania (np. „ok”, "
+                     "„dzięki”) – nie liczę ich.")
     if stats.top_entries:
         lines += ["", "<b>Najczęstsze tematy</b>"]
-        for number, (entry_id, count) in enumerate(stats.top_entries, start=1):
+        for number, (entry_id, times) in enumerate(stats.top_entries, start=1):
             entry = knowledge.entry(entry_id)
-            lines.append(f"{number}. {escape(entry.question if entry else entry_id)} – {count}")
+            lines.append(f"{number}. {escape(entry.question if entry else entry_id)} – {times}")
     if stats.unanswered:
         lines += ["", "<b>Najczęstsze pytania bez odpowiedzi</b>"]
         for group in stats.unanswered[:10]:
