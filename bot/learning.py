@@ -157,7 +157,8 @@ class Change:
 
 
 def add_entry(root: str | Path, *, category: str, question: str, answer: str,
-              today: dt.date, number: int, button: str = "") -> Change:
+              today: dt.date, number: int, button: str = "",
+              knowledge: KnowledgeBase | None = None) -> Change:
     """A new entry: the resident's question, the coordinator's answer."""
     root = Path(root)
     question = " ".join(question.split())
@@ -165,7 +166,8 @@ def add_entry(root: str | Path, *, category: str, question: str, answer: str,
         return Change(False, "", root / LEARNED_FILE, reason=_too_long(question))
     data = _read(root)
     entries = data.setdefault("entries", CommentedSeq())
-    taken = {str(e.get("id")) for e in entries} | {e.id for e in _current_entries(root)}
+    taken = {str(e.get("id")) for e in entries} | {e.id for e in _current_entries(root,
+                                                                                  knowledge)}
     entry_id = f"{category}.odpowiedz_{number}"
     suffix = 2
     while entry_id in taken:
@@ -217,8 +219,10 @@ def _read(root: Path) -> CommentedMap:
     return data
 
 
-def _current_entries(root: Path) -> tuple[Entry, ...]:
-    return load_knowledge(root).knowledge.entries
+def _current_entries(root: Path, knowledge: KnowledgeBase | None = None
+                     ) -> tuple[Entry, ...]:
+    """The entries in service (given), else as the files hold them now."""
+    return (knowledge or load_knowledge(root).knowledge).entries
 
 
 def _write_checked(root: Path, data: CommentedMap, entry_id: str) -> Change:
@@ -253,11 +257,12 @@ def check_question(question: str) -> str | None:
     return None
 
 
-def replace_answer(root: str | Path, *, entry_id: str, answer: str, today: dt.date) -> Change:
+def replace_answer(root: str | Path, *, entry_id: str, answer: str, today: dt.date,
+                   knowledge: KnowledgeBase | None = None) -> Change:
     """The coordinator's answer replaces an entry's answer, in the file where the entry is
     (a hand-written file too: the coordinator chose this explicitly)."""
     root = Path(root)
-    entry = next((e for e in _current_entries(root) if e.id == entry_id), None)
+    entry = next((e for e in _current_entries(root, knowledge) if e.id == entry_id), None)
     if entry is None:
         return Change(False, entry_id, root / LEARNED_FILE, reason="nie ma już tego wpisu")
     path = Path(entry.file)

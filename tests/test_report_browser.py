@@ -24,22 +24,24 @@ FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-
          "--disable-background-networking", "--disable-component-update", "--disable-sync",
          "--hide-scrollbars"]
 PHONE, DESKTOP = 390, 1000
-# The page in a frame exactly `width` wide (a headless window is at least 500 px): after
-# layout, every element sticking out of the frame's viewport is noted on the outer <body>.
+# The page in frames exactly as wide as a phone and a desktop (a headless window is at least
+# 500 px): after layout, what sticks out of each frame's viewport is noted on the outer <body>.
 PROBE = """<!DOCTYPE html><html><body style="margin:0"><script>
-function measure(frame) {
+function measure(frame, width) {
   const doc = frame.contentDocument, view = frame.contentWindow;
   const wide = [...doc.querySelectorAll('body *')]
     .filter(e => e.getBoundingClientRect().right > view.innerWidth + 0.5)
     .map(e => e.tagName + '.' + e.className);
-  document.body.setAttribute('data-overflow', wide.length ? wide.join(' ') : 'none');
-  document.body.setAttribute('data-scroll', doc.documentElement.scrollWidth);
-  document.body.setAttribute('data-bars', doc.querySelectorAll('.bar').length);
-  document.body.setAttribute('data-rates', doc.querySelectorAll('.rate').length);
-  document.body.setAttribute('data-title', doc.querySelector('h1').textContent);
+  const note = (key, value) => document.body.setAttribute(`data-${key}-${width}`, value);
+  note('overflow', wide.length ? wide.join(' ') : 'none');
+  note('scroll', doc.documentElement.scrollWidth);
+  note('bars', doc.querySelectorAll('.bar').length);
+  note('rates', doc.querySelectorAll('.rate').length);
+  note('title', doc.querySelector('h1').textContent);
 }
-</script><iframe onload="measure(this)" style="width:WIDTHpx;height:900px;border:0"
-srcdoc="PAGE"></iframe></body></html>"""
+</script>FRAMES</body></html>"""
+FRAME = """<iframe onload="measure(this, WIDTH)" style="width:WIDTHpx;height:900px;border:0"
+srcdoc="PAGE"></iframe>"""
 
 pytestmark = pytest.mark.skipif(CHROMIUM is None,
                                 reason="Chromium is installed by .ci/run (apt chromium)")
@@ -58,13 +60,15 @@ def write_report(tmp_path: Path, database: Path, name: str) -> Path:
     return page
 
 
-def rendered(page: Path, width: int, tmp_path: Path) -> str:
-    """The outer <body> after the page was laid out `width` px wide, with what it found."""
-    probe = page.with_name(page.stem + f"-{width}.html")
-    probe.write_text(PROBE.replace("WIDTH", str(width)).replace(
-        "PAGE", escape(page.read_text(encoding="utf-8"), quote=True)), encoding="utf-8")
-    profile = "--user-data-dir=" + str(tmp_path / f"profile-{width}")
-    dom = subprocess.run([CHROMIUM, *FLAGS, profile, "--window-size=1200,900",
+def rendered(page: Path, tmp_path: Path) -> str:
+    """The outer <body> after the page was laid out at each width, with what it found."""
+    probe = page.with_name(page.stem + "-probe.html")
+    content = escape(page.read_text(encoding="utf-8"), quote=True)
+    frames = "".join(FRAME.replace("WIDTH", str(w)).replace("PAGE", content)
+                     for w in (PHONE, DESKTOP))
+    probe.write_text(PROBE.replace("FRAMES", frames), encoding="utf-8")
+    profile = "--user-data-dir=" + str(tmp_path / "profile-probe")
+    dom = subprocess.run([CHROMIUM, *FLAGS, profile, "--window-size=1500,900",
                           "--dump-dom", probe.as_uri()],
                          capture_output=True, text=True, timeout=120)
     body = re.search(r"<body[^>]*>", dom.stdout)
@@ -100,12 +104,13 @@ def test_report_reads_on_a_phone_and_a_desktop(tmp_path: Path) -> None:
     assert ">ok<" not in html and "xD" not in html and "👍" not in html
     assert "Poza tym 5 wiadomości bez pytania" in html
 
+    dom = rendered(page, tmp_path)
     for width in (PHONE, DESKTOP):
-        dom = rendered(page, width, tmp_path)
-        assert 'data-title="Raport infolinii Klastra Energii Powiatu Częstochowskiego"' in dom
-        assert 'data-bars="30"' in dom and 'data-rates="0"' not in dom
-        assert 'data-overflow="none"' in dom, f"at {width} px: {dom}"
-        assert f'data-scroll="{width}"' in dom, dom
+        assert (f'data-title-{width}="Raport infolinii Klastra Energii Powiatu Częstochowskiego"'
+                in dom)
+        assert f'data-bars-{width}="30"' in dom and f'data-rates-{width}="0"' not in dom
+        assert f'data-overflow-{width}="none"' in dom, dom
+        assert f'data-scroll-{width}="{width}"' in dom, dom
     screenshot(page, DESKTOP, 1900, "raport.png", tmp_path)
     screenshot(page, PHONE, 2600, "raport-390.png", tmp_path)
 
@@ -116,6 +121,6 @@ def test_a_period_without_questions_says_so(tmp_path: Path) -> None:
     page = write_report(tmp_path, database, "pusty")
     html = page.read_text(encoding="utf-8")
     assert "nikt nie zadał pytania" in html and "Wszystkie pytania" not in html
-    dom = rendered(page, PHONE, tmp_path)
-    assert 'data-overflow="none"' in dom and f'data-scroll="{PHONE}"' in dom, dom
+    dom = rendered(page, tmp_path)
+    assert f'data-overflow-{PHONE}="none"' in dom and f'data-scroll-{PHONE}="{PHONE}"' in dom
     screenshot(page, PHONE, 1500, "raport-pusty-390.png", tmp_path)

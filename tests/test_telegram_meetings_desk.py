@@ -124,33 +124,36 @@ async def test_moving_and_cancelling_tell_those_who_were_reminded(
     tg: FakeTelegram, meeting_settings: Settings, clock: Clock
 ) -> None:
     jan = FakeUser(303, "Jan", username="jan")
+    kasia = FakeUser(304, "Kasia", username="kasia")
     async with running_bot(meeting_settings, clock=clock):
         await subscribe(tg)
+        await subscribe(tg, jan)
         clock.now = MEETING_START - dt.timedelta(hours=23)
         await tg.wait_for_text(RESIDENT.id, "🔔 Przypomnienie")
-        await subscribe(tg, jan)  # subscribed after the reminder went out
+        await tg.wait_for_text(jan.id, "🔔 Przypomnienie")
 
         start = len(tg.sent)
         await tg.send_text(COORDINATOR, "/spotkania", chat=COORDINATOR_CHAT)
         card = await said(tg, "Spotkanie członków klastra", start)
         prompt = await tap(tg, card, "mmv:2026-12-walne", "Na kiedy przenieść")
         moved = await reply(tg, prompt, "11.12.2026 10:00", "Przeniosłem")
-        # within the reminder time both knew of it; the meeting kept its 4 hours
-        assert "piątek, 11 grudnia 2026, 10:00–14:00" in moved.text
+        assert "piątek, 11 grudnia 2026, 10:00–14:00" in moved.text  # it kept its 4 hours
         assert "Powiadomiłem o zmianie 2 osoby" in moved.text
         notice = await tg.wait_for_text(RESIDENT.id, "📅 Zmiana terminu spotkania")
         assert "(wcześniej: piątek, 4 grudnia 2026, 10:00–14:00)" in notice.text
         await tg.wait_for_text(jan.id, "📅 Zmiana terminu spotkania")
 
+        await subscribe(tg, kasia)  # a week before the new date: not reminded, not told
         confirm = await tap(tg, card, "mcx:2026-12-walne", "Odwołać")
         cancelled = await tap(tg, confirm, "mcx:y:2026-12-walne", "Odwołałem")
-        # a week before the new date only the one already reminded is told
-        assert "Powiadomiłem o zmianie 1 osobę" in cancelled.text
+        assert "Powiadomiłem o zmianie 2 osoby" in cancelled.text
         await tg.wait_for_text(RESIDENT.id, "❌ Spotkanie odwołane")
+        await tg.wait_for_text(jan.id, "❌ Spotkanie odwołane")
         start = len(tg.sent)
         await tg.send_text(RESIDENT, "/spotkania")
         listing = await tg.wait_for(lambda s: s.chat_id == RESIDENT.id, start=start)
         assert "Spotkanie członków klastra" not in listing.text
-    assert not any("odwołane" in (s.text or "") for s in tg.messages_to(jan.id))
+    assert not any("📅" in (s.text or "") or "❌" in (s.text or "")
+                   for s in tg.messages_to(kasia.id))
     assert "2026-12-walne" not in (Path(meeting_settings.knowledge.path)
                                    / "meetings.yaml").read_text(encoding="utf-8")

@@ -257,14 +257,14 @@ async def _save(update: Update, svc: Services, draft: Draft, mode: str, index: i
         change = learning.add_entry(root, category=proposal.category, question=proposal.question,
                                     answer=proposal.answer, today=svc.now().date(),
                                     number=int(draft.data.get("ticket", draft.id)),
-                                    button=proposal.button)
+                                    button=proposal.button, knowledge=knowledge)
     elif mode == "phrasing":
         assert target is not None
         change = learning.add_phrasing(root, entry_id=target.id, text=proposal.question)
     else:
         assert target is not None
         change = learning.replace_answer(root, entry_id=target.id, answer=proposal.answer,
-                                         today=svc.now().date())
+                                         today=svc.now().date(), knowledge=knowledge)
     svc.knowledge_written(change.ok)
     if not change.ok:
         svc.drafts.reopen(draft.id)
