@@ -128,7 +128,8 @@ def run_report(config: str | None, days: int, out_path: str, csv_path: str | Non
     now = dt.datetime.now(dt.UTC)
     stats = compute_stats(QuestionLog(connection), TicketDesk(connection),
                           Normalizer(knowledge.synonyms), now, days)
-    page = render_report(stats, knowledge, now, cluster_of=settings.cluster.name_genitive)
+    page = render_report(stats, knowledge, now, cluster_of=settings.cluster.name_genitive,
+                         cluster=settings.cluster.name)
     Path(out_path).write_text(page, encoding="utf-8")
     print(f"Raport zapisany: {out_path} ({count(stats.questions, QUESTIONS)} z "
           f"{out_of(days, 'dnia', 'dni')})", file=out)

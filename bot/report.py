@@ -11,7 +11,7 @@ from bot.insights import Day, Stats, duration_text
 from bot.knowledge import KnowledgeBase
 from bot.meetings import WARSAW
 from bot.plural import DAYS, QUESTIONS, count
-from bot.texts import DEFAULT_CLUSTER_OF
+from bot.texts import DEFAULT_CLUSTER, DEFAULT_CLUSTER_OF
 
 MESSAGES = ("wiadomość", "wiadomości", "wiadomości")
 
@@ -55,7 +55,7 @@ th,td{padding:6px 4px}.plot{height:120px}}
 
 
 def render_report(stats: Stats, knowledge: KnowledgeBase, generated: dt.datetime, *,
-                  cluster_of: str = DEFAULT_CLUSTER_OF) -> str:
+                  cluster_of: str = DEFAULT_CLUSTER_OF, cluster: str = DEFAULT_CLUSTER) -> str:
     def question_of(entry_id: str) -> str:
         entry = knowledge.entry(entry_id)
         return entry.question if entry else entry_id
@@ -107,7 +107,7 @@ def render_report(stats: Stats, knowledge: KnowledgeBase, generated: dt.datetime
     return f"""<!DOCTYPE html>
 <html lang="pl"><head><meta charset="utf-8">
 <meta name="viewport" content="width=device-width,initial-scale=1">
-<title>Raport infolinii – {escape(period.lower())}</title>
+<title>{escape(cluster)} – raport infolinii, {escape(period.lower())}</title>
 <style>{_STYLE}</style></head>
 <body><main>
 <h1>Raport infolinii {escape(cluster_of)}</h1>

@@ -6,6 +6,7 @@ the configuration (`cluster.*`), so texts naming it take {cluster_of} (genitive)
 
 from bot.plural import ENTRIES, ERRORS, MEETINGS, PEOPLE, count
 
+DEFAULT_CLUSTER = "Klaster Energii Powiatu Częstochowskiego"
 DEFAULT_CLUSTER_OF = "Klastra Energii Powiatu Częstochowskiego"
 GREETING = (
     "Dzień dobry! Jestem infolinią {cluster_of}.\n"

@@ -111,6 +111,7 @@ async def test_no_meetings_planned_says_so_and_offers_reminders(
         assert reply.buttons == [(texts.REMINDERS_ON, "rem:on")]
         await tg.press(RESIDENT, reply, "rem:on")
         await tg.wait_for_text(RESIDENT.id, "Przypomnienia są włączone")
+        assert tg.current_text(RESIDENT.id, reply.message_id) == reply.text  # the answer stays
 
 
 async def test_reminder_arrives_once_and_not_again_after_a_restart(

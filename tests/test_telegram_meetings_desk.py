@@ -105,6 +105,9 @@ async def test_the_one_line_form_asks_only_for_what_is_missing(
     tg: FakeTelegram, meeting_settings: Settings, clock: Clock
 ) -> None:
     async with running_bot(meeting_settings, clock=clock):
+        await command(tg, "/dodaj_spotkanie", texts.MEETING_ASK["title"])
+        await command(tg, "/anuluj", texts.MEETING_DRAFT_CANCELLED)
+        await command(tg, "/anuluj", texts.NOTHING_TO_CANCEL)
         refused = await command(tg, "/dodaj_spotkanie jutro | Zebranie", "Nie rozumiem")
         assert "2026-12-15 10:00 | Tytuł | Miejsce" in refused.text
         preview = await command(tg, "/dodaj_spotkanie 2026-12-15 10:00 | Zebranie sołtysów | "

@@ -24,8 +24,8 @@ _BY_KIND: dict[str, Input] = {
 
 
 class AwaitingInput(filters.MessageFilter):
-    """A coordinator's text while one of their drafts waits for it: a reply to the bot's
-    question, or (where the bot sees every message) any message that replies to nothing."""
+    """A coordinator's text while one of their drafts waits for it: in a group only a reply to
+    the bot's question (colleagues talk there too); in a private chat also a plain message."""
 
     def __init__(self, application: Application) -> None:
         super().__init__(name="AwaitingInput")
@@ -45,7 +45,9 @@ class AwaitingInput(filters.MessageFilter):
         if draft is None:
             return None
         replied = message.reply_to_message
-        if replied is not None and replied.message_id != draft.data.get("prompt"):
+        if replied is None:
+            return draft if message.chat.type == "private" else None
+        if replied.message_id != draft.data.get("prompt"):
             return None  # e.g. a reply to a ticket: that is an answer, not this
         return draft
 

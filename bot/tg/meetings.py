@@ -100,9 +100,19 @@ async def reminders_toggle(update: Update, context: ContextTypes.DEFAULT_TYPE) -
         svc.subscriptions.subscribe(Subscriber(chat.id, update.effective_user.id))
     else:
         svc.subscriptions.unsubscribe(chat.id)
+    markup = keyboard([reminders_button(turn_on)])
+    text = query.message.text or ""
+    if not text.startswith(_STATE_PREFIX) and text != texts.REMINDERS_PITCH:
+        # under an answer ("no meetings planned…"): the answer stays, the state comes below
+        with suppress(TelegramError):
+            await query.edit_message_reply_markup(None)
+        await query.message.reply_text(_state(svc, turn_on), reply_markup=markup)
+        return
     with suppress(BadRequest):  # the same state twice: nothing to change
-        await query.edit_message_text(_state(svc, turn_on),
-                                      reply_markup=keyboard([reminders_button(turn_on)]))
+        await query.edit_message_text(_state(svc, turn_on), reply_markup=markup)
+
+
+_STATE_PREFIX = "Przypomnienia są"
 
 
 def _state(svc: Services, subscribed: bool) -> str:
