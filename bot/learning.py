@@ -39,10 +39,14 @@ HEADER = (
 )
 DEFAULT_CATEGORY = "inne"
 
-# "Dzień dobry Panie Kubo!", "Witam serdecznie,", "Szanowna Pani," at the start of an answer.
-_GREETING = re.compile(
-    r"^\s*(dzień dobry|dzien dobry|dobry wieczór|witam|witaj|cześć|czesc|hej|szanown\w*|"
-    r"drog[ia]\w*)\b[^\n!?.,]*[!?.,]*\s*", re.IGNORECASE)
+_HELLO = (r"(?:dzień dobry|dzien dobry|dobry wieczór|dobry wieczor|witam|witaj|cześć|czesc|"
+          r"hej|szanown\w*|drog[ia]\w*)")
+# "Dzień dobry Panie Kubo!", "Witam serdecznie,", "Szanowna Pani," at the start of an answer:
+# the greeting, at most three more words, then punctuation or the end of the line.
+_GREETING = re.compile(rf"^\s*{_HELLO}\b(?:[ \t]+[^\s!?.,]+){{0,3}}[ \t]*(?:[!?.,]+|\n)\s*",
+                       re.IGNORECASE)
+# Only the greeting words ("dzien dobry czy klaster…" in a question without punctuation).
+_HELLO_ONLY = re.compile(rf"^\s*{_HELLO}\b[\s,!.]*", re.IGNORECASE)
 # "Panie Kubo", "Pani Basiu", "Pan Jan": a person addressed or named.
 _ADDRESSED = re.compile(r"\b(Panie|Pani|Panu|Pana|Panią|Pan)\s+([A-ZŁŚŻŹĆŃÓĘĄ][a-ząćęłńóśźż]+)")
 # "Pozdrawiam, Mateusz" and everything after it.
@@ -84,7 +88,7 @@ def propose(question: str, answer: str, suggestions: Sequence[str],
 def tidy_question(text: str) -> str:
     """One line, the greeting dropped, a capital letter, a question mark."""
     text = " ".join(text.split())
-    without = _GREETING.sub("", text, count=1).strip() or text
+    without = _HELLO_ONLY.sub("", text, count=1).strip() or text
     if without and without[0].islower():
         without = without[0].upper() + without[1:]
     if without and without[-1] not in "?!.":
@@ -110,7 +114,7 @@ def shorten(text: str, limit: int) -> str:
 def personal_flags(proposal: Proposal) -> list[str]:
     """What in the proposal is meant for one person, or will not fit: one Polish line each."""
     flags = []
-    greeting = _GREETING.match(proposal.answer)
+    greeting = _GREETING.match(proposal.answer) or _HELLO_ONLY.match(proposal.answer)
     if greeting and greeting.group(0).strip():
         flags.append(f"odpowiedź zaczyna się od powitania „{greeting.group(0).strip()}” – "
                      "następna osoba dostałaby je tak samo")
@@ -141,7 +145,8 @@ def without_personal(answer: str) -> str:
     """The answer without the opening greeting and the sign-off; names inside stay (the
     coordinator rewrites those sentences)."""
     text = _SIGN_OFF.sub("", answer.strip(), count=1).strip()
-    text = _GREETING.sub("", text, count=1).strip() or text
+    greeting = _GREETING if _GREETING.match(text) else _HELLO_ONLY
+    text = greeting.sub("", text, count=1).strip() or text
     if text and text[0].islower():
         text = text[0].upper() + text[1:]
     return text
@@ -372,8 +377,28 @@ def relative_file(path: str | Path, root: str | Path) -> str:
 
 
 def problem_lines(change: Change, root: str | Path) -> list[str]:
-    """The errors, each naming its file from the knowledge folder ("faq/x.yaml:12")."""
-    return [str(p.relative_to(root)) for p in change.problems]
+    """The errors, each naming its file from the knowledge folder ("faq/x.yaml:12"), once."""
+    return list(dict.fromkeys(str(p.relative_to(root)) for p in change.problems))
+
+
+_SAME_AS = re.compile(r"znaczy to samo co sformułowanie wpisu (\S+) ")
+
+
+def explain(change: Change, root: str | Path) -> str:
+    """Why a change was refused, in one line: a question another entry already has is said
+    plainly; other errors name the first problem (file and line from the knowledge folder)."""
+    for problem in change.problems:
+        same = _SAME_AS.search(problem.message)
+        if same:
+            return (f"takie pytanie ma już wpis {same.group(1)} – wybierz „Jako pytanie do…” "
+                    "albo zmień pytanie (✏️ Pytanie)")
+    problems = problem_lines(change, root)
+    reason = change.reason
+    if problems:
+        reason += f": {problems[0]}"
+        if len(problems) > 1:
+            reason += f" (i {len(problems) - 1} więcej)"
+    return reason
 
 
 def _too_long(question: str) -> str:

@@ -14,6 +14,7 @@ from bot.learning import (
     add_entry,
     add_phrasing,
     button_label,
+    explain,
     learned,
     personal_flags,
     propose,
@@ -117,3 +118,25 @@ def test_replacing_an_answer_keeps_the_hand_written_file_as_it_was_otherwise(roo
     knowledge = load_valid_knowledge(root)
     result = Matcher(knowledge).match("gdzie jest biuro klastra")
     assert result.entry is not None and result.entry.answer == "Biuro: pokój 12."
+
+
+def test_a_refused_change_is_one_line_naming_the_file_from_the_knowledge_folder(
+    root: Path
+) -> None:
+    change = add_entry(root, category="inne", question="Czy dostanę bardzo długą odpowiedź?",
+                       answer="Tak. " * 1100, today=TODAY, number=4)
+    assert not change.ok
+    line = explain(change, root)
+    assert line.startswith("po tej zmianie baza wiedzy miałaby błędy: faq/nauczone.yaml:")
+    assert "4096" in line and str(root) not in line and "\n" not in line
+    assert not (root / LEARNED_FILE).exists()  # undone
+    same = add_entry(root, category="inne", question="Jak dołączyć do klastra?", answer="Tak.",
+                     today=TODAY, number=5)
+    assert explain(same, root).startswith("takie pytanie ma już wpis czlonkostwo.jak_dolaczyc")
+
+
+def test_a_greeting_without_punctuation_is_still_flagged() -> None:
+    proposal = Proposal("Czy?", "Witam serdecznie klaster nie kupuje sprzętu.", "inne", "Czy?")
+    assert any("„Witam" in flag for flag in personal_flags(proposal))
+    assert tidy_question("dzien dobry czy klaster organizuje warsztaty") == (
+        "Czy klaster organizuje warsztaty?")

@@ -292,13 +292,7 @@ async def _save(update: Update, svc: Services, draft: Draft, mode: str, index: i
 def failure_line(change: learning.Change, root: str) -> str:
     """One Polish line: the reason and the first problem, its file named from the knowledge
     folder ("faq/nauczone.yaml:15")."""
-    problems = learning.problem_lines(change, root)
-    reason = change.reason
-    if problems:
-        reason += f": {problems[0]}"
-        if len(problems) > 1:
-            reason += f" (i {len(problems) - 1} więcej)"
-    return texts.NOT_LEARNED.format(reason=reason)
+    return texts.NOT_LEARNED.format(reason=learning.explain(change, root))
 
 
 # -- typed input ------------------------------------------------------------------------------
