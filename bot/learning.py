@@ -77,8 +77,9 @@ def propose(question: str, answer: str, suggestions: Sequence[str],
     tidy = tidy_question(question)
     targets = tuple(s for s in suggestions if (e := knowledge.entry(s)) and not e.is_smalltalk)
     menu = {c.id for c in knowledge.menu_categories()}
-    category = next((e.category for s in targets if (e := knowledge.entry(s))
-                     and e.category in menu), None)
+    suggested = [e.category for s in targets if (e := knowledge.entry(s)) and e.category in menu]
+    # the category most of the suggested entries share (the first on a tie)
+    category = max(suggested, key=suggested.count) if suggested else None
     if category is None:
         category = DEFAULT_CATEGORY if knowledge.category(DEFAULT_CATEGORY) else (
             next(iter(menu), DEFAULT_CATEGORY))

@@ -226,13 +226,15 @@ LEARN_PREVIEW = (
 )
 LEARN_FLAGS = "⚠️ Zanim zapiszesz:"
 LEARN_PHRASING_NOTE = (
-    "„Jako pytanie do…” dopisze tylko pytanie mieszkańca do istniejącego wpisu – "
-    "jego odpowiedź się nie zmieni. Twoją odpowiedź wpisze tam tylko „Zastąp odpowiedź…”."
+    "„Do istniejącego wpisu…”: „Jako pytanie do…” dopisze tam tylko pytanie mieszkańca – "
+    "odpowiedź tamtego wpisu się nie zmieni. Twoją odpowiedź wpisze tam tylko osobny wybór "
+    "„Zastąp odpowiedź…”."
 )
 LEARN_SAVE = "✅ Zapisz jako nowy wpis"
 LEARN_EDIT = {"question": "✏️ Pytanie", "answer": "✏️ Odpowiedź", "button": "✏️ Przycisk"}
 LEARN_CATEGORY = "📂 Kategoria"
 LEARN_STRIP = "✂️ Usuń powitanie i podpis"
+LEARN_TARGETS = "🔗 Do istniejącego wpisu…"
 LEARN_AS_PHRASING = "Jako pytanie do: {label}"
 LEARN_REPLACE = "Zastąp odpowiedź: {label}"
 LEARN_REPLACE_CONFIRM = (
@@ -248,7 +250,7 @@ LEARN_ASK = {
     "answer": "Napisz nową odpowiedź – tak, jak ma ją dostać każdy mieszkaniec.",
     "button": "Napisz krótki napis na przycisk menu (najwyżej 40 znaków).",
 }
-INPUT_HINT = "Odpowiedz na tę wiadomość. /anuluj – rezygnuję."
+INPUT_HINT = "Odpowiedz na tę wiadomość (albo /anuluj)."
 CHOOSE_CATEGORY = "Wybierz kategorię wpisu:"
 LEARNED_NEW = (
     "Dodałem wpis {entry} do bazy wiedzy ({file}). Następna osoba, która o to zapyta, "
@@ -305,9 +307,10 @@ MEETING_SAVE = "✅ Zapisz spotkanie"
 MEETING_EDIT = {"title": "✏️ Tytuł", "when": "✏️ Termin", "place": "✏️ Miejsce",
                 "audience": "✏️ Dla kogo", "registration": "✏️ Udział"}
 MEETING_ADDED = (
-    "Dodałem spotkanie „{title}” ({when}). Mieszkańcy zobaczą je w /spotkania; osoby "
+    "Dodałem spotkanie „{title}” ({when}). {who} zobaczą je w /spotkania; osoby "
     "z włączonymi przypomnieniami dostaną przypomnienie {lead} przed."
 )
+MEETING_SEEN_BY = {"public": "Wszyscy", "members": "Członkowie klastra"}
 MEETING_NOT_SAVED = "Nie zapisałem: {reason}."
 MEETING_NOT_UNDERSTOOD = "Nie rozumiem: {reason}."
 MEETING_DRAFT_CANCELLED = "Dobrze, nie dodaję spotkania."

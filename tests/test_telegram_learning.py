@@ -54,6 +54,14 @@ def button(message: Sent, prefix: str) -> str:
     return next(d for _, d in message.buttons if d and d.startswith(prefix))
 
 
+async def targets(tg: FakeTelegram, preview: Sent) -> Sent:
+    """"Do istniejącego wpisu…": the preview's buttons become the suggested entries'."""
+    start = len(tg.sent)
+    await tg.press(COORDINATOR, preview, button(preview, "ltg:"))
+    return await tg.wait_for(lambda s: s.method == "editMessageReplyMarkup"
+                             and s.message_id == preview.message_id, start=start)
+
+
 def edit_button(message: Sent, field: str) -> str:
     return next(d for _, d in message.buttons if d and d.startswith("led:")
                 and d.endswith(f":{field}"))
@@ -131,6 +139,7 @@ async def test_a_phrasing_keeps_the_entrys_answer_and_replacing_is_a_separate_ch
                                              none_of_these=True)
         preview = await open_preview(tg, confirmation)
         assert texts.LEARN_PHRASING_NOTE in preview.text
+        preview = await targets(tg, preview)
         labels = [label for label, _ in preview.buttons]
         assert any(label.startswith("Jako pytanie do:") for label in labels)
         assert any(label.startswith("Zastąp odpowiedź:") for label in labels)
@@ -145,7 +154,7 @@ async def test_a_phrasing_keeps_the_entrys_answer_and_replacing_is_a_separate_ch
                                        "Siedziba: ul. Szymanowskiego 1, pokój 12.",
                                        none_of_these=True)
         assert second.buttons == [(texts.LEARN, "learn:2")]
-        preview = await tap(tg, second, "learn:2", "Propozycja wpisu")
+        preview = await targets(tg, await tap(tg, second, "learn:2", "Propozycja wpisu"))
         replace_data = button(preview, "lrp:")
         confirm = await tap(tg, preview, replace_data, "Obecna odpowiedź")
         replaced = await tap(tg, confirm, replace_data + ":y", "Zastąpiłem odpowiedź")

@@ -41,6 +41,7 @@ class ChoiceKind(StrEnum):
     LEARN_PHRASING = "lph"  # value: draft:index of the target entry
     LEARN_REPLACE = "lrp"  # value: draft:index, then draft:index:y once confirmed
     LEARN_BACK = "lbk"  # back to the preview's buttons
+    LEARN_TARGETS = "ltg"  # the entries the bot had suggested: phrasing or replace
     LEARN_DISCARD = "ldx"
     # /nauczone: learned entries listed, edited and removed; value: entry id (+ detail).
     LEARNED_SHOW = "nsh"

@@ -70,6 +70,16 @@ def preview_keyboard(draft: Draft, knowledge: KnowledgeBase) -> InlineKeyboardMa
     ]
     if learning.has_personal_touch(draft.data["answer"]):
         rows[-1].append((texts.LEARN_STRIP, encode(ChoiceKind.LEARN_STRIP, d)))
+    if _targets(draft, knowledge):
+        rows.append([(texts.LEARN_TARGETS, encode(ChoiceKind.LEARN_TARGETS, d))])
+    rows.append([(texts.CANCEL, encode(ChoiceKind.LEARN_DISCARD, d))])
+    return keyboard(rows)
+
+
+def targets_keyboard(draft: Draft, knowledge: KnowledgeBase) -> InlineKeyboardMarkup:
+    """Per entry the bot had suggested: add the question to it, or replace its answer."""
+    d = draft.id
+    rows: list[list[tuple[str, str]]] = []
     for index, entry_id in _targets(draft, knowledge):
         entry = knowledge.entry(entry_id)
         assert entry is not None
@@ -78,7 +88,7 @@ def preview_keyboard(draft: Draft, knowledge: KnowledgeBase) -> InlineKeyboardMa
                       encode(ChoiceKind.LEARN_PHRASING, f"{d}:{index}"))])
         rows.append([(texts.LEARN_REPLACE.format(label=label),
                       encode(ChoiceKind.LEARN_REPLACE, f"{d}:{index}"))])
-    rows.append([(texts.CANCEL, encode(ChoiceKind.LEARN_DISCARD, d))])
+    rows.append([(texts.BACK, encode(ChoiceKind.LEARN_BACK, d))])
     return keyboard(rows)
 
 
@@ -155,6 +165,9 @@ async def learn_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> No
         rows.append([(texts.BACK, encode(ChoiceKind.LEARN_BACK, draft.id))])
         with suppress(TelegramError):
             await message.edit_reply_markup(keyboard(rows))
+    elif kind is ChoiceKind.LEARN_TARGETS:
+        with suppress(TelegramError):
+            await message.edit_reply_markup(targets_keyboard(draft, knowledge))
     elif kind is ChoiceKind.LEARN_SET_CATEGORY and knowledge.category(detail) is not None:
         await _refresh_preview(message, svc, svc.drafts.update(draft.id, category=detail))
     elif kind is ChoiceKind.LEARN_STRIP:

@@ -179,7 +179,9 @@ async def meeting_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> 
         await message.reply_text(texts.MEETING_ALREADY)
         return
     if kind is ChoiceKind.MEETING_AUDIENCE and detail in texts.MEETING_AUDIENCE:
-        await remove_buttons(query)
+        with suppress(TelegramError):  # the choice stays visible in the question
+            await message.edit_text(f"{texts.MEETING_ASK['audience']} "
+                                    f"{texts.MEETING_AUDIENCE[detail]}.")
         await _next(message, svc, svc.drafts.update(draft.id, audience=detail))
     elif kind is ChoiceKind.MEETING_EDIT and detail in STEPS:
         user = update.effective_user
@@ -218,6 +220,7 @@ async def _save(update: Update, svc: Services, draft: Draft) -> None:
     await remove_buttons(query)
     await message.reply_text(texts.MEETING_ADDED.format(
         title=data["title"], when=when_text(_as_meeting(draft)),
+        who=texts.MEETING_SEEN_BY.get(data["audience"], "Wszyscy"),
         lead=polish_duration(svc.settings.meetings.reminder_lead)))
 
 
