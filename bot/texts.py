@@ -272,6 +272,7 @@ LEARN_OUTDATED = "Ten przycisk jest już nieaktualny – naciśnij „Dodaj do b
 INPUT_CANCELLED = "Dobrze, zostawiam jak było."
 NOTHING_TO_CANCEL = "Nie czekam na żadną odpowiedź od Ciebie."
 LEARNED_LIST_TITLE = "Wpisy dodane z czatu ({count}). Wybierz, aby poprawić lub usunąć:"
+LEARNED_LIST_NEWEST = "Pokazuję {limit} najnowszych; starsze poprawisz w pliku faq/nauczone.yaml."
 LEARNED_LIST_EMPTY = (
     "Nie ma jeszcze wpisów dodanych z czatu. Dodasz je przyciskiem „Dodaj do bazy wiedzy” "
     "pod potwierdzeniem odpowiedzi."

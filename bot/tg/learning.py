@@ -20,6 +20,7 @@ from bot.conversation.choices import ChoiceKind, ChoiceTooLong, decode, encode, 
 from bot.drafts import Draft
 from bot.knowledge import KnowledgeBase
 from bot.learning import Proposal
+from bot.plural import QUESTIONS, count
 from bot.tg.render import acknowledge, keyboard, remove_buttons, split_message
 from bot.tg.services import Services, coordinators_only, services
 
@@ -29,6 +30,7 @@ CHANNEL = "telegram"
 LEARN_DRAFT = "learn"
 LEARNED_DRAFT = "learned"  # an edit of an entry already learned (/nauczone)
 LABEL_CHARS = 32  # of an entry's label inside a button's text
+LIST_LIMIT = 40  # learned items listed by /nauczone
 _OUTDATED = (ChoiceKind.LEARN_NEW, ChoiceKind.LEARN_CATEGORY, ChoiceKind.LEARN_AS,
              ChoiceKind.LEARN_CANCEL)
 
@@ -353,15 +355,17 @@ async def learned_command(update: Update, context: ContextTypes.DEFAULT_TYPE) ->
         await message.reply_text(texts.LEARNED_LIST_EMPTY)
         return
     rows = []
-    for item in items:
-        label = learning.shorten(item.label, 48)
+    for item in items[-LIST_LIMIT:]:  # the newest, as a keyboard holds about a hundred
+        label = learning.shorten(item.label, 40)
         if not item.is_entry:
-            label = f"+{len(item.phrasings)} pyt.: {label}"
+            label = f"➕ {count(len(item.phrasings), QUESTIONS)} do: {label}"
         data = _choice(ChoiceKind.LEARNED_SHOW, item.entry_id)
         if data is not None:
             rows.append([(label, data)])
-    await message.reply_text(texts.LEARNED_LIST_TITLE.format(count=len(items)),
-                             reply_markup=keyboard(rows))
+    title = texts.LEARNED_LIST_TITLE.format(count=len(items))
+    if len(items) > LIST_LIMIT:
+        title += " " + texts.LEARNED_LIST_NEWEST.format(limit=LIST_LIMIT)
+    await message.reply_text(title, reply_markup=keyboard(rows))
 
 
 async def _learned_show(update: Update, svc: Services, entry_id: str) -> None:
