@@ -446,7 +446,7 @@ async def _learned_remove(update: Update, svc: Services, value: str) -> None:
         return
     root = svc.settings.knowledge.path
     change = learning.remove_learned(root, entry_id=entry_id)
-    svc.knowledge_written(change.ok)
+    svc.knowledge_written(change.ok, removes=frozenset({f"entry:{entry_id}"}))
     await remove_buttons(update.callback_query)
     await message.reply_text(texts.LEARNED_REMOVED.format(question=items[0].question)
                              if change.ok else failure_line(change, root))

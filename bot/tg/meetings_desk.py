@@ -306,7 +306,7 @@ async def _cancel(update: Update, svc: Services, value: str) -> None:
     await remove_buttons(query)
     change = meetings_edit.cancel_meeting(svc.settings.knowledge.path, meeting_id=meeting.id,
                                           now=svc.now())
-    svc.knowledge_written(change.ok)
+    svc.knowledge_written(change.ok, removes=frozenset({f"meeting:{meeting.id}"}))
     if not change.ok:
         await message.reply_text(_failure(change, svc))
         return

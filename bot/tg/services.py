@@ -75,9 +75,13 @@ class Services:
     def now(self) -> dt.datetime:
         return self.clock()
 
-    def knowledge_written(self, ok: bool) -> LoadResult | None:
+    def knowledge_written(self, ok: bool, removes: frozenset[str] = frozenset()
+                          ) -> LoadResult | None:
         """After the bot itself wrote the knowledge: reload a sound change at once; after an
-        undone one, only note the files' state, so the watch does not report it again."""
+        undone one, only note the files' state, so the watch does not report it again.
+
+        `removes` names what the coordinator deliberately removed ("entry:<id>",
+        "meeting:<id>"): a reload that holds back lost entries must let exactly these go."""
         if ok:
             return self.reload_knowledge()
         self.knowledge_fingerprint = knowledge_fingerprint(self.settings.knowledge.path)
