@@ -2,13 +2,15 @@
 
 Counts go through bot.plural ("1 osoba", "2 osoby", "5 osób"); the cluster's name comes from
 the configuration (`cluster.*`), so texts naming it take {cluster_of} (genitive) or {cluster}.
+Texts with counts or names are *_TEMPLATE constants behind a function (greeting(),
+announce_report(), reloaded(), ...): call the function, never format the template.
 """
 
 from bot.plural import ENTRIES, ERRORS, MEETINGS, PEOPLE, count
 
 DEFAULT_CLUSTER = "Klaster Energii Powiatu Częstochowskiego"
 DEFAULT_CLUSTER_OF = "Klastra Energii Powiatu Częstochowskiego"
-GREETING = (
+GREETING_TEMPLATE = (
     "Dzień dobry! Jestem infolinią {cluster_of}.\n"
     "Napisz pytanie własnymi słowami, np. „jak dołączyć do klastra” albo "
     "„czym jest spółdzielnia energetyczna”. Możesz też wybrać temat z menu."
@@ -18,7 +20,7 @@ GREETING_COORDINATOR = " Na pytania, na które nie znam odpowiedzi, odpowiada ko
 
 
 def greeting(cluster_of: str = DEFAULT_CLUSTER_OF, coordinator_org: str = "") -> str:
-    text = GREETING.format(cluster_of=cluster_of)
+    text = GREETING_TEMPLATE.format(cluster_of=cluster_of)
     if coordinator_org:
         text += GREETING_COORDINATOR.format(coordinator_org=coordinator_org)
     return text
@@ -136,30 +138,36 @@ REMINDERS_STATE_OFF = (
 )
 REMINDERS_PRIVATE_ONLY = "Przypomnienia ustawisz w prywatnej rozmowie ze mną."
 REMINDER = "🔔 Przypomnienie o spotkaniu:\n\n{meeting}"
-ANNOUNCEMENT = "📢 Ogłoszenie {cluster_of}:\n\n{text}"
+ANNOUNCEMENT_TEMPLATE = "📢 Ogłoszenie {cluster_of}:\n\n{text}"
+
+
+def announcement(text: str, cluster_of: str = DEFAULT_CLUSTER_OF) -> str:
+    return ANNOUNCEMENT_TEMPLATE.format(cluster_of=cluster_of, text=text)
+
+
 ANNOUNCE_USAGE = "Użycie: /ogloszenie treść ogłoszenia"
-ANNOUNCE_STARTED = "Wysyłam ogłoszenie do {people} z włączonymi przypomnieniami…"
-ANNOUNCE_REPORT = "Ogłoszenie dotarło do {delivered}."
-ANNOUNCE_BLOCKED = " {blocked} bota i {was} {unsubscribed}."
-ANNOUNCE_FAILED = " Nie udało się wysłać do {failed}."
+ANNOUNCE_STARTED_TEMPLATE = "Wysyłam ogłoszenie do {people} z włączonymi przypomnieniami…"
+ANNOUNCE_REPORT_TEMPLATE = "Ogłoszenie dotarło do {delivered}."
+ANNOUNCE_BLOCKED_TEMPLATE = " {blocked} bota i {was} {unsubscribed}."
+ANNOUNCE_FAILED_TEMPLATE = " Nie udało się wysłać do {failed}."
 
 
 def announce_started(recipients: int) -> str:
-    return ANNOUNCE_STARTED.format(people=_to_people(recipients))
+    return ANNOUNCE_STARTED_TEMPLATE.format(people=_to_people(recipients))
 
 
 def announce_report(delivered: int, blocked: int, failed: int) -> str:
     """E.g. "Ogłoszenie dotarło do 2 osób. 1 osoba zablokowała bota i została wypisana."."""
-    text = ANNOUNCE_REPORT.format(delivered=_to_people(delivered))
+    text = ANNOUNCE_REPORT_TEMPLATE.format(delivered=_to_people(delivered))
     if blocked:
         one = blocked == 1
-        text += ANNOUNCE_BLOCKED.format(
+        text += ANNOUNCE_BLOCKED_TEMPLATE.format(
             blocked=f"{count(blocked, PEOPLE)} " + ("zablokowała" if one else "zablokowały"
                                                       if _few(blocked) else "zablokowało"),
             was="została" if one else "zostały" if _few(blocked) else "zostało",
             unsubscribed="wypisana" if one else "wypisane")
     if failed:
-        text += ANNOUNCE_FAILED.format(failed=_to_people(failed))
+        text += ANNOUNCE_FAILED_TEMPLATE.format(failed=_to_people(failed))
     return text
 
 
@@ -172,19 +180,19 @@ def _few(n: int) -> bool:
     return n % 10 in (2, 3, 4) and n % 100 not in (12, 13, 14)
 
 
-RELOADED = "Baza wiedzy wczytana ({how}): {entries}, {meetings}."
-RELOAD_FAILED = (
+RELOADED_TEMPLATE = "Baza wiedzy wczytana ({how}): {entries}, {meetings}."
+RELOAD_FAILED_TEMPLATE = (
     "Nie wczytałem nowej bazy wiedzy ({how}): {errors}. Dalej używam poprzedniej. Popraw:"
 )
 
 
 def reloaded(how: str, entries: int, meetings: int) -> str:
-    return RELOADED.format(how=how, entries=count(entries, ENTRIES),
+    return RELOADED_TEMPLATE.format(how=how, entries=count(entries, ENTRIES),
                            meetings=count(meetings, MEETINGS))
 
 
 def reload_failed(how: str, errors: int) -> str:
-    return RELOAD_FAILED.format(how=how, errors=count(errors, ERRORS))
+    return RELOAD_FAILED_TEMPLATE.format(how=how, errors=count(errors, ERRORS))
 
 
 TOO_MANY = "Dostałem dużo wiadomości naraz. Odczekaj minutę i napisz ponownie."

@@ -143,7 +143,7 @@ async def _broadcast(
     bot: Bot, svc: Services, text: str, recipients: list[Subscriber], report_to: int
 ) -> None:
     delivered = blocked = failed = 0
-    body = texts.ANNOUNCEMENT.format(cluster_of=svc.settings.cluster.name_genitive, text=text)
+    body = texts.announcement(text, svc.settings.cluster.name_genitive)
     for subscriber in recipients:
         try:
             for part in split_message(body):
