@@ -264,8 +264,8 @@ async def _save(update: Update, svc: Services, draft: Draft, mode: str, index: i
             await message.edit_reply_markup(keyboard(rows))
         await message.reply_text("\n".join([texts.LEARN_FLAGS, *(f"• {f}" for f in personal)]))
         return
-    if not svc.drafts.finish(draft.id, "saving"):  # a second tap while the first one ran
-        await message.reply_text(texts.LEARN_ALREADY.format(outcome="w toku"))
+    if not svc.drafts.finish(draft.id, "zapisuję"):  # a second tap while the first one ran
+        await message.reply_text(texts.LEARN_ALREADY.format(outcome="zapisuję"))
         return
     root = svc.settings.knowledge.path
     if mode == "new":

@@ -203,7 +203,7 @@ async def _save(update: Update, svc: Services, draft: Draft) -> None:
     if missing:
         await _ask(message, svc, draft, missing[0])
         return
-    if not svc.drafts.finish(draft.id, "saving"):
+    if not svc.drafts.finish(draft.id, "zapisuję"):
         await message.reply_text(texts.MEETING_ALREADY)
         return
     data = draft.data
