@@ -275,6 +275,7 @@ LEARNED_REPLACED = (
 NOT_LEARNED = "Nie zapisałem: {reason}."
 LEARN_ALREADY = "Tę propozycję już zapisałem ({outcome}); nic nie zmieniam."
 LEARN_ALREADY_CANCELLED = "Tę propozycję już anulowałem."
+LEARN_IN_PROGRESS = "Właśnie zapisuję tę propozycję – nic więcej nie zmieniam."
 LEARN_CANCELLED = "Dobrze, niczego nie zapisałem."
 LEARN_OUTDATED = "Ten przycisk jest już nieaktualny – naciśnij „Dodaj do bazy wiedzy” jeszcze raz."
 INPUT_CANCELLED = "Dobrze, zostawiam jak było."

@@ -155,8 +155,10 @@ async def learn_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> No
         return
     if draft.done:
         await remove_buttons(query)
-        await message.reply_text(texts.LEARN_ALREADY_CANCELLED if draft.outcome == "cancelled"
-                                 else texts.LEARN_ALREADY.format(outcome=draft.outcome))
+        await message.reply_text(
+            texts.LEARN_ALREADY_CANCELLED if draft.outcome == "cancelled" else
+            texts.LEARN_IN_PROGRESS if draft.outcome == "zapisuję" else
+            texts.LEARN_ALREADY.format(outcome=draft.outcome))
         return
     knowledge = svc.matcher.knowledge
     if kind is ChoiceKind.LEARN_EDIT and detail in texts.LEARN_ASK:
@@ -265,7 +267,7 @@ async def _save(update: Update, svc: Services, draft: Draft, mode: str, index: i
         await message.reply_text("\n".join([texts.LEARN_FLAGS, *(f"• {f}" for f in personal)]))
         return
     if not svc.drafts.finish(draft.id, "zapisuję"):  # a second tap while the first one ran
-        await message.reply_text(texts.LEARN_ALREADY.format(outcome="zapisuję"))
+        await message.reply_text(texts.LEARN_IN_PROGRESS)
         return
     root = svc.settings.knowledge.path
     if mode == "new":
