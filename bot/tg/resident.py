@@ -141,10 +141,6 @@ _CHANNEL_BUTTONS = {
     ChoiceKind.CALENDAR: meetings.calendar_file,
     ChoiceKind.REMINDERS: meetings.reminders_toggle,
     ChoiceKind.LEARN: learning.learn_button,
-    ChoiceKind.LEARN_NEW: learning.learn_button,
-    ChoiceKind.LEARN_CATEGORY: learning.learn_button,
-    ChoiceKind.LEARN_AS: learning.learn_button,
-    ChoiceKind.LEARN_CANCEL: learning.learn_button,
     **{kind: learning.learn_button for kind in ChoiceKind
        if kind.name.startswith(("LEARN_", "LEARNED_"))},
     **{kind: meetings_desk.meeting_button for kind in ChoiceKind
