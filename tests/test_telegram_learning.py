@@ -223,6 +223,10 @@ async def test_a_preview_survives_a_restart(
     async with running_bot(learning_settings):
         confirmation = await answered_ticket(tg, QUESTION, "Nie kupuje.")
         preview = await open_preview(tg, confirmation)
+        start = len(tg.sent)  # a button of the version before previews, still in the chat
+        await tg.press(COORDINATOR, confirmation, "lc:1:inne", check=False)
+        await said(tg, texts.LEARN_OUTDATED, start)
+        assert not learned_file(learning_settings).exists()
         prompt = await tap(tg, preview, edit_button(preview, "answer"),
                            "Napisz nową odpowiedź")
     async with running_bot(learning_settings):
