@@ -10,6 +10,7 @@ import pytest
 
 from bot import texts
 from bot.config import KnowledgeSettings, Settings
+from bot.learning import add_phrasing
 from tests.conftest import COORDINATOR, COORDINATOR_CHAT, RESIDENT, ROOT, running_bot
 from tests.fakebot import FakeTelegram, FakeUser, Sent
 from tests.test_telegram import ask
@@ -198,10 +199,16 @@ async def test_learned_entries_are_listed_edited_and_removed(
         preview = await open_preview(tg, confirmation)
         await tap(tg, preview, button(preview, "lsv:"), "Dodałem wpis")
 
+        add_phrasing(learning_settings.knowledge.path, entry_id="kontakt.adres",
+                     text="gdzie was szukać w Częstochowie")
         start = len(tg.sent)
         await tg.send_text(COORDINATOR, "/nauczone", chat=COORDINATOR_CHAT)
-        listing = await tg.wait_for_text(COORDINATOR_CHAT.id, "Wpisy dodane z czatu (1)",
+        listing = await tg.wait_for_text(COORDINATOR_CHAT.id, "Wpisy dodane z czatu (2)",
                                          start=start)
+        label, data = listing.buttons[1]
+        assert label.startswith("➕ 1 pytanie do: ") and data == "nsh:kontakt.adres"
+        phrasings = await tap(tg, listing, "nsh:kontakt.adres", "Pytania dopisane do wpisu")
+        await tap(tg, phrasings, "nup:0:kontakt.adres", "Usunąłem pytanie „gdzie was szukać")
         entry = listing.buttons[0][1].removeprefix("nsh:")
         shown = await tap(tg, listing, f"nsh:{entry}", f"Wpis {entry}")
         prompt = await tap(tg, shown, f"ned:answer:{entry}", "Napisz nową odpowiedź")
