@@ -161,6 +161,7 @@ async def test_a_phrasing_keeps_the_entrys_answer_and_replacing_is_a_separate_ch
         replaced = await tap(tg, confirm, replace_data + ":y", "Zastąpiłem odpowiedź")
         assert "faq/kontakt.yaml" in replaced.text
         answer = await ask(tg, "jaki jest adres biura klastra", user=NEIGHBOUR)
+        assert answer.text == "Siedziba: ul. Szymanowskiego 1, pokój 12."  # reloaded at once
     assert contact.read_text(encoding="utf-8").startswith("# Dane kontaktowe")
     assert "pokój 12" in contact.read_text(encoding="utf-8")
 
