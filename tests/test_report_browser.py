@@ -27,12 +27,12 @@ PHONE, DESKTOP = 390, 1000
 # The page in frames exactly as wide as a phone and a desktop (a headless window is at least
 # 500 px): after layout, what sticks out of each frame's viewport is noted on the outer <body>.
 PROBE = """<!DOCTYPE html><html><body style="margin:0"><script>
-function measure(frame, width) {
+function measure(frame, key) {
   const doc = frame.contentDocument, view = frame.contentWindow;
   const wide = [...doc.querySelectorAll('body *')]
     .filter(e => e.getBoundingClientRect().right > view.innerWidth + 0.5)
     .map(e => e.tagName + '.' + e.className);
-  const note = (key, value) => document.body.setAttribute(`data-${key}-${width}`, value);
+  const note = (name, value) => document.body.setAttribute(`data-${name}-${key}`, value);
   note('overflow', wide.length ? wide.join(' ') : 'none');
   note('scroll', doc.documentElement.scrollWidth);
   note('bars', doc.querySelectorAll('.bar').length);
@@ -40,7 +40,7 @@ function measure(frame, width) {
   note('title', doc.querySelector('h1').textContent);
 }
 </script>FRAMES</body></html>"""
-FRAME = """<iframe onload="measure(this, WIDTH)" style="width:WIDTHpx;height:900px;border:0"
+FRAME = """<iframe onload="measure(this, 'KEY')" style="width:WIDTHpx;height:900px;border:0"
 srcdoc="PAGE"></iframe>"""
 
 pytestmark = pytest.mark.skipif(CHROMIUM is None,
@@ -60,13 +60,14 @@ def write_report(tmp_path: Path, database: Path, name: str) -> Path:
     return page
 
 
-def rendered(page: Path, tmp_path: Path) -> str:
-    """The outer <body> after the page was laid out at each width, with what it found."""
-    probe = page.with_name(page.stem + "-probe.html")
-    content = escape(page.read_text(encoding="utf-8"), quote=True)
-    frames = "".join(FRAME.replace("WIDTH", str(w)).replace("PAGE", content)
-                     for w in (PHONE, DESKTOP))
-    probe.write_text(PROBE.replace("FRAMES", frames), encoding="utf-8")
+def rendered(frames: dict[str, tuple[Path, int]], tmp_path: Path) -> str:
+    """The outer <body> after each page was laid out at its width (one browser start for
+    all), with what was found noted as data-<what>-<key>."""
+    probe = tmp_path / "probe.html"
+    html = "".join(FRAME.replace("KEY", key).replace("WIDTH", str(width)).replace(
+        "PAGE", escape(page.read_text(encoding="utf-8"), quote=True))
+        for key, (page, width) in frames.items())
+    probe.write_text(PROBE.replace("FRAMES", html), encoding="utf-8")
     profile = "--user-data-dir=" + str(tmp_path / "profile-probe")
     dom = subprocess.run([CHROMIUM, *FLAGS, profile, "--window-size=1500,900",
                           "--dump-dom", probe.as_uri()],
@@ -88,7 +89,9 @@ def screenshot(page: Path, width: int, height: int, name: str, tmp_path: Path) -
     return shot
 
 
-def test_report_reads_on_a_phone_and_a_desktop(tmp_path: Path) -> None:
+def test_report_reads_on_a_phone_and_a_desktop_and_says_when_nobody_asked(
+    tmp_path: Path
+) -> None:
     database = tmp_path / "bot.sqlite3"
     db = connect(database)
     clock = Clock(NOW.replace(day=24))
@@ -103,24 +106,20 @@ def test_report_reads_on_a_phone_and_a_desktop(tmp_path: Path) -> None:
     html = page.read_text(encoding="utf-8")
     assert ">ok<" not in html and "xD" not in html and "👍" not in html
     assert "Poza tym 5 wiadomości bez pytania" in html
+    empty_db = tmp_path / "empty.sqlite3"
+    connect(empty_db).close()
+    empty = write_report(tmp_path, empty_db, "pusty")
+    assert "nikt nie zadał pytania" in empty.read_text(encoding="utf-8")
 
-    dom = rendered(page, tmp_path)
-    for width in (PHONE, DESKTOP):
-        assert (f'data-title-{width}="Raport infolinii Klastra Energii Powiatu Częstochowskiego"'
+    dom = rendered({"phone": (page, PHONE), "desktop": (page, DESKTOP),
+                    "empty": (empty, PHONE)}, tmp_path)
+    for key, width in (("phone", PHONE), ("desktop", DESKTOP), ("empty", PHONE)):
+        assert (f'data-title-{key}="Raport infolinii Klastra Energii Powiatu Częstochowskiego"'
                 in dom)
-        assert f'data-bars-{width}="30"' in dom and f'data-rates-{width}="0"' not in dom
-        assert f'data-overflow-{width}="none"' in dom, dom
-        assert f'data-scroll-{width}="{width}"' in dom, dom
+        assert f'data-bars-{key}="30"' in dom
+        assert f'data-overflow-{key}="none"' in dom, dom
+        assert f'data-scroll-{key}="{width}"' in dom, dom
+    assert 'data-rates-phone="0"' not in dom and 'data-rates-empty="0"' in dom
     screenshot(page, DESKTOP, 1900, "raport.png", tmp_path)
     screenshot(page, PHONE, 2600, "raport-390.png", tmp_path)
-
-
-def test_a_period_without_questions_says_so(tmp_path: Path) -> None:
-    database = tmp_path / "empty.sqlite3"
-    connect(database).close()
-    page = write_report(tmp_path, database, "pusty")
-    html = page.read_text(encoding="utf-8")
-    assert "nikt nie zadał pytania" in html and "Wszystkie pytania" not in html
-    dom = rendered(page, tmp_path)
-    assert f'data-overflow-{PHONE}="none"' in dom and f'data-scroll-{PHONE}="{PHONE}"' in dom
-    screenshot(page, PHONE, 1500, "raport-pusty-390.png", tmp_path)
+    screenshot(empty, PHONE, 1500, "raport-pusty-390.png", tmp_path)
