@@ -27,6 +27,7 @@ from ruamel.yaml.scalarstring import LiteralScalarString
 
 from bot.knowledge import Entry, KnowledgeBase, Problem
 from bot.loader import BUTTON_MAX_CHARS, load_knowledge
+from bot.polish import fold
 
 LEARNED_FILE = Path("faq") / "nauczone.yaml"
 SOURCE = "odpowiedź koordynatora"
@@ -112,8 +113,31 @@ def shorten(text: str, limit: int) -> str:
     return button_label(" ".join(text.split()), limit)
 
 
-def personal_flags(proposal: Proposal) -> list[str]:
-    """What in the proposal is meant for one person, or will not fit: one Polish line each."""
+_WORD = re.compile(r"[^\W\d_]+")
+_POLISH_LETTERS = frozenset("ąćęłńóśźż")
+
+
+def without_diacritics(question: str, knowledge: KnowledgeBase) -> list[tuple[str, str]]:
+    """Words typed without Polish letters that the knowledge writes with them:
+    [("szkol", "szkół")]. A question becomes a menu button, so it should read right."""
+    written: dict[str, str] = {}
+    for entry in knowledge.entries:
+        for word in _WORD.findall(f"{entry.question} {entry.answer}"):
+            lower = word.lower()
+            if _POLISH_LETTERS & set(lower):
+                written.setdefault(fold(lower), lower)
+    found = []
+    for word in _WORD.findall(question):
+        lower = word.lower()
+        proper = written.get(lower)
+        if proper is not None and not _POLISH_LETTERS & set(lower):
+            found.append((word, proper))
+    return list(dict.fromkeys(found))
+
+
+def personal_flags(proposal: Proposal, knowledge: KnowledgeBase | None = None) -> list[str]:
+    """What in the proposal is meant for one person, or will not fit, or will read wrong as
+    a menu button: one Polish line each."""
     flags = []
     greeting = _GREETING.match(proposal.answer) or _HELLO_ONLY.match(proposal.answer)
     if greeting and greeting.group(0).strip():
@@ -127,6 +151,11 @@ def personal_flags(proposal: Proposal) -> list[str]:
         flags.append(f"odpowiedź kończy się podpisem „{' '.join(sign_off.group(0).split())}”")
     if _MENTION.search(proposal.answer):
         flags.append("w odpowiedzi jest nazwa użytkownika (@…)")
+    typed = without_diacritics(proposal.question, knowledge) if knowledge else []
+    if typed:
+        examples = ", ".join(f"„{a}” → „{b}”" for a, b in typed[:3])
+        flags.append(f"pytanie jest bez polskich znaków ({examples}) – będzie napisem w menu, "
+                     "popraw je (✏️ Pytanie)")
     if len(proposal.question) > MAX_QUESTION:
         flags.append(f"pytanie ma {len(proposal.question)} znaków, a może mieć najwyżej "
                      f"{MAX_QUESTION} – skróć je")

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import shutil
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -140,3 +141,10 @@ def test_a_greeting_without_punctuation_is_still_flagged() -> None:
     assert any("„Witam" in flag for flag in personal_flags(proposal))
     assert tidy_question("dzien dobry czy klaster organizuje warsztaty") == (
         "Czy klaster organizuje warsztaty?")
+
+
+def test_a_question_typed_without_polish_letters_is_pointed_out() -> None:
+    proposal = Proposal("Jak dolaczyc do spoldzielni energetycznej?", "Tak.", "inne", "Jak")
+    [flag] = personal_flags(proposal, KNOWLEDGE)
+    assert "„dolaczyc” → „dołączyć”" in flag and "„spoldzielni” → „spółdzielni”" in flag
+    assert personal_flags(replace(proposal, question="Jak dołączyć?"), KNOWLEDGE) == []

@@ -54,7 +54,7 @@ def preview_text(draft: Draft, knowledge: KnowledgeBase) -> str:
                  question=proposal.question, button=proposal.button,
                  category=category.name if category else proposal.category,
                  answer=proposal.answer)]
-    flags = learning.personal_flags(proposal)
+    flags = learning.personal_flags(proposal, knowledge)
     if flags:
         lines += ["", texts.LEARN_FLAGS, *(f"• {flag}" for flag in flags)]
     if _targets(draft, knowledge):
