@@ -160,3 +160,21 @@ async def test_moving_and_cancelling_tell_those_who_were_reminded(
                    for s in tg.messages_to(kasia.id))
     assert "2026-12-walne" not in (Path(meeting_settings.knowledge.path)
                                    / "meetings.yaml").read_text(encoding="utf-8")
+
+
+async def test_a_members_only_meeting_change_reaches_members_only(
+    tg: FakeTelegram, meeting_settings: Settings, clock: Clock
+) -> None:
+    async with running_bot(meeting_settings, clock=clock):
+        await subscribe(tg)
+        await subscribe(tg, COORDINATOR)  # coordinators count as members
+        clock.now = dt.datetime(2026, 12, 9, 12, 0, tzinfo=dt.UTC)  # the narada is due
+        await tg.wait_for(lambda s: s.chat_id == COORDINATOR.id and "Narada" in (s.text or ""))
+        start = len(tg.sent)
+        await tg.send_text(COORDINATOR, "/spotkania", chat=COORDINATOR_CHAT)
+        card = await said(tg, "Narada członków", start)
+        prompt = await tap(tg, card, "mmv:2026-12-zarzad", "Na kiedy przenieść")
+        moved = await reply(tg, prompt, "10.12.2026 12:00", "Przeniosłem")
+        assert "Powiadomiłem o zmianie 1 osobę" in moved.text
+        await tg.wait_for_text(COORDINATOR.id, "📅 Zmiana terminu spotkania: Narada członków")
+    assert not any("Narada" in (s.text or "") for s in tg.messages_to(RESIDENT.id))
