@@ -37,6 +37,34 @@ _DATE = re.compile(
     re.IGNORECASE)
 
 
+# "15 grudnia 2026", "15 grudzień", "15 gru": month names, folded, by their first letters.
+_MONTH_STEMS = ("sty", "lut", "mar", "kwi", "maj", "cze", "lip", "sie", "wrz", "paz", "lis",
+                "gru")
+_NAMED_DATE = re.compile(r"(\d{1,2})\s+([a-z]{3,})\.?(?:\s+(\d{4}))?")
+_WEEKDAY = re.compile(r"^\s*(?:w|we)?\s*(?:pon|wt|sr|czw|pia|sob|nie)[a-z]*\s*,?\s*")
+
+
+def _numeric_date(text: str) -> str:
+    """"we wtorek, 15 grudnia 2026, 10:00" → "15.12.2026, 10:00" (a weekday dropped)."""
+    folded = fold_keep_digits(text)
+    folded = _WEEKDAY.sub("", folded, count=1)
+
+    def number(match: re.Match[str]) -> str:
+        stem = match.group(2)[:3]
+        if stem not in _MONTH_STEMS:
+            return match.group(0)
+        year = f".{match.group(3)}" if match.group(3) else ""
+        return f"{match.group(1)}.{_MONTH_STEMS.index(stem) + 1}{year}"
+
+    return _NAMED_DATE.sub(number, folded, count=1)
+
+
+def fold_keep_digits(text: str) -> str:
+    """Lower case without Polish letters, punctuation kept (dates need their dots)."""
+    table = str.maketrans("ąćęłńóśźż", "acelnoszz")
+    return text.lower().translate(table)
+
+
 class WhenError(ValueError):
     """A date the bot cannot read; the message is a Polish hint."""
 
@@ -60,7 +88,7 @@ def parse_when(text: str, now: dt.datetime) -> When:
 
     Without a year the next such date is meant; without an end, two hours; without a time,
     the whole day."""
-    match = _DATE.match(text)
+    match = _DATE.match(text) or _DATE.match(_numeric_date(text))
     if match is None:
         raise WhenError("nie rozumiem daty – napisz np. 15.12.2026 10:00 albo "
                         "2026-12-15 10:00 (godzina zakończenia: 10:00-12:00)")

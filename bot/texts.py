@@ -300,8 +300,8 @@ LEARNED_GONE = "Tego wpisu już nie ma w pliku nauczone.yaml."
 # Meetings from chat (/dodaj_spotkanie, "Przenieś" / "Odwołaj" under /spotkania).
 MEETING_ASK = {
     "title": "Dodaję spotkanie. Jak brzmi jego tytuł?",
-    "when": "Kiedy? Napisz datę i godzinę, np. 15.12.2026 10:00 (z godziną zakończenia: "
-            "15.12.2026 10:00-12:00).",
+    "when": "Kiedy? Napisz datę i godzinę, np. 15.12.2026 10:00 albo 15 grudnia 10:00 "
+            "(z godziną zakończenia: 15.12.2026 10:00-12:00).",
     "place": "Gdzie? Miejsce i adres, np. Starostwo Powiatowe, ul. Sobieskiego 9, Częstochowa.",
     "audience": "Dla kogo jest spotkanie?",
     "registration": "Jak się zapisać? Np. „Zgłoszenia u koordynatora do 10 grudnia” albo "

@@ -13,7 +13,9 @@ NOW = dt.datetime(2026, 11, 26, 12, 0, tzinfo=dt.UTC)
 
 
 @pytest.mark.parametrize("text", ["2026-12-15 10:00", "15.12.2026 10:00", "15.12 10:00",
-                                  "15.12.2026, godz. 10:00", "15.12.2026 o 10.00"])
+                                  "15.12.2026, godz. 10:00", "15.12.2026 o 10.00",
+                                  "15 grudnia 2026 10:00", "we wtorek, 15 grudnia, godz. 10:00",
+                                  "15 gru 10:00", "wtorek 15.12.2026 10:00"])
 def test_the_same_moment_written_differently(text: str) -> None:
     when = parse_when(text, NOW)
     assert when.start == dt.datetime(2026, 12, 15, 10, 0, tzinfo=WARSAW)
