@@ -54,6 +54,8 @@ _ADDRESSED = re.compile(r"\b(Panie|Pani|Panu|Pana|Panią|Pan)\s+([A-ZŁŚŻŹĆ�
 _SIGN_OFF = re.compile(r"(\n|^|(?<=[.!?])\s)\s*(pozdrawiam|z poważaniem|serdeczności|"
                        r"miłego dnia)\b.*$", re.IGNORECASE | re.DOTALL)
 _MENTION = re.compile(r"@\w{4,}")
+# A PESEL, a phone or an account number (9+ digits, spaces and dashes allowed), an e-mail.
+_PERSONAL_DATA = re.compile(r"\d(?:[ -]?\d){8,}|[\w.+-]+@[\w-]+\.[\w.]+")
 
 
 @dataclass(frozen=True)
@@ -151,6 +153,9 @@ def personal_flags(proposal: Proposal, knowledge: KnowledgeBase | None = None) -
         flags.append(f"odpowiedź kończy się podpisem „{' '.join(sign_off.group(0).split())}”")
     if _MENTION.search(proposal.answer):
         flags.append("w odpowiedzi jest nazwa użytkownika (@…)")
+    if _PERSONAL_DATA.search(proposal.question):
+        flags.append("w pytaniu jest numer albo e-mail – usuń go (✏️ Pytanie): pytanie zobaczą "
+                     "wszyscy jako napis w menu")
     typed = without_diacritics(proposal.question, knowledge) if knowledge else []
     if typed:
         examples = ", ".join(f"„{a}” → „{b}”" for a, b in typed[:3])

@@ -148,3 +148,11 @@ def test_a_question_typed_without_polish_letters_is_pointed_out() -> None:
     [flag] = personal_flags(proposal, KNOWLEDGE)
     assert "„dolaczyc” → „dołączyć”" in flag and "„spoldzielni” → „spółdzielni”" in flag
     assert personal_flags(replace(proposal, question="Jak dołączyć?"), KNOWLEDGE) == []
+
+
+@pytest.mark.parametrize("question", ["Mój pesel 80010112345 – czy to potrzebne?",
+                                      "Proszę o telefon 600 100 200 w sprawie paneli",
+                                      "Piszę z jan.kowalski@example.pl, czy mogę dołączyć?"])
+def test_personal_data_in_the_question_is_flagged(question: str) -> None:
+    flags = personal_flags(Proposal(question, "Tak.", "inne", "Pytanie"))
+    assert any("numer albo e-mail" in flag for flag in flags)
