@@ -54,6 +54,9 @@ _ADDRESSED = re.compile(r"\b(Panie|Pani|Panu|Pana|Panią|Pan)\s+([A-ZŁŚŻŹĆ�
 _SIGN_OFF = re.compile(r"(\n|^|(?<=[.!?])\s)\s*(pozdrawiam|z poważaniem|serdeczności|"
                        r"miłego dnia)\b.*$", re.IGNORECASE | re.DOTALL)
 _MENTION = re.compile(r"@\w{4,}")
+# "Oddzwonię jutro": a promise to the one person asking, not an answer for everyone.
+_PROMISE = re.compile(r"\b(oddzwonię|zadzwonię|odezwę się|skontaktuję się|wyślę|prześlę|"
+                      r"sprawdzę|dam znać)\b", re.IGNORECASE)
 # A PESEL, a phone or an account number (9+ digits, spaces and dashes allowed), an e-mail.
 _PERSONAL_DATA = re.compile(r"\d(?:[ -]?\d){8,}|[\w.+-]+@[\w-]+\.[\w.]+")
 
@@ -151,6 +154,10 @@ def personal_flags(proposal: Proposal, knowledge: KnowledgeBase | None = None) -
     sign_off = _SIGN_OFF.search(proposal.answer)
     if sign_off:
         flags.append(f"odpowiedź kończy się podpisem „{' '.join(sign_off.group(0).split())}”")
+    promises = sorted({m.group(0).lower() for m in _PROMISE.finditer(proposal.answer)})
+    if promises:
+        flags.append("w odpowiedzi jest obietnica dla jednej osoby („"
+                     + "”, „".join(promises) + "”) – następna osoba jej nie doczeka")
     if _MENTION.search(proposal.answer):
         flags.append("w odpowiedzi jest nazwa użytkownika (@…)")
     if _PERSONAL_DATA.search(proposal.question):

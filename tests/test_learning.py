@@ -156,3 +156,11 @@ def test_a_question_typed_without_polish_letters_is_pointed_out() -> None:
 def test_personal_data_in_the_question_is_flagged(question: str) -> None:
     flags = personal_flags(Proposal(question, "Tak.", "inne", "Pytanie"))
     assert any("numer albo e-mail" in flag for flag in flags)
+
+
+def test_a_promise_to_one_person_is_flagged() -> None:
+    proposal = Proposal("Czy?", "Pani Basiu, sprawdzę to. Oddzwonię na 600 100 200.", "inne",
+                        "Czy?")
+    flags = personal_flags(proposal)
+    assert any("„oddzwonię”, „sprawdzę”" in flag for flag in flags)
+    assert any("Pani Basiu" in flag for flag in flags)
