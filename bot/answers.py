@@ -34,5 +34,5 @@ def meeting_text(meeting: Meeting, *, with_registration: bool = True) -> str:
     if meeting.description:
         lines.append(meeting.description)
     if with_registration and meeting.registration:
-        lines.append(f"Zapisy: {meeting.registration}")
+        lines.append(f"Udział: {meeting.registration}")
     return "\n".join(lines)

@@ -29,7 +29,7 @@ def meeting_calendar(meeting: Meeting, stamp: dt.datetime) -> bytes:
     if location:
         event.add("location", location)
     description = "\n\n".join(part for part in (
-        meeting.description, f"Zapisy: {meeting.registration}" if meeting.registration else "",
+        meeting.description, f"Udział: {meeting.registration}" if meeting.registration else "",
     ) if part)
     if description:
         event.add("description", description)

@@ -16,6 +16,7 @@ from bot.insights import compute_stats
 from bot.loader import KnowledgeError, load_knowledge, load_valid_knowledge
 from bot.matcher import Matcher, MatchResult
 from bot.normalize import Normalizer
+from bot.plural import ENTRIES, ERRORS, MEETINGS, QUESTIONS, count, out_of, plural
 from bot.question_log import QuestionLog
 from bot.report import render_report, unanswered_csv
 from bot.storage import backup, connect
@@ -60,11 +61,14 @@ def run_check(path: str, out: TextIO) -> int:
     kb = result.knowledge
     errors = sum(p.level == "error" for p in result.problems)
     if errors:
-        print(f"Błędów: {errors}. Bot nie przyjmie tej bazy wiedzy, dopóki ich nie poprawisz.",
-              file=out)
+        print(f"{count(errors, ERRORS).capitalize()}. Bot nie przyjmie tej bazy wiedzy, dopóki "
+              "ich nie poprawisz.", file=out)
         return 1
-    print(f"OK: {len(kb.entries)} wpisów w {len(kb.categories)} kategoriach, "
-          f"{len(kb.synonyms)} grup synonimów, {len(kb.meetings)} spotkań.", file=out)
+    categories = len(kb.categories)
+    print(f"OK: {count(len(kb.entries), ENTRIES)} w {categories} "
+          f"{'kategorii' if categories == 1 else 'kategoriach'}, "
+          f"{plural(len(kb.synonyms), 'grupa', 'grupy', 'grup')} synonimów, "
+          f"{count(len(kb.meetings), MEETINGS)}.", file=out)
     return 0
 
 
@@ -124,8 +128,11 @@ def run_report(config: str | None, days: int, out_path: str, csv_path: str | Non
     now = dt.datetime.now(dt.UTC)
     stats = compute_stats(QuestionLog(connection), TicketDesk(connection),
                           Normalizer(knowledge.synonyms), now, days)
-    Path(out_path).write_text(render_report(stats, knowledge, now), encoding="utf-8")
-    print(f"Raport zapisany: {out_path} ({stats.questions} pytań z {days} dni)", file=out)
+    page = render_report(stats, knowledge, now, cluster_of=settings.cluster.name_genitive,
+                         cluster=settings.cluster.name)
+    Path(out_path).write_text(page, encoding="utf-8")
+    print(f"Raport zapisany: {out_path} ({count(stats.questions, QUESTIONS)} z "
+          f"{out_of(days, 'dnia', 'dni')})", file=out)
     if csv_path:
         # utf-8-sig: Excel then shows Polish letters right
         Path(csv_path).write_text(unanswered_csv(stats), encoding="utf-8-sig")

@@ -47,6 +47,15 @@ class CoordinatorSettings:
 
 
 @dataclass(frozen=True)
+class ClusterSettings:
+    """Who the bot speaks for: one deployment per cluster, so names are configuration."""
+
+    name: str = "Klaster Energii Powiatu Częstochowskiego"
+    name_genitive: str = "Klastra Energii Powiatu Częstochowskiego"  # "infolinia Klastra …"
+    coordinator_org: str = "DOEKO Group Sp. z o.o."
+
+
+@dataclass(frozen=True)
 class KnowledgeSettings:
     path: str = "knowledge"
 
@@ -59,6 +68,7 @@ class StorageSettings:
 @dataclass(frozen=True)
 class PrivacySettings:
     notice_url: str = ""
+    controller: str = ""  # the data controller's name, shown in the /start privacy note
     retention_days: int = 365
     keep_question_text: bool = True
 
@@ -93,6 +103,7 @@ class MeetingSettings:
 @dataclass(frozen=True)
 class Settings:
     telegram: TelegramSettings = field(default_factory=TelegramSettings)
+    cluster: ClusterSettings = field(default_factory=ClusterSettings)
     coordinator: CoordinatorSettings = field(default_factory=CoordinatorSettings)
     knowledge: KnowledgeSettings = field(default_factory=KnowledgeSettings)
     storage: StorageSettings = field(default_factory=StorageSettings)
@@ -210,6 +221,9 @@ def _check_values(settings: Settings) -> None:
         parse_office_hours(settings.coordinator.office_hours)
     except ValueError as exc:
         raise ConfigError(f"coordinator.office_hours: {exc}") from None
+    for key in ("name", "name_genitive"):
+        if not getattr(settings.cluster, key).strip():
+            raise ConfigError(f"cluster.{key}: must not be empty")
     if settings.privacy.retention_days < 1:
         raise ConfigError("privacy.retention_days: must be at least 1")
     for key in ("answer_threshold", "suggest_threshold", "margin"):

@@ -56,7 +56,7 @@ class ConsoleChat:
             coordinator_chat=lambda: 0, settings=ConversationSettings(), clock=self.clock)
 
     def start(self) -> str:
-        return f"{texts.GREETING}\n{HELP}"
+        return f"{texts.greeting()}\n{HELP}"
 
     def reply(self, line: str) -> str:
         text = line.strip()

@@ -5,6 +5,8 @@ from __future__ import annotations
 import datetime as dt
 import re
 
+from bot.plural import DAYS, HOURS, MINUTES, plural
+
 _PART = re.compile(r"(\d+)\s*([dhms])")
 _UNITS = {"d": "days", "h": "hours", "m": "minutes", "s": "seconds"}
 
@@ -24,13 +26,17 @@ def parse_duration(text: str) -> dt.timedelta:
 
 
 def polish_duration(delta: dt.timedelta) -> str:
-    """E.g. "1 dzień", "3 godz.", "90 min"."""
+    """How long before something, as in "przypomnę … przed": "dzień", "godzinę", "3 godziny",
+    "2 dni", "90 minut"."""
     seconds = int(delta.total_seconds())
     if seconds % 86400 == 0:
-        days = seconds // 86400
-        return "1 dzień" if days == 1 else f"{days} dni"
+        return _amount(seconds // 86400, DAYS, "dzień")
     if seconds % 3600 == 0:
-        return f"{seconds // 3600} godz."
+        return _amount(seconds // 3600, HOURS, "godzinę")
     if seconds % 60 == 0:
-        return f"{seconds // 60} min"
-    return f"{seconds} s"
+        return _amount(seconds // 60, MINUTES, "minutę")
+    return plural(seconds, "sekundę", "sekundy", "sekund")
+
+
+def _amount(n: int, noun: tuple[str, str, str], single: str) -> str:
+    return single if n == 1 else plural(n, *noun)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 import statistics
 from collections import Counter
 from collections.abc import Sequence
@@ -10,12 +11,23 @@ from dataclasses import dataclass
 
 from rapidfuzz import fuzz
 
+from bot.knowledge import SMALLTALK_CATEGORY
 from bot.meetings import WARSAW
 from bot.normalize import Normalizer
+from bot.plural import DAYS, HOURS, count
+from bot.polish import fold
 from bot.question_log import LoggedQuestion, QuestionLog
 from bot.tickets import TicketDesk
 
 SAME_QUESTION_SCORE = 85.0  # token_sort_ratio of normalized texts: "the same question"
+# Replies that are not questions: counted apart, never as "no answer" (the log also holds
+# messages from before small talk knew them, so the words themselves are recognised too).
+ACKNOWLEDGEMENTS = frozenset({
+    "ok", "okej", "oki", "okay", "k", "kk", "tak", "nie", "no", "aha", "acha", "jasne",
+    "dobrze", "dobra", "super", "spoko", "xd", "xdd", "hmm", "hm", "dzieki", "dziekuje",
+    "dziekuje bardzo", "ok dzieki", "ok dziekuje", "tak dziekuje", "rozumiem", "thx",
+})
+_NOT_WORDS = re.compile(r"[\W_]+")
 
 
 @dataclass(frozen=True)
@@ -49,6 +61,7 @@ class Stats:
     median_reply: dt.timedelta | None
     open_tickets: int
     daily: list[Day]
+    small_talk: int = 0  # "ok", "dzięki", "👍": not questions, left out of every count above
 
     def share(self, part: int) -> float:
         return part / self.questions if self.questions else 0.0
@@ -57,6 +70,17 @@ class Stats:
     def helped_rate(self) -> float | None:
         rated = self.helped + self.not_helped
         return self.helped / rated if rated else None
+
+
+def is_small_talk(question: LoggedQuestion) -> bool:
+    """An acknowledgement, a greeting or a lone emoji rather than a question: answered by a
+    small-talk entry (rozmowa.*), or words like "ok", "tak", "xD", or no letters at all."""
+    if question.entry_id and question.entry_id.startswith(f"{SMALLTALK_CATEGORY}."):
+        return True
+    if question.text is None:
+        return False
+    words = _NOT_WORDS.sub(" ", fold(question.text)).strip()
+    return not words or words in ACKNOWLEDGEMENTS
 
 
 def is_unanswered(question: LoggedQuestion) -> bool:
@@ -90,7 +114,8 @@ def group_unanswered(questions: Sequence[LoggedQuestion], normalizer: Normalizer
 def compute_stats(log: QuestionLog, desk: TicketDesk, normalizer: Normalizer,
                   now: dt.datetime, days: int) -> Stats:
     since = now - dt.timedelta(days=days)
-    questions = log.since(since)
+    logged = log.since(since)
+    questions = [q for q in logged if not is_small_talk(q)]
     status = Counter(q.status for q in questions)
     reply_times = desk.reply_times_since(since)
     return Stats(
@@ -109,6 +134,7 @@ def compute_stats(log: QuestionLog, desk: TicketDesk, normalizer: Normalizer,
         median_reply=statistics.median(reply_times) if reply_times else None,
         open_tickets=len(desk.open_tickets()),
         daily=_daily(questions, since, now),
+        small_talk=len(logged) - len(questions),
     )
 
 
@@ -126,13 +152,17 @@ def _daily(questions: Sequence[LoggedQuestion], since: dt.datetime, now: dt.date
             for d in (first + dt.timedelta(days=i) for i in range(1, span + 1))]
 
 
+NO_REPLIES = "brak odpowiedzi"
+
+
 def duration_text(delta: dt.timedelta | None) -> str:
+    """E.g. "25 min", "3 godziny 5 min", "2 dni"; "brak odpowiedzi" when there was none."""
     if delta is None:
-        return "brak odpowiedzi w tym okresie"
+        return NO_REPLIES
     minutes = int(delta.total_seconds() // 60)
     if minutes < 60:
         return f"{minutes} min"
     if minutes < 48 * 60:
         hours, rest = divmod(minutes, 60)
-        return f"{hours} godz." + (f" {rest} min" if rest else "")
-    return f"{minutes // (24 * 60)} dni"
+        return count(hours, HOURS) + (f" {rest} min" if rest else "")
+    return count(minutes // (24 * 60), DAYS)

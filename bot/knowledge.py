@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass, field
+import os
+from dataclasses import dataclass, field, replace
+from pathlib import Path
 from typing import Literal
 
 SMALLTALK_CATEGORY = "rozmowa"
@@ -26,6 +28,20 @@ class Problem:
         kind = "błąd" if self.level == "error" else "ostrzeżenie"
         return f"{where}:{who} {kind}: {self.message}"
 
+    def relative_to(self, root: str | Path) -> Problem:
+        """The same finding naming its file from the knowledge directory ("faq/x.yaml"):
+        what a coordinator sees in a chat, never the server's absolute paths."""
+        try:
+            name = os.path.relpath(self.file, root)
+        except ValueError:
+            return self
+        # Messages name other files too ("… the same as entry X (faq/y.yaml:5)").
+        message = self.message
+        for prefix in {str(Path(root)), os.path.abspath(root)}:
+            message = message.replace(prefix + os.sep, "")
+        file = self.file if name.startswith("..") else Path(name).as_posix()
+        return replace(self, file=file, message=message)
+
 
 @dataclass(frozen=True)
 class Category:
@@ -46,12 +62,18 @@ class Entry:
     checked: dt.date | None = None
     action: str | None = None
     dynamic: str | None = None
+    button: str | None = None  # short label for menus and suggestions (a phone shows ~40 chars)
     file: str = ""
     line: int = 0
 
     @property
     def phrasings(self) -> tuple[str, ...]:
         return (self.question, *self.alternates, *self.keywords)
+
+    @property
+    def label(self) -> str:
+        """What a button shows: the short label, or the question when there is none."""
+        return self.button or self.question
 
     @property
     def is_smalltalk(self) -> bool:

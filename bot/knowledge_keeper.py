@@ -156,11 +156,17 @@ class KnowledgeKeeper:
                 return self._unsettled(fingerprint, again)
         return self._load(now, fingerprint, confirm=confirm)
 
-    def load_now(self, now: dt.datetime) -> Outcome:
-        """Load at once, without confirming losses: after the bot itself wrote a file."""
-        return self._load(now, knowledge_fingerprint(self.root), confirm=False)
+    def note_files(self) -> None:
+        """The files are as the knowledge in service (a write was undone): nothing to load."""
+        self._seen = self._handled = knowledge_fingerprint(self.root)
 
-    def _load(self, now: dt.datetime, fingerprint: Fingerprint, *, confirm: bool) -> Outcome:
+    def load_now(self, now: dt.datetime, allow: frozenset[str] = frozenset()) -> Outcome:
+        """Load at once, without confirming losses: after the bot itself wrote a file.
+        `allow` names what it deliberately removed ("entry:<id>", "meeting:<id>")."""
+        return self._load(now, knowledge_fingerprint(self.root), confirm=False, allow=allow)
+
+    def _load(self, now: dt.datetime, fingerprint: Fingerprint, *, confirm: bool,
+              allow: frozenset[str] = frozenset()) -> Outcome:
         result = load_knowledge(self.root, now)
         after = knowledge_fingerprint(self.root)
         if after != fingerprint:  # written to while being read
@@ -170,7 +176,7 @@ class KnowledgeKeeper:
         if not result.ok:
             return Outcome("rejected", self.knowledge, self._errors(result))
         removal = self._removal(result.knowledge)
-        if removal and not (confirm and removal.keys <= self._shown):
+        if removal and not (confirm and removal.keys <= self._shown) and not removal.keys <= allow:
             self._shown = removal.keys
             log.warning("knowledge reload held back: it would drop %s",
                         ", ".join(sorted(removal.keys)))

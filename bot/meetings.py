@@ -10,6 +10,7 @@ from zoneinfo import ZoneInfo
 
 from bot.conversation import choices
 from bot.knowledge import Meeting
+from bot.plural import polish_day
 
 WARSAW = ZoneInfo("Europe/Warsaw")
 AUDIENCES = ("public", "members")
@@ -19,9 +20,6 @@ ID_PATTERN = re.compile(r"^[a-z0-9][a-z0-9._-]{0,47}$")
 TEXT_FIELDS = ("place", "address", "description", "registration")
 KNOWN_FIELDS = frozenset({*REQUIRED, *TEXT_FIELDS, "audience", "source"})
 
-_WEEKDAYS = ("poniedziałek", "wtorek", "środa", "czwartek", "piątek", "sobota", "niedziela")
-_MONTHS = ("stycznia", "lutego", "marca", "kwietnia", "maja", "czerwca", "lipca", "sierpnia",
-           "września", "października", "listopada", "grudnia")
 
 ErrorSink = Callable[[int, str | None, str], None]
 
@@ -156,7 +154,7 @@ def find(meetings: Iterable[Meeting], meeting_id: str) -> Meeting | None:
 
 
 def polish_date(day: dt.date) -> str:
-    return f"{_WEEKDAYS[day.weekday()]}, {day.day} {_MONTHS[day.month - 1]} {day.year}"
+    return polish_day(day)
 
 
 def when_text(meeting: Meeting) -> str:

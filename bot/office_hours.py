@@ -8,7 +8,8 @@ from dataclasses import dataclass
 
 import holidays
 
-from bot.meetings import WARSAW, polish_date
+from bot.meetings import WARSAW
+from bot.plural import clock_time, on_day
 
 _DAYS = {"pn": 0, "pon": 0, "wt": 1, "wto": 1, "sr": 2, "śr": 2, "sro": 2, "śro": 2, "cz": 3,
          "czw": 3, "pt": 4, "pia": 4, "pią": 4, "so": 5, "sob": 5, "nd": 6, "nie": 6, "niedz": 6}
@@ -59,8 +60,8 @@ class OfficeHours:
             return None
         opening = self.next_opening(moment)
         return (f"Koordynator odpowiada w godzinach pracy ({self.text}, bez świąt). "
-                f"Odpowiedzi spodziewaj się od: {polish_date(opening.date())}, "
-                f"{opening.hour}:{opening:%M}.")
+                f"Odpowiedzi spodziewaj się {on_day(opening.date())}, "
+                f"od godz. {clock_time(opening)}.")
 
 
 def parse_office_hours(text: str) -> OfficeHours | None:

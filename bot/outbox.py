@@ -671,5 +671,5 @@ class Outbox:
         owed, delivered, blocked = self.store.batch_counts(batch)
         if owed or not self.state.set_once(f"announcement_reported:{batch}", "1"):
             return
-        report = texts.ANNOUNCE_REPORT.format(delivered=delivered, blocked=blocked)
+        report = texts.announce_report(delivered, blocked, 0)
         self.owe_notice(report_to, report)

@@ -10,35 +10,68 @@ from html import escape
 from bot.insights import Day, Stats, duration_text
 from bot.knowledge import KnowledgeBase
 from bot.meetings import WARSAW
+from bot.plural import DAYS, QUESTIONS, count
+from bot.texts import DEFAULT_CLUSTER, DEFAULT_CLUSTER_OF
 
+MESSAGES = ("wiadomość", "wiadomości", "wiadomości")
+
+_EMOJI_FONTS = '"Noto Color Emoji","Apple Color Emoji","Segoe UI Emoji"'
 _STYLE = """
-body{font-family:system-ui,-apple-system,"Segoe UI",Roboto,sans-serif;margin:0;color:#1d2a35;
-background:#f4f6f8}
+*{box-sizing:border-box}
+body{font-family:system-ui,-apple-system,"Segoe UI",Roboto,"Noto Sans","DejaVu Sans",sans-serif,
+EMOJI;margin:0;color:#1d2a35;background:#f4f6f8;line-height:1.4}
 main{max-width:980px;margin:0 auto;padding:24px}
-h1{font-size:26px;margin:0 0 4px}h2{font-size:19px;margin:28px 0 10px}
+h1{font-size:26px;margin:0 0 4px;overflow-wrap:anywhere}h2{font-size:19px;margin:28px 0 10px}
 .sub{color:#5a6b7a;margin:0 0 20px}
 .cards{display:grid;grid-template-columns:repeat(auto-fit,minmax(150px,1fr));gap:12px}
-.card{background:#fff;border-radius:10px;padding:14px 16px;box-shadow:0 1px 3px #0002}
-.card b{display:block;font-size:26px;margin-top:4px}.card span{color:#5a6b7a;font-size:13px}
-.panel{background:#fff;border-radius:10px;padding:16px;box-shadow:0 1px 3px #0002}
-table{border-collapse:collapse;width:100%}th,td{text-align:left;padding:7px 8px;
-border-bottom:1px solid #e3e8ec;vertical-align:top}th{font-size:13px;color:#5a6b7a}
-td.n{text-align:right;font-variant-numeric:tabular-nums;white-space:nowrap}
-.muted{color:#5a6b7a;font-size:13px}svg text{font-size:11px;fill:#5a6b7a}
-"""
+.card{background:#fff;border-radius:10px;padding:14px 16px;box-shadow:0 1px 3px #0002;
+min-width:0}
+.card b{display:block;font-size:26px;margin-top:4px;overflow-wrap:anywhere}
+.card b.words{font-size:17px}.card span{color:#5a6b7a;font-size:13px}
+.panel{background:#fff;border-radius:10px;padding:16px;box-shadow:0 1px 3px #0002;
+overflow-wrap:anywhere}
+.empty{background:#fff8e1;border-radius:10px;padding:14px 16px;margin:16px 0 0}
+table{border-collapse:collapse;width:100%;table-layout:fixed}th,td{text-align:left;
+padding:7px 8px;border-bottom:1px solid #e3e8ec;vertical-align:top;overflow-wrap:anywhere}
+th{font-size:13px;color:#5a6b7a}th.n,td.n{text-align:right;width:5.5em;
+font-variant-numeric:tabular-nums}td.d{white-space:nowrap;font-size:13px;color:#5a6b7a}
+th.d{width:7em}
+.muted{color:#5a6b7a;font-size:13px}
+.chart{position:relative}
+.plot{display:flex;align-items:flex-end;gap:2px;height:160px;padding-top:16px;
+border-bottom:1px solid #c9d2da;background:linear-gradient(#e3e8ec,#e3e8ec) 0 16px/100% 1px
+no-repeat,linear-gradient(#e3e8ec,#e3e8ec) 0 calc(8px + 50%)/100% 1px no-repeat}
+.col{flex:1 1 0;min-width:0;height:100%;display:flex;align-items:flex-end}
+.bar,.rate{width:100%;border-radius:2px 2px 0 0}
+.bar{background:#2f7d5b}.rate{background:#1f5f9c}.none{width:100%;height:0}
+.axis{display:flex;justify-content:space-between;font-size:12px;color:#5a6b7a;
+margin-top:4px}
+.scale{position:absolute;top:0;left:0;font-size:12px;color:#5a6b7a}
+@media (max-width:600px){main{padding:14px}h1{font-size:21px}h2{font-size:17px}
+.cards{grid-template-columns:1fr 1fr;gap:8px}.card{padding:10px 12px}
+.card b{font-size:22px}.card b.words{font-size:15px}.panel{padding:10px}
+th,td{padding:6px 4px}.plot{height:120px}}
+""".replace("EMOJI", _EMOJI_FONTS)
 
 
-def render_report(stats: Stats, knowledge: KnowledgeBase, generated: dt.datetime) -> str:
+def render_report(stats: Stats, knowledge: KnowledgeBase, generated: dt.datetime, *,
+                  cluster_of: str = DEFAULT_CLUSTER_OF, cluster: str = DEFAULT_CLUSTER) -> str:
     def question_of(entry_id: str) -> str:
         entry = knowledge.entry(entry_id)
         return entry.question if entry else entry_id
 
+    period = f"Ostatnie {count(stats.days, DAYS)}" if stats.days != 1 else "Ostatni dzień"
+    asked = stats.questions > 0
+
+    def share(part: int) -> str:
+        return _percent(stats.share(part)) if asked else "—"
+
     rate = stats.helped_rate
     cards = [
         ("Pytania", str(stats.questions)),
-        ("Odpowiedziane od razu", _percent(stats.share(stats.answered))),
-        ("Z propozycjami „Czy chodzi o”", _percent(stats.share(stats.suggested))),
-        ("Bez gotowej odpowiedzi", _percent(stats.share(stats.no_answer + stats.direct))),
+        ("Odpowiedziane od razu", share(stats.answered)),
+        ("Z propozycjami „Czy chodzi o”", share(stats.suggested)),
+        ("Bez gotowej odpowiedzi", share(stats.no_answer + stats.direct)),
         ("Przekazane koordynatorowi", str(stats.handed_off)),
         ("„Pomogło”", "—" if rate is None else _percent(rate)),
         ("Mediana czasu odpowiedzi", duration_text(stats.median_reply)),
@@ -46,87 +79,100 @@ def render_report(stats: Stats, knowledge: KnowledgeBase, generated: dt.datetime
     ]
     top_rows = "".join(
         f"<tr><td>{escape(question_of(entry_id))}<div class='muted'>{escape(entry_id)}</div>"
-        f"</td><td class='n'>{count}</td></tr>" for entry_id, count in stats.top_entries
-    ) or "<tr><td colspan='2' class='muted'>Brak odpowiedzi w tym okresie.</td></tr>"
+        f"</td><td class='n'>{number}</td></tr>" for entry_id, number in stats.top_entries
+    ) or ("<tr><td colspan='2' class='muted'>"
+          + ("Na żadne pytanie nie odpowiedziałem od razu." if asked else "Brak pytań.")
+          + "</td></tr>")
     unanswered_rows = "".join(
         f"<tr><td>{escape(group.example)}"
         + (f"<div class='muted'>także: {escape(' · '.join(group.wordings[1:4]))}</div>"
            if len(group.wordings) > 1 else "")
         + f"</td><td class='n'>{group.count}</td>"
-        f"<td class='n'>{group.last_asked.astimezone(WARSAW):%d.%m.%Y}</td></tr>"
+        f"<td class='n d'>{group.last_asked.astimezone(WARSAW):%d.%m.%Y}</td></tr>"
         for group in stats.unanswered[:50]
-    ) or "<tr><td colspan='3' class='muted'>Wszystkie pytania miały odpowiedź.</td></tr>"
+    ) or ("<tr><td colspan='3' class='muted'>"
+          + ("Każde pytanie dostało odpowiedź od razu albo po wyborze z propozycji."
+             if asked else "Brak pytań.") + "</td></tr>")
     stamp = f"{generated.astimezone(WARSAW):%d.%m.%Y %H:%M}"
-    card_html = "".join(f"<div class='card'><span>{escape(label)}</span><b>{escape(value)}</b>"
-                        f"</div>" for label, value in cards)
+    card_html = "".join(
+        f"<div class='card'><span>{escape(label)}</span>"
+        f"<b{'' if _is_figure(value) else ' class=words'}>{escape(value)}</b></div>"
+        for label, value in cards)
+    small_talk = (f"<p class='muted'>Poza tym {count(stats.small_talk, MESSAGES)} bez pytania "
+                  "(„ok”, „dzięki”, emotki) – nie liczę ich jako pytań.</p>"
+                  if stats.small_talk else "")
+    empty = ("" if asked else
+             f"<p class='empty'>W tym okresie ({period.lower()}) nikt nie zadał pytania. "
+             "Wykresy i tabele poniżej są puste.</p>")
     return f"""<!DOCTYPE html>
 <html lang="pl"><head><meta charset="utf-8">
 <meta name="viewport" content="width=device-width,initial-scale=1">
-<title>Raport infolinii klastra – ostatnie {stats.days} dni</title>
+<title>{escape(cluster)} – raport infolinii, {escape(period.lower())}</title>
 <style>{_STYLE}</style></head>
 <body><main>
-<h1>Raport infolinii Klastra Energii Powiatu Częstochowskiego</h1>
-<p class="sub">Ostatnie {stats.days} dni · wygenerowano {stamp}</p>
-<section class="cards">{card_html}</section>
+<h1>Raport infolinii {escape(cluster_of)}</h1>
+<p class="sub">{escape(period)} · wygenerowano {stamp}</p>
+<section class="cards">{card_html}</section>{empty}{small_talk}
 <h2>Liczba pytań dziennie</h2>
 <div class="panel">{volume_chart(stats.daily)}</div>
 <h2>Odsetek pytań z odpowiedzią od razu</h2>
 <div class="panel">{answer_rate_chart(stats.daily)}</div>
 <h2>Najczęstsze tematy</h2>
-<div class="panel"><table><tr><th>Pytanie z bazy wiedzy</th><th class="n">Odpowiedzi</th></tr>
+<div class="panel"><table><tr><th>Pytanie z bazy wiedzy</th><th class="n">Ile razy</th></tr>
 {top_rows}</table></div>
 <h2>Pytania bez odpowiedzi</h2>
 <div class="panel"><p class="muted">Podobne pytania są zgrupowane. Warto dopisać je do bazy
 wiedzy (odpowiadając na zgłoszenie, użyj przycisku „Dodaj do bazy wiedzy”).</p>
-<table><tr><th>Pytanie</th><th class="n">Ile razy</th><th class="n">Ostatnio</th></tr>
+<table><tr><th>Pytanie</th><th class="n">Ile razy</th><th class="n d">Ostatnio</th></tr>
 {unanswered_rows}</table></div>
 </main></body></html>
 """
 
 
-def volume_chart(days: list[Day], width: int = 920, height: int = 200) -> str:
+def volume_chart(days: list[Day]) -> str:
+    """One bar per day, drawn with HTML and CSS: its labels stay readable at any width."""
     top = max([d.questions for d in days] + [1])
-    step = width / max(len(days), 1)
-    bars = []
-    for index, day in enumerate(days):
-        bar = (height - 30) * day.questions / top
-        x = index * step
-        bars.append(
-            f"<rect class='bar' x='{x + 1:.1f}' y='{height - 20 - bar:.1f}' "
-            f"width='{max(step - 2, 1):.1f}' height='{bar:.1f}' fill='#2f7d5b'>"
-            f"<title>{day.day:%d.%m}: {day.questions} pytań</title></rect>")
-    return _svg(width, height, "".join(bars) + _axis(days, step, height) +
-                f"<text x='0' y='10'>maks. {top}</text>", "Wykres liczby pytań dziennie")
+    columns = "".join(
+        f"<div class='col' title='{d.day:%d.%m}: {count(d.questions, QUESTIONS)}'>"
+        f"<div class='bar' style='height:{_height(d.questions, top):.1f}%'></div></div>"
+        for d in days)
+    scale = f"maks. {top}" if any(d.questions for d in days) else "brak pytań"
+    return _chart(days, columns, scale, "Wykres liczby pytań dziennie")
 
 
-def answer_rate_chart(days: list[Day], width: int = 920, height: int = 200) -> str:
-    step = width / max(len(days), 1)
-    points = [(index * step + step / 2, height - 20 - (height - 30) * day.answered / day.questions)
-              for index, day in enumerate(days) if day.questions]
-    line = ""
-    if points:
-        path = " ".join(f"{x:.1f},{y:.1f}" for x, y in points)
-        dots = "".join(f"<circle cx='{x:.1f}' cy='{y:.1f}' r='3' fill='#1f5f9c'/>"
-                       for x, y in points)
-        line = (f"<polyline class='rate' points='{path}' fill='none' stroke='#1f5f9c' "
-                f"stroke-width='2'/>{dots}")
-    grid = "".join(f"<line x1='0' x2='{width}' y1='{height - 20 - (height - 30) * p:.1f}' "
-                   f"y2='{height - 20 - (height - 30) * p:.1f}' stroke='#e3e8ec'/>"
-                   f"<text x='2' y='{height - 23 - (height - 30) * p:.1f}'>{int(p * 100)}%</text>"
-                   for p in (0.0, 0.5, 1.0))
-    return _svg(width, height, grid + line + _axis(days, step, height),
-                "Wykres odsetka pytań z odpowiedzią")
+def answer_rate_chart(days: list[Day]) -> str:
+    """Per day the share answered at once; a day without questions stays empty."""
+    columns = "".join(
+        (f"<div class='col' title='{d.day:%d.%m}: {_percent(d.answered / d.questions)} "
+         f"z {count(d.questions, QUESTIONS)}'><div class='rate' "
+         f"style='height:{_height(d.answered, d.questions):.1f}%'></div></div>")
+        if d.questions else
+        f"<div class='col' title='{d.day:%d.%m}: brak pytań'><div class='none'></div></div>"
+        for d in days)
+    return _chart(days, columns, "100%", "Wykres odsetka pytań z odpowiedzią")
 
 
-def _axis(days: list[Day], step: float, height: int) -> str:
-    every = max(1, len(days) // 10)
-    return "".join(f"<text x='{i * step:.1f}' y='{height - 5}'>{d.day:%d.%m}</text>"
-                   for i, d in enumerate(days) if i % every == 0)
+def _height(part: int, whole: int) -> float:
+    """A bar's height in percent; anything above zero stays visible."""
+    return max(100 * part / whole, 2.0) if part else 0.0
 
 
-def _svg(width: int, height: int, body: str, label: str) -> str:
-    return (f"<svg role='img' aria-label='{label}' viewBox='0 0 {width} {height}' "
-            f"width='100%' preserveAspectRatio='none'>{body}</svg>")
+def _chart(days: list[Day], columns: str, scale: str, label: str) -> str:
+    return (f"<div class='chart' role='img' aria-label='{label}'>"
+            f"<div class='scale'>{scale}</div><div class='plot'>{columns}</div>"
+            f"<div class='axis'>{_axis(days)}</div></div>")
+
+
+def _axis(days: list[Day], labels: int = 5) -> str:
+    """A few dates under the chart, spread evenly: first, last and some between."""
+    if not days:
+        return ""
+    picks = sorted({round(i * (len(days) - 1) / max(labels - 1, 1)) for i in range(labels)})
+    return "".join(f"<span>{days[i].day:%d.%m}</span>" for i in picks)
+
+
+def _is_figure(value: str) -> bool:
+    return len(value) <= 6
 
 
 def _percent(share: float) -> str:

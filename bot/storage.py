@@ -234,6 +234,24 @@ _MIGRATIONS: tuple[str, ...] = (
     CREATE INDEX deliveries_pending ON deliveries (sent_at, failed);
     CREATE INDEX deliveries_by_ticket ON deliveries (ticket_id, kind);
     """,
+    # 5: the coordinator's drafts (a knowledge entry to preview, a meeting being added): what
+    # is proposed, and which field the coordinator's next message fills; kept across restarts.
+    """
+    CREATE TABLE drafts (
+        id INTEGER PRIMARY KEY AUTOINCREMENT,
+        kind TEXT NOT NULL,                 -- learn | meeting
+        channel TEXT NOT NULL,
+        chat_id TEXT NOT NULL,
+        user_id TEXT NOT NULL,
+        data TEXT NOT NULL DEFAULT '{}',
+        awaiting TEXT,                      -- the field the next message fills, if any
+        created_at TEXT NOT NULL,
+        updated_at TEXT NOT NULL,
+        done_at TEXT,
+        outcome TEXT                        -- what happened: saved, cancelled, ...
+    );
+    CREATE INDEX drafts_awaiting ON drafts (channel, chat_id, user_id, awaiting);
+    """,
 )
 SCHEMA_VERSION = 1 + len(_MIGRATIONS)
 

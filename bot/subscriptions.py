@@ -70,6 +70,13 @@ class SubscriptionBook:
         self._db.execute("DELETE FROM reminders WHERE chat_id = ? AND channel = ?",
                          (chat_id, channel))
 
+    def reminded_of(self, meeting_id: str) -> list[int | str]:
+        """Chats that got a reminder of this meeting (any of its dates), or are owed one."""
+        rows = self._db.execute(
+            "SELECT DISTINCT chat_id FROM reminders WHERE meeting_id = ? AND failed IS NULL",
+            (meeting_id,))
+        return [r["chat_id"] for r in rows]
+
     def owe_reminders(self, meeting: Meeting, subscribers: Iterable[Subscriber]) -> int:
         """Record a reminder of `meeting` for each subscriber not reminded of it yet."""
         rows = [(meeting.id, _iso(meeting.start), s.chat_id, self._now()) for s in subscribers]

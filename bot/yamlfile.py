@@ -25,7 +25,12 @@ class YamlSyntaxError(Exception):
         self.path, self.line, self.column, self.message = path, line, column, message
 
 
-class _LineLoader(yaml.SafeLoader):
+# libyaml parses about ten times faster than the pure-Python parser (every start, reload and
+# learned entry loads the whole knowledge); the constructors below are the same for both.
+_Base: type = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+
+class _LineLoader(_Base):  # type: ignore[misc, valid-type]
     duplicate_keys: list[tuple[str, int]]
 
 
@@ -60,13 +65,27 @@ def load_yaml(path: Path) -> tuple[Any, list[tuple[str, int]]]:
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         line, column = (mark.line + 1, mark.column + 1) if mark else (1, 1)
-        raise YamlSyntaxError(path, line, column, _describe(exc)) from exc
+        raise YamlSyntaxError(path, line, column, _describe(exc, _line(text, line))) from exc
     except yaml.YAMLError as exc:
         raise YamlSyntaxError(path, 1, 1, str(exc)) from exc
     finally:
         loader.dispose()
 
 
-def _describe(exc: yaml.MarkedYAMLError) -> str:
-    parts = [p for p in (exc.context, exc.problem) if p]
-    return "błąd składni YAML: " + ", ".join(parts)
+def _line(text: str, number: int) -> str:
+    lines = text.splitlines()
+    return lines[number - 1] if 0 < number <= len(lines) else ""
+
+
+def _describe(exc: yaml.MarkedYAMLError, line: str = "") -> str:
+    """A hint a coordinator can act on; PyYAML's own words ("while parsing a block
+    mapping, expected <block end>") mean little to them."""
+    problem = f"{exc.context or ''} {exc.problem or ''}"
+    if "'\\t'" in problem or line[: len(line) - len(line.lstrip())].count("\t"):
+        return "błąd składni YAML: tabulator we wcięciu – wcinaj tylko spacjami"
+    if "could not find expected ':'" in problem or "unexpected end of stream" in problem:
+        return "błąd składni YAML: brak dwukropka albo niezamknięty cudzysłów"
+    if "mapping values are not allowed" in problem:
+        return ("błąd składni YAML: dwukropek w tekście – ujmij tekst w cudzysłów "
+                "albo popraw wcięcie")
+    return "błąd składni YAML: złe wcięcie albo brak cudzysłowu"

@@ -40,5 +40,5 @@ def test_check_rejects_an_entry_or_meeting_id_too_long_for_a_button(tmp_path: Pa
                           capture_output=True, text=True, cwd=ROOT, timeout=60)
     assert done.returncode == 1
     out = done.stdout + done.stderr
-    assert f"klaster.yaml:14: [{LONG_ID}] błąd: id za długi" in out
+    assert f"klaster.yaml:15: [{LONG_ID}] błąd: id za długi" in out
     assert f"[{meeting_id}] błąd: id spotkania za długi" in out

@@ -49,3 +49,16 @@ def test_bad_config_names_the_key(tmp_path: Path, text: str, key: str) -> None:
     with pytest.raises(ConfigError) as caught:
         load_settings(write(tmp_path, text), env={})
     assert str(caught.value).startswith(key + ":")
+
+
+def test_the_cluster_and_the_data_controller_come_from_the_config(tmp_path: Path) -> None:
+    path = write(tmp_path, "cluster:\n  name: Klaster Energii Gminy Kłobuck\n"
+                           "  name_genitive: Klastra Energii Gminy Kłobuck\n"
+                           "  coordinator_org: Urząd Gminy Kłobuck\n"
+                           "privacy:\n  controller: Gmina Kłobuck, ul. 11 Listopada 6\n")
+    settings = load_settings(path, env={})
+    assert settings.cluster.name_genitive == "Klastra Energii Gminy Kłobuck"
+    assert settings.cluster.coordinator_org == "Urząd Gminy Kłobuck"
+    assert settings.privacy.controller.startswith("Gmina Kłobuck")
+    with pytest.raises(ConfigError, match=r"cluster\.name_genitive"):
+        load_settings(write(tmp_path, "cluster:\n  name_genitive: ''\n"), env={})

@@ -114,7 +114,7 @@ def test_run_bot_console_chats_over_stdin_without_a_token(tmp_path: Path) -> Non
         encoding="utf-8", cwd=ROOT, timeout=60, env={"PATH": "", "TELEGRAM_BOT_TOKEN": ""},
     )
     assert done.returncode == 0, done.stderr
-    assert texts.GREETING.splitlines()[0] in done.stdout
+    assert texts.greeting().splitlines()[0] in done.stdout
     assert texts.NO_ANSWER in done.stdout
     assert done.stdout.rstrip().endswith("Do widzenia!")
 

@@ -96,7 +96,7 @@ def test_report_is_self_contained_polish_html_and_the_csv_lists_unanswered(
     page = render_report(stats, KNOWLEDGE, NOW)
     assert page.startswith("<!DOCTYPE html>") and '<html lang="pl">' in page
     assert "http://" not in page and "https://" not in page and "<script" not in page
-    assert page.count("class='bar'") == 30
+    assert page.count("class='bar'") == 30 and page.count("class='col'") == 60
     assert KNOWLEDGE.entry("czlonkostwo.jak_dolaczyc").question in page
     assert "Pytania bez odpowiedzi" in page and "dofinansuje" in page
     rows = list(csv.reader(io.StringIO(unanswered_csv(stats))))
@@ -147,3 +147,25 @@ def test_a_change_that_would_break_the_knowledge_is_undone(knowledge_copy: Path)
     assert any("czlonkostwo.jak_dolaczyc" in p.message for p in change.problems)
     assert not (knowledge_copy / LEARNED_FILE).exists()
     load_valid_knowledge(knowledge_copy)  # still sound
+
+
+def test_acknowledgements_are_not_questions(db, clock: Clock) -> None:
+    log, desk = QuestionLog(db, clock=clock), TicketDesk(db, clock)
+    for text in ("ok", "xD", "???", "👍", "tak"):
+        log.record(text, "handoff")
+    log.record("dzięki!", "answer", "rozmowa.podziekowanie", 90.0)
+    log.record("jak dolaczyc do klastra", "answer", "czlonkostwo.jak_dolaczyc", 95.0)
+    log.handed_off(log.record("ok a co z dotacją na pompę ciepła", "handoff"))
+    stats = compute_stats(log, desk, Normalizer(KNOWLEDGE.synonyms), NOW, 30)
+    assert (stats.questions, stats.answered, stats.small_talk) == (2, 1, 6)
+    assert [g.example for g in stats.unanswered] == ["ok a co z dotacją na pompę ciepła"]
+    page = render_report(stats, KNOWLEDGE, NOW)
+    assert "Poza tym 6 wiadomości bez pytania" in page
+
+
+def test_a_period_without_questions_says_so(db, clock: Clock) -> None:
+    stats = compute_stats(QuestionLog(db, clock=clock), TicketDesk(db, clock),
+                          Normalizer(KNOWLEDGE.synonyms), NOW, 1)
+    page = render_report(stats, KNOWLEDGE, NOW)
+    assert "nikt nie zadał pytania" in page and "Wszystkie pytania" not in page
+    assert "Ostatni dzień" in page

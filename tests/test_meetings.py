@@ -79,9 +79,13 @@ def test_bad_durations(text: str) -> None:
 
 
 def test_polish_durations() -> None:
-    assert polish_duration(dt.timedelta(hours=24)) == "1 dzień"
-    assert polish_duration(dt.timedelta(hours=3)) == "3 godz."
-    assert polish_duration(dt.timedelta(seconds=90)) == "90 s"
+    assert polish_duration(dt.timedelta(hours=24)) == "dzień"
+    assert polish_duration(dt.timedelta(days=2)) == "2 dni"
+    assert polish_duration(dt.timedelta(hours=1)) == "godzinę"
+    assert polish_duration(dt.timedelta(hours=3)) == "3 godziny"
+    assert polish_duration(dt.timedelta(hours=36)) == "36 godzin"
+    assert polish_duration(dt.timedelta(minutes=90)) == "90 minut"
+    assert polish_duration(dt.timedelta(seconds=90)) == "90 sekund"
 
 
 def test_calendar_file_parses_back_with_the_right_times() -> None:
@@ -97,7 +101,7 @@ def test_calendar_file_parses_back_with_the_right_times() -> None:
     assert event.decoded("dtstamp") == NOW
     assert str(event["summary"]) == december.title
     assert str(event["location"]) == "Starostwo Powiatowe, ul. Sobieskiego 9, Częstochowa"
-    assert "Zapisy: u koordynatora" in str(event["description"])
+    assert "Udział: u koordynatora" in str(event["description"])
     assert calendar.walk("VTIMEZONE"), "the time zone is defined in the file"
     assert meeting_calendar(december, NOW) == data  # stable: same meeting, same file
 

@@ -144,5 +144,5 @@ async def test_ended_answers_are_explained_and_announcements_reported(tmp_path) 
     group = sender.texts_to(GROUP)
     assert "Nie dostarczyłem odpowiedzi na zgłoszenie #1: ta osoba zablokowała bota." in group
     assert "Nie dostarczyłem odpowiedzi na zgłoszenie #2: ta osoba usunęła swoje dane." in group
-    assert "Ogłoszenie dostarczone: 2. Zablokowali bota: 1 (wypisani)." in group
+    assert "Ogłoszenie dotarło do 2 osób. 1 osoba zablokowała bota i została wypisana." in group
     assert sorted(gone) == [(21, "blocked"), (22, "deleted"), (31, "blocked")]

@@ -90,7 +90,7 @@ async def test_thirty_percent_faults_every_copy_arrives_none_doubled_without_a_t
                     return False
             coordinator = [s.plain or "" for s in tg.messages_to(COORDINATOR_CHAT.id)]
             return (all(shows_answered(tg, n) for n in range(1, 5))
-                    and any(t.startswith("Ogłoszenie dostarczone: 8.") for t in coordinator))
+                    and any(t.startswith("Ogłoszenie dotarło do 8 osób.") for t in coordinator))
 
         took = await until(everything_arrived, timeout=40)
         await asyncio.sleep(1)  # anything doubled would show up by now

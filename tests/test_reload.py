@@ -143,7 +143,7 @@ async def test_a_file_still_being_written_is_waited_for(
         assert tg.messages_to(COORDINATOR_CHAT.id)[start:] == []  # nothing half-written read
         await look_at_files(application)  # unchanged since the last look: now it is read
         loaded = await tg.wait_for_text(COORDINATOR_CHAT.id, "Baza wiedzy wczytana", start=start)
-        assert loaded.text.startswith(texts.RELOADED.split(" (")[0])
+        assert loaded.text.startswith(texts.RELOADED_TEMPLATE.split(" (")[0])
         assert [s for s in tg.messages_to(COORDINATOR_CHAT.id) if "Nie wczyta" in (s.text or "")
                 ] == []
         assert (await ask(tg, "w jakich godzinach działa infolinia")).text == (

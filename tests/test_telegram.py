@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+from dataclasses import replace
 from pathlib import Path
 
 from bot import texts
@@ -48,15 +49,20 @@ async def hand_off_question(tg: FakeTelegram, question: str = "zgubiłem psa na 
 async def test_start_greets_with_privacy_note_menu_and_registered_commands(
     tg: FakeTelegram, settings: Settings
 ) -> None:
+    settings = replace(settings, privacy=replace(settings.privacy, controller="Związek Gmin"),
+                       cluster=replace(settings.cluster, name_genitive="Klastra Testowego"))
     async with running_bot(settings):
         await tg.send_text(RESIDENT, "/start")
         greeting = await tg.wait_for_text(RESIDENT.id, "Dzień dobry")
         assert "Prywatność" in greeting.text and "365 dni" in greeting.text
+        assert "Jestem infolinią Klastra Testowego." in greeting.text
+        assert "Administrator danych: Związek Gmin." in greeting.text
         menu = await tg.wait_for_text(RESIDENT.id, texts.MENU_PROMPT)
         labels = [label for label, _ in menu.buttons]
         assert labels == [c.name for c in KNOWLEDGE.menu_categories()] + [texts.ASK_COORDINATOR]
         public = {c["command"] for c in tg.get_commands()}
-        assert {"start", "pomoc", "help", "kontakt", "contact"} <= public
+        assert public == {"start", "kontakt", "spotkania", "przypomnienia", "moje_dane",
+                          "usun_dane"}
         scoped = tg.get_commands({"type": "chat", "chat_id": COORDINATOR_CHAT.id})
         assert {"odpowiedz", "zgloszenia", "zamknij"} <= {c["command"] for c in scoped}
 

@@ -247,7 +247,7 @@ async def test_a_banned_person_keeps_data_rights_but_gets_no_announcements(
         assert "sprawa sporna" in data.text
         await tg.send_text(COORDINATOR, "/ogloszenie Zebranie w czwartek.",
                            chat=COORDINATOR_CHAT)
-        await tg.wait_for_text(COORDINATOR_CHAT.id, "Ogłoszenie dostarczone")
+        await tg.wait_for_text(COORDINATOR_CHAT.id, "Ogłoszenie dotarło")
         assert not any("Zebranie w czwartek" in (s.text or "")
                        for s in tg.messages_to(RESIDENT.id))
         await tg.send_text(RESIDENT, "/usun_dane")

@@ -1,27 +1,12 @@
-"""Statistics and learning from replies, end to end through the fake Bot API server."""
+"""Statistics end to end through the fake Bot API server (learning: test_telegram_learning)."""
 
 from __future__ import annotations
 
-import shutil
-from dataclasses import replace
-from pathlib import Path
-
-import pytest
-
 from bot import texts
-from bot.config import KnowledgeSettings, Settings
-from tests.conftest import COORDINATOR, COORDINATOR_CHAT, RESIDENT, ROOT, running_bot
-from tests.fakebot import FakeTelegram, FakeUser
+from bot.config import Settings
+from tests.conftest import COORDINATOR, COORDINATOR_CHAT, RESIDENT, running_bot
+from tests.fakebot import FakeTelegram
 from tests.test_telegram import ask, hand_off_question
-
-NEIGHBOUR = FakeUser(202, "Jan", "Sąsiad")
-
-
-@pytest.fixture
-def learning_settings(settings: Settings, tmp_path: Path) -> Settings:
-    knowledge = tmp_path / "knowledge"
-    shutil.copytree(ROOT / "knowledge", knowledge)
-    return replace(settings, knowledge=KnowledgeSettings(path=str(knowledge)))
 
 
 async def test_questions_are_counted_and_shown_in_statistics(
@@ -40,62 +25,7 @@ async def test_questions_are_counted_and_shown_in_statistics(
     assert "Pytania: 3" in stats.text
     assert "odpowiedź od razu: 33%" in stats.text
     assert "przekazane koordynatorowi: 1" in stats.text
-    assert "„Pomogło”: 100% (1 z 1 ocen)" in stats.text
+    assert "„Pomogło”: 100% (1 z 1 oceny)" in stats.text
     assert "Otwarte zgłoszenia: 1" in stats.text
     assert "zgubiłem psa na spacerze – 1×" in stats.text
     assert "Jak dołączyć do klastra? – 1" in stats.text
-
-
-async def coordinator_answers(tg: FakeTelegram, ticket, text: str):
-    await tg.send_text(COORDINATOR, text, chat=COORDINATOR_CHAT, reply_to=ticket)
-    return await tg.wait_for(lambda s: s.chat_id == COORDINATOR_CHAT.id
-                             and "dostarczona" in (s.text or ""))
-
-
-async def test_an_answer_becomes_a_new_entry_for_the_next_resident(
-    tg: FakeTelegram, learning_settings: Settings
-) -> None:
-    question = "Czy klaster kupi agregat prądotwórczy dla OSP w Kruszynie?"
-    reply = "Nie, klaster nie kupuje sprzętu dla OSP. Zapytaj w urzędzie gminy."
-    async with running_bot(learning_settings):
-        offer = await ask(tg, question)
-        hand_off = next(data for _, data in offer.buttons if data and data.startswith("h:"))
-        await tg.press(RESIDENT, offer, hand_off)
-        ticket = await tg.wait_for_text(COORDINATOR_CHAT.id, "Zgłoszenie #1")
-        confirmation = await coordinator_answers(tg, ticket, reply)
-        assert confirmation.buttons == [(texts.LEARN, "learn:1")]
-        await tg.press(NEIGHBOUR, confirmation, "learn:1")  # a group member, not a coordinator
-        await tg.wait_for_text(COORDINATOR_CHAT.id, texts.COORDINATORS_ONLY)
-        await tg.press(COORDINATOR, confirmation, "learn:1")
-        how = await tg.wait_for(lambda s: s.method == "editMessageReplyMarkup"
-                                and any(d == "ln:1" for _, d in s.buttons))
-        await tg.press(COORDINATOR, how, "ln:1")
-        categories = await tg.wait_for(lambda s: s.method == "editMessageReplyMarkup"
-                                       and any(d == "lc:1:inne" for _, d in s.buttons))
-        await tg.press(COORDINATOR, categories, "lc:1:inne")
-        await tg.wait_for_text(COORDINATOR_CHAT.id, "Dodano do bazy wiedzy (inne.odpowiedz_1")
-
-        answer = await ask(tg, question, user=NEIGHBOUR)
-        assert answer.text == reply
-    learned = Path(learning_settings.knowledge.path) / "faq" / "nauczone.yaml"
-    assert "odpowiedź koordynatora" in learned.read_text(encoding="utf-8")
-
-
-async def test_an_answer_becomes_a_new_phrasing_of_a_suggested_entry(
-    tg: FakeTelegram, learning_settings: Settings
-) -> None:
-    question = "gdzie was szukać w Częstochowie"
-    async with running_bot(learning_settings):
-        choices = await ask(tg, question)
-        assert any(data == "q:kontakt.adres" for _, data in choices.buttons)
-        await tg.press(RESIDENT, choices, choices.buttons[-1][1])  # Żadne z tych
-        ticket = await tg.wait_for_text(COORDINATOR_CHAT.id, "Zgłoszenie #1")
-        confirmation = await coordinator_answers(tg, ticket, "Biuro: ul. Szymanowskiego 1.")
-        await tg.press(COORDINATOR, confirmation, "learn:1")
-        how = await tg.wait_for(lambda s: s.method == "editMessageReplyMarkup"
-                                and any(d.startswith("la:1:") for _, d in s.buttons if d))
-        target = next(d for _, d in how.buttons if d and d.startswith("la:1:kontakt.adres"))
-        await tg.press(COORDINATOR, how, target)
-        await tg.wait_for_text(COORDINATOR_CHAT.id, "Dodano do bazy wiedzy (kontakt.adres")
-        answer = await ask(tg, question, user=NEIGHBOUR)
-    assert "Szymanowskiego 1" in answer.text

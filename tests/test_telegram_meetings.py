@@ -82,7 +82,7 @@ async def test_upcoming_meetings_with_polish_dates_and_a_calendar_file(
         await tg.send_text(RESIDENT, "/spotkania")
         card = await tg.wait_for_text(RESIDENT.id, "Spotkanie członków klastra")
         assert "piątek, 4 grudnia 2026, 10:00–14:00" in card.text
-        assert "Zapisy: u koordynatora" in card.text
+        assert "Udział: u koordynatora" in card.text
         assert not any("Narada" in (s.text or "") for s in tg.messages_to(RESIDENT.id))
         await tg.press(RESIDENT, card, "ics:2026-12-walne")
         sent = await tg.wait_for(lambda s: s.method == "sendDocument")
@@ -111,6 +111,7 @@ async def test_no_meetings_planned_says_so_and_offers_reminders(
         assert reply.buttons == [(texts.REMINDERS_ON, "rem:on")]
         await tg.press(RESIDENT, reply, "rem:on")
         await tg.wait_for_text(RESIDENT.id, "Przypomnienia są włączone")
+        assert tg.current_text(RESIDENT.id, reply.message_id) == reply.text  # the answer stays
 
 
 async def test_reminder_arrives_once_and_not_again_after_a_restart(
@@ -186,8 +187,8 @@ async def test_announcement_reaches_subscribers_and_reports_blocked_ones(
                            chat=COORDINATOR_CHAT)
         announcement = await tg.wait_for_text(RESIDENT.id, "📢 Ogłoszenie")
         assert announcement.text.endswith("Zebranie przeniesione na piątek.")
-        report = await tg.wait_for_text(COORDINATOR_CHAT.id, "Ogłoszenie dostarczone: 1.")
-        assert "Zablokowali bota: 1" in report.text
+        report = await tg.wait_for_text(COORDINATOR_CHAT.id, "Ogłoszenie dotarło do 1 osoby.")
+        assert "1 osoba zablokowała bota i została wypisana." in report.text
         book = application.bot_data["services"].subscriptions
         assert [s.chat_id for s in book.subscribers()] == [RESIDENT.id]
         await tg.send_text(RESIDENT, "/ogloszenie ja też chcę")
@@ -202,7 +203,7 @@ async def test_reminders_toggle_off(
         start = len(tg.sent)
         await tg.send_text(RESIDENT, "/reminders")
         state = await tg.wait_for_text(RESIDENT.id, "Przypomnienia są włączone", start=start)
-        assert "1 dzień" in state.text
+        assert "przypomnę dzień przed każdym spotkaniem" in state.text
         await tg.press(RESIDENT, state, "rem:off")
         await tg.wait_for(lambda s: s.method == "editMessageText"
                           and "wyłączone" in (s.text or ""), start=start)

@@ -96,7 +96,7 @@ def test_check_command_exits_1_with_one_line_per_problem(
     lines = capsys.readouterr().out.splitlines()
     assert any("zepsute.yaml:2: [klaster.bez_odpowiedzi]" in line for line in lines)
     assert any("inne.yaml:3: [pogoda.dzisiaj]" in line for line in lines)
-    assert lines[-1].startswith("Błędów: 2.")
+    assert lines[-1].startswith("2 błędy.")
 
 
 def test_missing_directory_is_an_error(tmp_path: Path) -> None:

@@ -26,11 +26,35 @@ class ChoiceKind(StrEnum):
     PHONE_NO = "pn"
     CALENDAR = "ics"  # value: meeting id
     REMINDERS = "rem"  # value: on | off
-    LEARN = "learn"
+    LEARN = "learn"  # value: ticket id; opens a preview (a draft)
+    # Buttons of the first version, before previews: recognised, answered as out of date.
     LEARN_NEW = "ln"
     LEARN_CATEGORY = "lc"
     LEARN_AS = "la"
     LEARN_CANCEL = "lx"
+    # The preview of a learned entry; value: draft id, then ":" and a detail.
+    LEARN_SAVE = "lsv"  # save as a new entry
+    LEARN_EDIT = "led"  # value: draft:field (question | answer | button)
+    LEARN_PICK_CATEGORY = "lpc"  # show the categories
+    LEARN_SET_CATEGORY = "lsc"  # value: draft:category
+    LEARN_STRIP = "lst"  # drop the greeting and sign-off from the answer
+    LEARN_PHRASING = "lph"  # value: draft:index of the target entry
+    LEARN_REPLACE = "lrp"  # value: draft:index, then draft:index:y once confirmed
+    LEARN_BACK = "lbk"  # back to the preview's buttons
+    LEARN_TARGETS = "ltg"  # the entries the bot had suggested: phrasing or replace
+    LEARN_DISCARD = "ldx"
+    # /nauczone: learned entries listed, edited and removed; value: entry id (+ detail).
+    LEARNED_SHOW = "nsh"
+    LEARNED_EDIT = "ned"  # value: field:entry id
+    LEARNED_REMOVE = "nrm"  # value: entry id, then y:entry id once confirmed
+    LEARNED_UNPHRASE = "nup"  # value: index:entry id
+    # Meetings managed from chat; value: draft id or meeting id.
+    MEETING_SAVE = "msv"  # value: draft id
+    MEETING_EDIT = "med"  # value: draft:field
+    MEETING_AUDIENCE = "mau"  # value: draft:public|members
+    MEETING_DISCARD = "mdx"  # value: draft id
+    MEETING_MOVE = "mmv"  # value: meeting id
+    MEETING_CANCEL = "mcx"  # value: meeting id, then y:meeting id once confirmed
 
 
 class ChoiceTooLong(ValueError):

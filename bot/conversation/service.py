@@ -44,6 +44,8 @@ class ConversationSettings:
     open_tickets_per_user: int = 3
     privacy_notice_url: str = ""
     controller: str = ""
+    cluster_of: str = texts.DEFAULT_CLUSTER_OF  # the cluster's name in the genitive
+    coordinator_org: str = ""
 
 
 class Conversation:
@@ -90,7 +92,8 @@ class Conversation:
             return self.my_data(sender)
         if payload == START_FORGET:
             return self.forget_request(sender)
-        return Turn.of(Reply(f"{texts.GREETING}\n\n{self.privacy_note()}", kind="greeting"),
+        greeting = texts.greeting(self.settings.cluster_of, self.settings.coordinator_org)
+        return Turn.of(Reply(f"{greeting}\n\n{self.privacy_note()}", kind="greeting"),
                        self.menu_reply())
 
     def menu(self, sender: Sender) -> Turn:

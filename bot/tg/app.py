@@ -29,9 +29,12 @@ from bot.question_log import QuestionLog
 from bot.subscriptions import SubscriptionBook
 from bot.tg import (
     coordinator,
+    desk,
     guard,
     insight,
+    learning,
     meetings,
+    meetings_desk,
     privacy,
     reload,
     resident,
@@ -57,36 +60,29 @@ OFFER_LIFETIME_DAYS = 7
 HTTP_CONNECTIONS = 8
 HTTP_POOL_WAIT = 30.0
 
+# What the menu shows; English duplicates (/help, /meetings, ...) and /id keep working when
+# typed, but a resident's menu lists only what a resident needs, in Polish.
 RESIDENT_COMMANDS = [
     BotCommand("start", "Menu i powitanie"),
-    BotCommand("pomoc", "Co potrafię"),
     BotCommand("kontakt", "Dane kontaktowe"),
-    BotCommand("help", "Menu (po angielsku: help)"),
-    BotCommand("contact", "Dane kontaktowe (contact)"),
     BotCommand("spotkania", "Najbliższe spotkania"),
     BotCommand("przypomnienia", "Przypomnienia o spotkaniach"),
-    BotCommand("meetings", "Najbliższe spotkania (meetings)"),
-    BotCommand("reminders", "Przypomnienia (reminders)"),
-    BotCommand("moje_dane", "Co o mnie zapisano"),
+    BotCommand("moje_dane", "Co o mnie zapisałeś"),
     BotCommand("usun_dane", "Usuń moje dane"),
-    BotCommand("id", "Identyfikatory czatu i użytkownika"),
 ]
 COORDINATOR_COMMANDS = [
     *RESIDENT_COMMANDS,
     BotCommand("zgloszenia", "Otwarte zgłoszenia"),
     BotCommand("odpowiedz", "Odpowiedz: /odpowiedz NUMER treść"),
     BotCommand("zamknij", "Zamknij bez odpowiedzi: /zamknij NUMER"),
-    BotCommand("tickets", "Otwarte zgłoszenia (tickets)"),
-    BotCommand("reply", "Odpowiedz (reply NUMER treść)"),
-    BotCommand("close", "Zamknij (close NUMER)"),
+    BotCommand("dodaj_spotkanie", "Dodaj spotkanie"),
+    BotCommand("nauczone", "Wpisy dodane z czatu"),
     BotCommand("ogloszenie", "Ogłoszenie do subskrybentów: /ogloszenie treść"),
-    BotCommand("announce", "Ogłoszenie (announce treść)"),
     BotCommand("przeladuj", "Wczytaj ponownie bazę wiedzy"),
-    BotCommand("reload", "Wczytaj bazę wiedzy (reload)"),
     BotCommand("statystyki", "Statystyki: /statystyki [dni]"),
-    BotCommand("stats", "Statystyki (stats [dni])"),
     BotCommand("blokuj", "Zablokuj użytkownika: /blokuj ID"),
     BotCommand("odblokuj", "Odblokuj użytkownika: /odblokuj ID"),
+    BotCommand("id", "Identyfikatory czatu i użytkownika"),
 ]
 
 
@@ -192,6 +188,9 @@ def register_handlers(application: Application, in_coordinator_chat: filters.Cha
     addressed = _AddressedToBot()
     application.add_handler(TypeHandler(Update, guard.guard), group=-1)
     application.add_handlers([
+        # A coordinator's answer to the bot's own question ("Napisz nową odpowiedź…") first.
+        MessageHandler(desk.AwaitingInput(application) & NEW_MESSAGE & filters.TEXT,
+                       desk.desk_input),
         CommandHandler(["start", "pomoc", "help"], resident.start),
         CommandHandler(["kontakt", "contact"], resident.contact),
         CommandHandler("id", resident.ids),
@@ -202,6 +201,9 @@ def register_handlers(application: Application, in_coordinator_chat: filters.Cha
         CommandHandler(["statystyki", "stats"], insight.stats_command),
         CommandHandler(["moje_dane", "my_data"], resident.my_data),
         CommandHandler(["usun_dane", "forget_me"], resident.forget_me),
+        CommandHandler("dodaj_spotkanie", meetings_desk.add_meeting_command),
+        CommandHandler("nauczone", learning.learned_command),
+        CommandHandler("anuluj", desk.cancel_command),
         CommandHandler(["blokuj", "ban"], privacy.ban),
         CommandHandler(["odblokuj", "unban"], privacy.unban),
         CommandHandler(["odpowiedz", "reply"], coordinator.reply_command),

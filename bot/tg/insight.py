@@ -11,6 +11,8 @@ from telegram.ext import ContextTypes
 from bot import texts
 from bot.insights import Stats, compute_stats, duration_text
 from bot.knowledge import KnowledgeBase
+from bot.plural import count, out_of
+from bot.report import MESSAGES
 from bot.tg.render import split_message
 from bot.tg.services import coordinators_only, services
 
@@ -38,23 +40,30 @@ def stats_html(stats: Stats, knowledge: KnowledgeBase) -> str:
         return f"{stats.share(part) * 100:.0f}%"
 
     rate = stats.helped_rate
+    if not stats.questions:
+        return "\n".join([f"<b>Statystyki z {out_of(stats.days, 'dnia', 'dni')}</b>",
+                          "W tym okresie nikt nie zadał pytania.",
+                          f"Otwarte zgłoszenia: {stats.open_tickets}"])
     lines = [
-        f"<b>Statystyki z {stats.days} dni</b>",
+        f"<b>Statystyki z {out_of(stats.days, 'dnia', 'dni')}</b>",
         f"Pytania: {stats.questions}",
         f"• odpowiedź od razu: {percent(stats.answered)}",
         f"• propozycje „Czy chodzi o”: {percent(stats.suggested)}",
         f"• bez gotowej odpowiedzi: {percent(stats.no_answer + stats.direct)}",
         f"• przekazane koordynatorowi: {stats.handed_off}",
         f"„Pomogło”: {'brak ocen' if rate is None else f'{rate * 100:.0f}%'} "
-        f"({stats.helped} z {stats.helped + stats.not_helped} ocen)",
+        f"({stats.helped} z {out_of(stats.helped + stats.not_helped, 'oceny', 'ocen')})",
         f"Mediana czasu do odpowiedzi koordynatora: {duration_text(stats.median_reply)}",
         f"Otwarte zgłoszenia: {stats.open_tickets}",
     ]
+    if stats.small_talk:
+        lines.append(f"Poza tym {count(stats.small_talk, MESSAGES)} bez pytania (np. „ok”, "
+                     "„dzięki”) – nie liczę ich.")
     if stats.top_entries:
         lines += ["", "<b>Najczęstsze tematy</b>"]
-        for number, (entry_id, count) in enumerate(stats.top_entries, start=1):
+        for number, (entry_id, times) in enumerate(stats.top_entries, start=1):
             entry = knowledge.entry(entry_id)
-            lines.append(f"{number}. {escape(entry.question if entry else entry_id)} – {count}")
+            lines.append(f"{number}. {escape(entry.question if entry else entry_id)} – {times}")
     if stats.unanswered:
         lines += ["", "<b>Najczęstsze pytania bez odpowiedzi</b>"]
         for group in stats.unanswered[:10]:

@@ -6,7 +6,7 @@ import logging
 from contextlib import suppress
 
 from telegram import Bot, InlineKeyboardButton, InlineKeyboardMarkup, InputFile, Message, Update
-from telegram.error import BadRequest
+from telegram.error import BadRequest, TelegramError
 from telegram.ext import ContextTypes
 
 from bot import texts
@@ -17,6 +17,7 @@ from bot.durations import polish_duration
 from bot.knowledge import Meeting
 from bot.meetings import due_for_reminder, find, upcoming, visible
 from bot.subscriptions import Subscriber
+from bot.tg.meetings_desk import coordinator_buttons
 from bot.tg.render import acknowledge, keyboard
 from bot.tg.services import Services, coordinators_only, services
 
@@ -34,9 +35,11 @@ def reminders_button(subscribed: bool) -> list[tuple[str, str]]:
 
 
 async def show_upcoming(message: Message, svc: Services, user_id: int) -> None:
-    """Meetings that have not ended, nearest first (at most 5), each with a calendar button."""
+    """Meetings that have not ended, nearest first (at most 5), each with a calendar button;
+    coordinators also get "Przenieś" / "Odwołaj" under each."""
     meetings = upcoming(svc.matcher.knowledge.meetings, svc.now(),
                         member=svc.is_member(user_id))
+    manages = user_id in svc.settings.coordinator.user_ids
     subscribed = svc.subscriptions.is_subscribed(message.chat_id)
     if not meetings:
         entry = svc.matcher.knowledge.entry(UPCOMING_ENTRY)
@@ -46,8 +49,10 @@ async def show_upcoming(message: Message, svc: Services, user_id: int) -> None:
         return
     await message.reply_text(texts.UPCOMING_HEADER)
     for meeting in meetings:
-        await message.reply_text(meeting_text(meeting),
-                                 reply_markup=keyboard([calendar_button(meeting)]))
+        rows = [calendar_button(meeting)]
+        if manages and (manage := coordinator_buttons(meeting)):
+            rows.append(manage)
+        await message.reply_text(meeting_text(meeting), reply_markup=keyboard(rows))
     if not subscribed:
         await message.reply_text(texts.REMINDERS_PITCH,
                                  reply_markup=keyboard([reminders_button(False)]))
@@ -101,9 +106,19 @@ async def reminders_toggle(update: Update, context: ContextTypes.DEFAULT_TYPE) -
     if not saved:  # the disk refused it
         await query.message.reply_text(texts.SETTING_NOT_SAVED)
         return
+    markup = keyboard([reminders_button(turn_on)])
+    text = query.message.text or ""
+    if not text.startswith(_STATE_PREFIX) and text != texts.REMINDERS_PITCH:
+        # under an answer ("no meetings planned…"): the answer stays, the state comes below
+        with suppress(TelegramError):
+            await query.edit_message_reply_markup(None)
+        await query.message.reply_text(_state(svc, turn_on), reply_markup=markup)
+        return
     with suppress(BadRequest):  # the same state twice: nothing to change
-        await query.edit_message_text(_state(svc, turn_on),
-                                      reply_markup=keyboard([reminders_button(turn_on)]))
+        await query.edit_message_text(_state(svc, turn_on), reply_markup=markup)
+
+
+_STATE_PREFIX = "Przypomnienia są"
 
 
 def _state(svc: Services, subscribed: bool) -> str:
@@ -126,9 +141,10 @@ async def announce(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     outbox = svc.owed()
     # Everything owed, nothing sent here: one copy per subscriber, stored at once, so a crash
     # resumes without repeating anyone; the totals come here when the last copy is done.
-    outbox.owe_notice(message.chat_id, texts.ANNOUNCE_STARTED.format(count=len(recipients)))
+    outbox.owe_notice(message.chat_id, texts.announce_started(len(recipients)))
     outbox.owe_announcement([r.chat_id for r in recipients],
-                            texts.ANNOUNCEMENT.format(text=parts[1].strip()),
+                            texts.announcement(parts[1].strip(),
+                                               svc.settings.cluster.name_genitive),
                             report_to=message.chat_id,
                             batch=f"{message.chat_id}:{message.message_id}")
 

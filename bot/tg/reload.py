@@ -42,7 +42,7 @@ def outcome_text(outcome: Outcome, automatic: bool) -> str:
     how = "automatycznie, po zmianie plików" if automatic else "na polecenie"
     kb = outcome.knowledge
     if outcome.kind == "applied":
-        text = texts.RELOADED.format(how=how, entries=len(kb.entries), meetings=len(kb.meetings))
+        text = texts.reloaded(how, len(kb.entries), len(kb.meetings))
         if outcome.removal:
             ids = [i.partition(":")[2] for i in sorted(outcome.removal.keys)]
             text += "\n" + texts.RELOAD_CONFIRMED.format(ids=", ".join(ids))
@@ -53,7 +53,7 @@ def outcome_text(outcome: Outcome, automatic: bool) -> str:
     if outcome.kind == "unsettled":
         return texts.RELOAD_UNSETTLED.format(files=", ".join(outcome.unsettled))
     errors = [str(p) for p in outcome.problems]
-    return texts.RELOAD_FAILED.format(how=how, count=len(errors)) + "\n" + "\n".join(errors)
+    return texts.reload_failed(how, len(errors)) + "\n" + "\n".join(errors)
 
 
 def start_report_text(report: StartReport) -> str:
@@ -107,7 +107,7 @@ async def watch_knowledge(bot: Bot, svc: Services) -> None:
                 else outcome_text(item, automatic=True))
         try:
             for part in split_message(text):
-                await bot.send_message(svc.settings.coordinator.chat_id, part)
+                await bot.send_message(svc.coordinator_chat_id(), part)
         except TelegramError as exc:
             log.warning("could not tell the coordinator chat about the knowledge: %s", exc)
             return  # told at the next look

@@ -19,7 +19,7 @@ from bot.conversation import Sender, Turn
 from bot.conversation.choices import ChoiceKind, decode
 from bot.conversation.model import Address
 from bot.conversation.service import START_REMINDERS
-from bot.tg import learning, meetings
+from bot.tg import learning, meetings, meetings_desk
 from bot.tg.render import remove_buttons, send_turn
 from bot.tg.services import services
 
@@ -142,10 +142,10 @@ _CHANNEL_BUTTONS = {
     ChoiceKind.CALENDAR: meetings.calendar_file,
     ChoiceKind.REMINDERS: meetings.reminders_toggle,
     ChoiceKind.LEARN: learning.learn_button,
-    ChoiceKind.LEARN_NEW: learning.learn_button,
-    ChoiceKind.LEARN_CATEGORY: learning.learn_button,
-    ChoiceKind.LEARN_AS: learning.learn_button,
-    ChoiceKind.LEARN_CANCEL: learning.learn_button,
+    **{kind: learning.learn_button for kind in ChoiceKind
+       if kind.name.startswith(("LEARN_", "LEARNED_"))},
+    **{kind: meetings_desk.meeting_button for kind in ChoiceKind
+       if kind.name.startswith("MEETING_")},
 }
 
 

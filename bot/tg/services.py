@@ -14,6 +14,7 @@ from bot.config import Settings
 from bot.conversation import Sender
 from bot.conversation.service import Conversation, ConversationSettings
 from bot.conversation.state import ConversationStates
+from bot.drafts import DraftBook
 from bot.flood import FloodGate
 from bot.knowledge_keeper import KnowledgeKeeper, Outcome
 from bot.matcher import Matcher
@@ -46,8 +47,10 @@ class Services:
     conversation: Conversation = field(init=False)
     # Messages from the coordinator chat; follows the chat when it becomes a supergroup.
     coordinator_filter: filters.Chat = field(init=False)
+    drafts: DraftBook = field(init=False)
 
     def __post_init__(self) -> None:
+        self.drafts = DraftBook(self.desk.connection, self.clock)
         self.flood = FloodGate(self.settings.limits.messages_per_minute)
         self.office_hours = parse_office_hours(self.settings.coordinator.office_hours)
         ids = (self.outbox.coordinator_chat_ids if self.outbox is not None
@@ -62,7 +65,10 @@ class Services:
             settings=ConversationSettings(
                 retention_days=self.settings.privacy.retention_days,
                 open_tickets_per_user=self.settings.limits.open_tickets_per_user,
-                privacy_notice_url=self.settings.privacy.notice_url),
+                privacy_notice_url=self.settings.privacy.notice_url,
+                controller=self.settings.privacy.controller,
+                cluster_of=self.settings.cluster.name_genitive,
+                coordinator_org=self.settings.cluster.coordinator_org),
             clock=self.clock, office_hours=self.office_hours,
             is_member=lambda sender: self.is_member(_numeric(sender)),
             owed=self.deliveries_owed)
@@ -85,6 +91,19 @@ class Services:
 
     def now(self) -> dt.datetime:
         return self.clock()
+
+    def knowledge_written(self, ok: bool, removes: frozenset[str] = frozenset()
+                          ) -> Outcome | None:
+        """After the bot itself wrote the knowledge: reload a sound change at once, letting
+        go exactly what the coordinator deliberately removed (`removes`: "entry:<id>",
+        "meeting:<id>"); after an undone write, only look, so the watch stays quiet."""
+        if ok:
+            outcome = self._serve(self.keeper.load_now(self.now(), allow=removes))
+            if not outcome.applied:  # other edits of the files hold it back: say so
+                self.keeper.to_tell.append(outcome)
+            return outcome
+        self.keeper.note_files()
+        return None
 
     def reload_knowledge(self) -> Outcome:
         """Load the files now (the bot wrote them itself): they go live when sound and
