@@ -108,6 +108,10 @@ def _read(path: Path, problems: list[Problem]) -> Any:
     except YamlSyntaxError as exc:
         problems.append(Problem(str(path), exc.line, None, f"{exc.message} (kolumna {exc.column})"))
         return None
+    except OSError as exc:  # gone while being replaced, a folder named *.yaml, no permission
+        problems.append(Problem(str(path), 0, None,
+                                f"nie mogę odczytać pliku ({exc.strerror or exc})"))
+        return None
     for key, line in duplicate_keys:
         problems.append(Problem(str(path), line, None, f"pole „{key}” powtórzone w jednym miejscu"))
     return data
@@ -325,11 +329,38 @@ def _date(item: LineDict, eid: str | None, report: _Report) -> dt.date | None:
     return None
 
 
+KNOWLEDGE_SUFFIXES = (".yaml", ".yml")
+
+
+def knowledge_files(root: str | Path) -> list[Path]:
+    """The files a load may read: every YAML file under `root` (an editor's swap or backup
+    file is not one of them)."""
+    return sorted(p for p in Path(root).rglob("*")
+                  if p.suffix in KNOWLEDGE_SUFFIXES and p.is_file())
+
+
 def knowledge_fingerprint(root: str | Path) -> tuple[tuple[str, int, int], ...]:
-    """What changes when any file under `root` is edited, added or removed."""
+    """What changes when any knowledge file under `root` is edited, added or removed."""
     files = []
-    for path in sorted(Path(root).rglob("*")):
-        if path.is_file():
+    for path in knowledge_files(root):
+        try:
             stat = path.stat()
-            files.append((str(path), stat.st_mtime_ns, stat.st_size))
+        except FileNotFoundError:  # removed between listing and looking
+            continue
+        files.append((str(path), stat.st_mtime_ns, stat.st_size))
     return tuple(files)
+
+
+def relative_problem(problem: Problem, root: str | Path) -> Problem:
+    """The problem with its file named relative to the knowledge folder (faq/kontakt.yaml):
+    what the coordinator edits, without the server's paths."""
+    prefix = str(Path(root)) + "/"  # messages naming another file (a duplicate id's first place)
+    return replace(problem, file=relative_name(problem.file, root),
+                   message=problem.message.replace(prefix, ""))
+
+
+def relative_name(file: str, root: str | Path) -> str:
+    try:
+        return Path(file).relative_to(Path(root)).as_posix() or "."
+    except ValueError:
+        return Path(file).name or file

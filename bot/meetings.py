@@ -8,6 +8,7 @@ from collections.abc import Callable, Iterable
 from typing import Any
 from zoneinfo import ZoneInfo
 
+from bot.conversation import choices
 from bot.knowledge import Meeting
 
 WARSAW = ZoneInfo("Europe/Warsaw")
@@ -65,6 +66,9 @@ def _parse_one(item: Any, error: ErrorSink) -> Meeting | None:
     line_of = item.line_of
     mid = str(item.get("id") or "").strip() or None
     ok = True
+    if mid is not None and not choices.fits(choices.ChoiceKind.CALENDAR, mid):
+        error(line_of("id"), mid, f"id spotkania za długi: przycisk „Dodaj do kalendarza” "
+              f"mieści najwyżej {choices.CALLBACK_DATA_LIMIT} bajty danych")
     if mid is not None and not ID_PATTERN.match(mid):
         error(line_of("id"), mid, "id spotkania: małe litery bez polskich znaków, cyfry, - _ . "
               "(najwyżej 48 znaków)")

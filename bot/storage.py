@@ -1,11 +1,22 @@
-"""The SQLite file behind tickets and deliveries: connection and schema."""
+"""The SQLite file behind tickets and deliveries: connection and schema.
+
+A full or read-only disk must not silence the bot: opening needs no write when the schema is
+current, and a write that fails because of the disk raises `StorageUnavailable` (a kind of
+`sqlite3.OperationalError`), which callers catch to degrade gracefully instead of apologising.
+"""
 
 from __future__ import annotations
 
+import errno
+import logging
 import sqlite3
-from collections.abc import Iterator
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from typing import Any, TypeVar
+
+log = logging.getLogger(__name__)
+T = TypeVar("T")
 
 # The first schema, as version 1 of the bot created it; later versions are migrations below.
 _SCHEMA_V1 = """
@@ -183,24 +194,157 @@ _MIGRATIONS: tuple[str, ...] = (
     );
     CREATE INDEX inbox_pending ON inbox (done_at);
     """,
+    # 3: a resident's messages that went into a ticket, so an edit or a reply finds it.
+    """
+    CREATE TABLE resident_messages (
+        channel TEXT NOT NULL,
+        chat_id TEXT NOT NULL,
+        message_id TEXT NOT NULL,
+        ticket_id INTEGER NOT NULL REFERENCES tickets (id),
+        PRIMARY KEY (channel, chat_id, message_id)
+    );
+    """,
 )
 SCHEMA_VERSION = 1 + len(_MIGRATIONS)
 
 
+class StorageUnavailable(sqlite3.OperationalError):
+    """The database cannot be written (or read) because of the disk: full, read-only, I/O
+    error. Nothing is wrong with the data asked for; try again later."""
+
+
+# Primary SQLite result codes that mean the disk, not the query, is the problem.
+_SQLITE_READONLY, _SQLITE_IOERR, _SQLITE_FULL, _SQLITE_CANTOPEN = 8, 10, 13, 14
+_UNAVAILABLE_CODES = frozenset({_SQLITE_READONLY, _SQLITE_IOERR, _SQLITE_FULL, _SQLITE_CANTOPEN})
+_UNAVAILABLE_MESSAGES = ("disk is full", "readonly database", "read-only", "disk i/o error",
+                         "unable to open database file")
+_UNAVAILABLE_ERRNOS = frozenset({errno.ENOSPC, errno.EROFS, errno.EIO, errno.EDQUOT,
+                                 errno.EFBIG})
+
+
+def is_unavailable(exc: BaseException) -> bool:
+    """True when `exc` says the storage is unavailable (disk full, read-only, I/O error),
+    for SQLite errors as well as file errors (OSError), e.g. when writing a snapshot."""
+    if isinstance(exc, StorageUnavailable):
+        return True
+    if isinstance(exc, sqlite3.Error):
+        code = getattr(exc, "sqlite_errorcode", None)
+        if isinstance(code, int):
+            return code & 0xFF in _UNAVAILABLE_CODES
+        return any(m in str(exc).casefold() for m in _UNAVAILABLE_MESSAGES)
+    return isinstance(exc, OSError) and exc.errno in _UNAVAILABLE_ERRNOS
+
+
+def _unavailable(exc: sqlite3.Error) -> StorageUnavailable:
+    converted = StorageUnavailable(str(exc))
+    converted.sqlite_errorcode = getattr(exc, "sqlite_errorcode", None)  # type: ignore[attr-defined]
+    converted.sqlite_errorname = getattr(exc, "sqlite_errorname", None)  # type: ignore[attr-defined]
+    return converted
+
+
+class GuardedConnection(sqlite3.Connection):
+    """A connection whose statements raise StorageUnavailable when the disk is the problem,
+    so every module that writes gets the same, catchable signal."""
+
+    def execute(self, sql: str, parameters: Any = (), /) -> sqlite3.Cursor:
+        try:
+            return super().execute(sql, parameters)
+        except sqlite3.Error as exc:
+            if is_unavailable(exc) and not isinstance(exc, StorageUnavailable):
+                raise _unavailable(exc) from exc
+            raise
+
+    def executemany(self, sql: str, parameters: Iterable[Any], /) -> sqlite3.Cursor:
+        try:
+            return super().executemany(sql, parameters)
+        except sqlite3.Error as exc:
+            if is_unavailable(exc) and not isinstance(exc, StorageUnavailable):
+                raise _unavailable(exc) from exc
+            raise
+
+    def executescript(self, sql_script: str, /) -> sqlite3.Cursor:
+        try:
+            return super().executescript(sql_script)
+        except sqlite3.Error as exc:
+            if is_unavailable(exc) and not isinstance(exc, StorageUnavailable):
+                raise _unavailable(exc) from exc
+            raise
+
+    def commit(self) -> None:
+        try:
+            super().commit()
+        except sqlite3.Error as exc:
+            if is_unavailable(exc) and not isinstance(exc, StorageUnavailable):
+                raise _unavailable(exc) from exc
+            raise
+
+
+def best_effort(action: Callable[[], T], what: str) -> T | None:
+    """Run a write that must not stop the bot (a log line, a flag): when the storage is
+    unavailable, log it and return None; any other error is raised."""
+    try:
+        return action()
+    except sqlite3.Error as exc:
+        if not is_unavailable(exc):
+            raise
+        log.warning("storage unavailable, %s not saved: %s", what, exc)
+        return None
+
+
 def connect(path: str | Path) -> sqlite3.Connection:
-    """Open (creating if needed) the database file and bring its schema up to date."""
+    """Open (creating if needed) the database file and bring its schema up to date.
+
+    With the schema current, opening writes nothing, so the bot starts on a full or
+    read-only disk: first normally (WAL), then, when the disk refuses the WAL index file,
+    with the index in memory (exclusive lock), and on a read-only disk read-only. Reads
+    then work and writes raise StorageUnavailable.
+    """
     path = Path(path)
-    if str(path) != ":memory:":
+    if str(path) == ":memory:":
+        return _open(":memory:")
+    if not path.parent.is_dir():
         path.parent.mkdir(parents=True, exist_ok=True)
-    connection = sqlite3.connect(path, isolation_level=None, check_same_thread=False)
-    connection.row_factory = sqlite3.Row
-    connection.execute("PRAGMA journal_mode=WAL")
-    # NORMAL in WAL mode: a commit survives a crash of the process, without an fsync each.
-    # What must also survive a power cut is committed with `durable` (the inbox of updates,
-    # from which everything else the bot writes can be redone).
-    connection.execute("PRAGMA synchronous=NORMAL")
-    connection.execute("PRAGMA foreign_keys=ON")
-    migrate(connection)
+    try:
+        return _open(str(path))
+    except sqlite3.Error as exc:
+        if not is_unavailable(exc) or not path.exists():
+            raise
+        first = exc
+    log.error("the disk refuses writes next to %s (%s); starting with the database as it "
+              "is: questions are answered, hand-offs are refused until the disk is fixed",
+              path, first)
+    try:
+        return _open(str(path), exclusive=True)
+    except sqlite3.Error as exc:
+        if not is_unavailable(exc):
+            raise
+    # A read-only file system: SQLite cannot even take its locks, so read the file as it is.
+    try:
+        return _open(f"file:{path}?immutable=1", uri=True)
+    except StorageUnavailable as exc:
+        raise StorageUnavailable(f"{path}: the database needs its schema brought up to "
+                                 f"version {SCHEMA_VERSION}, and the disk refuses writes "
+                                 f"({first}); free some space or make it writable") from exc
+
+
+def _open(target: str, *, exclusive: bool = False, uri: bool = False) -> sqlite3.Connection:
+    connection = sqlite3.connect(target, isolation_level=None, check_same_thread=False,
+                                 uri=uri, factory=GuardedConnection)
+    try:
+        connection.row_factory = sqlite3.Row
+        if exclusive:  # before the first access: the WAL index lives in memory, no -shm file
+            connection.execute("PRAGMA locking_mode=EXCLUSIVE")
+        if not uri and connection.execute("PRAGMA journal_mode").fetchone()[0] != "wal":
+            connection.execute("PRAGMA journal_mode=WAL")  # a write: only on a new file
+        # NORMAL in WAL mode: a commit survives a crash of the process, without an fsync
+        # each. What must also survive a power cut is committed with `durable` (the inbox of
+        # updates, from which everything else the bot writes can be redone).
+        connection.execute("PRAGMA synchronous=NORMAL")
+        connection.execute("PRAGMA foreign_keys=ON")
+        migrate(connection)
+    except BaseException:
+        connection.close()
+        raise
     return connection
 
 

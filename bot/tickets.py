@@ -16,7 +16,13 @@ from dataclasses import dataclass
 from typing import Literal
 
 Clock = Callable[[], dt.datetime]
-DeliveryKind = Literal["ticket", "followup", "answer"]
+# ticket, followup: posts to the coordinator chat; answer: to the resident; copy: a resident's
+# photo or file copied into the coordinator chat (text: JSON reference); edit: a ticket post
+# rewritten (text: JSON {message_id, text}); notice: a plain line to the coordinator chat.
+DeliveryKind = Literal["ticket", "followup", "answer", "copy", "edit", "notice"]
+UserId = int | str  # Telegram ids are numbers; other channels use strings
+TELEGRAM = "telegram"
+REDACTED = "[dane usunięte na prośbę mieszkańca]"
 # new ticket, joined the person's open ticket, or that question was handed off before
 HandOff = Literal["new", "joined", "already"]
 UserFlag = Literal["blocked_bot_at", "banned_at"]
@@ -30,17 +36,18 @@ def utc_now() -> dt.datetime:
 class Person:
     """Who asked: enough to reply in their chat and to show the coordinator who it is."""
 
-    user_id: int
-    chat_id: int
+    user_id: UserId
+    chat_id: UserId
     display_name: str
     username: str | None = None
+    channel: str = TELEGRAM
 
 
 @dataclass(frozen=True)
 class Ticket:
     id: int
-    user_id: int
-    chat_id: int
+    user_id: UserId
+    chat_id: UserId
     display_name: str
     username: str | None
     question: str
@@ -49,6 +56,7 @@ class Ticket:
     status: Literal["open", "answered", "closed"]
     answer: str | None = None
     answered_at: dt.datetime | None = None
+    channel: str = TELEGRAM
 
 
 @dataclass(frozen=True)
@@ -56,9 +64,10 @@ class Delivery:
     id: int
     kind: DeliveryKind
     ticket_id: int
-    chat_id: int
+    chat_id: UserId
     text: str
     attempts: int
+    channel: str = TELEGRAM
 
 
 @dataclass(frozen=True)
@@ -66,12 +75,24 @@ class Offer:
     """A question the resident may still hand off with a button."""
 
     id: int
-    user_id: int
-    chat_id: int
+    user_id: UserId
+    chat_id: UserId
     question: str
     suggestions: tuple[str, ...]
     ticket_id: int | None = None
     question_id: int | None = None  # the logged question, for statistics
+    channel: str = TELEGRAM
+
+    def belongs_to(self, channel: str, user_id: UserId) -> bool:
+        return self.channel == channel and str(self.user_id) == str(user_id)
+
+
+@dataclass(frozen=True)
+class Forgotten:
+    """What deleting a person's data did: the channel tells them, the coordinator is told."""
+
+    tickets: int
+    closed: tuple[int, ...]
 
 
 class TicketDesk:
@@ -79,24 +100,29 @@ class TicketDesk:
         self._db = connection
         self._clock = clock
 
+    @property
+    def connection(self) -> sqlite3.Connection:
+        return self._db
+
     # -- offers -------------------------------------------------------------------------
     def remember_offer(self, person: Person, question: str, suggestions: Sequence[str],
                        question_id: int | None = None) -> Offer:
         cursor = self._db.execute(
             "INSERT INTO offers (user_id, chat_id, question, suggestions, created_at, "
-            "question_id) VALUES (?, ?, ?, ?, ?, ?)",
+            "question_id, channel) VALUES (?, ?, ?, ?, ?, ?, ?)",
             (person.user_id, person.chat_id, question, json.dumps(list(suggestions)),
-             self._now(), question_id),
+             self._now(), question_id, person.channel),
         )
         return Offer(_id(cursor), person.user_id, person.chat_id, question, tuple(suggestions),
-                     None, question_id)
+                     None, question_id, person.channel)
 
     def offer(self, offer_id: int) -> Offer | None:
         row = self._db.execute("SELECT * FROM offers WHERE id = ?", (offer_id,)).fetchone()
         if row is None:
             return None
         return Offer(row["id"], row["user_id"], row["chat_id"], row["question"],
-                     tuple(json.loads(row["suggestions"])), row["ticket_id"], row["question_id"])
+                     tuple(json.loads(row["suggestions"])), row["ticket_id"], row["question_id"],
+                     row["channel"])
 
     def hand_off_offer(self, offer: Offer, person: Person, coordinator_chat: int,
                        *, max_open: int = 1) -> tuple[Ticket, HandOff]:
@@ -124,21 +150,73 @@ class TicketDesk:
         """Store the question as a new ticket while the person has fewer than `max_open`
         open ones; otherwise as a follow-up of their newest open ticket."""
         with self._transaction():
-            existing = self.open_ticket_of(person.user_id)
-            if existing is not None and self._open_count(person.user_id) >= max_open:
+            existing = self.open_ticket_of(person.user_id, person.channel)
+            if (existing is not None
+                    and self._open_count(person.user_id, person.channel) >= max_open):
                 self._owe("followup", existing.id, coordinator_chat, question)
                 return existing, "joined"
             cursor = self._db.execute(
                 "INSERT INTO tickets (user_id, chat_id, display_name, username, question, "
-                "suggestions, created_at) VALUES (?, ?, ?, ?, ?, ?, ?)",
+                "suggestions, created_at, channel) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
                 (person.user_id, person.chat_id, person.display_name, person.username, question,
-                 json.dumps(list(suggestions)), self._now()),
+                 json.dumps(list(suggestions)), self._now(), person.channel),
             )
             ticket_id = _id(cursor)
             self._owe("ticket", ticket_id, coordinator_chat, question)
         ticket = self.ticket(ticket_id)
         assert ticket is not None
         return ticket, "new"
+
+    def add_followup(self, ticket_id: int, text: str, coordinator_chat: int,
+                     *, reopen: bool = False) -> Ticket | None:
+        """More from the resident for a ticket; `reopen` puts an answered ticket back in the
+        queue (a reply to the coordinator's answer)."""
+        with self._transaction():
+            ticket = self.ticket(ticket_id)
+            if ticket is None:
+                return None
+            if reopen and ticket.status != "open":
+                self._db.execute("UPDATE tickets SET status = 'open', closed_at = NULL "
+                                 "WHERE id = ?", (ticket_id,))
+            self._owe("followup", ticket_id, coordinator_chat, text)
+        return self.ticket(ticket_id)
+
+    def copy_into(self, ticket_id: int, coordinator_chat: int, reference: dict[str, object]
+                  ) -> None:
+        """A resident's photo, file or voice message, to be copied next to the ticket."""
+        self._owe("copy", ticket_id, coordinator_chat, json.dumps(reference))
+
+    def link_message(self, channel: str, chat_id: UserId, message_id: str | int,
+                     ticket_id: int) -> None:
+        """Remember that a resident's message went into a ticket (for edits and replies)."""
+        self._db.execute(
+            "INSERT OR REPLACE INTO resident_messages (channel, chat_id, message_id, ticket_id) "
+            "VALUES (?, ?, ?, ?)", (channel, str(chat_id), str(message_id), ticket_id))
+
+    def ticket_of_resident_message(self, channel: str, chat_id: UserId,
+                                   message_id: str | int) -> Ticket | None:
+        """The ticket a resident's own message went into, or whose answer it is."""
+        row = self._db.execute(
+            "SELECT ticket_id FROM resident_messages WHERE channel = ? AND chat_id = ? "
+            "AND message_id = ?", (channel, str(chat_id), str(message_id))).fetchone()
+        if row is None:
+            row = self._db.execute(
+                "SELECT ticket_id FROM deliveries WHERE kind = 'answer' AND channel = ? "
+                "AND chat_id = ? AND message_id = ?",
+                (channel, chat_id, message_id)).fetchone()
+        return self.ticket(row[0]) if row else None
+
+    def latest_ticket_of(self, user_id: UserId, channel: str = TELEGRAM) -> Ticket | None:
+        row = self._db.execute(
+            "SELECT * FROM tickets WHERE user_id = ? AND channel = ? ORDER BY id DESC LIMIT 1",
+            (user_id, channel)).fetchone()
+        return _ticket(row) if row else None
+
+    def followups_of(self, ticket_id: int) -> list[str]:
+        rows = self._db.execute(
+            "SELECT text FROM deliveries WHERE kind = 'followup' AND ticket_id = ? "
+            "AND text != '' ORDER BY id", (ticket_id,))
+        return [r["text"] for r in rows]
 
     def answer(self, ticket_id: int, text: str) -> Ticket | None:
         """Record the coordinator's answer and owe it to the resident."""
@@ -150,7 +228,7 @@ class TicketDesk:
                 "UPDATE tickets SET status = 'answered', answer = ?, answered_at = ? WHERE id = ?",
                 (text, self._now(), ticket_id),
             )
-            self._owe("answer", ticket_id, ticket.chat_id, text)
+            self._owe("answer", ticket_id, ticket.chat_id, text, ticket.channel)
         return self.ticket(ticket_id)
 
     def close(self, ticket_id: int) -> Ticket | None:
@@ -165,20 +243,22 @@ class TicketDesk:
         row = self._db.execute("SELECT * FROM tickets WHERE id = ?", (ticket_id,)).fetchone()
         return _ticket(row) if row else None
 
-    def open_ticket_of(self, user_id: int) -> Ticket | None:
+    def open_ticket_of(self, user_id: UserId, channel: str = TELEGRAM) -> Ticket | None:
         row = self._db.execute(
-            "SELECT * FROM tickets WHERE user_id = ? AND status = 'open' ORDER BY id DESC LIMIT 1",
-            (user_id,),
+            "SELECT * FROM tickets WHERE user_id = ? AND channel = ? AND status = 'open' "
+            "ORDER BY id DESC LIMIT 1", (user_id, channel),
         ).fetchone()
         return _ticket(row) if row else None
 
-    def _open_count(self, user_id: int) -> int:
+    def _open_count(self, user_id: UserId, channel: str) -> int:
         row = self._db.execute(
-            "SELECT COUNT(*) FROM tickets WHERE user_id = ? AND status = 'open'", (user_id,))
+            "SELECT COUNT(*) FROM tickets WHERE user_id = ? AND channel = ? AND status = 'open'",
+            (user_id, channel))
         return int(row.fetchone()[0])
 
-    def tickets_of(self, user_id: int) -> list[Ticket]:
-        rows = self._db.execute("SELECT * FROM tickets WHERE user_id = ? ORDER BY id", (user_id,))
+    def tickets_of(self, user_id: UserId, channel: str = TELEGRAM) -> list[Ticket]:
+        rows = self._db.execute("SELECT * FROM tickets WHERE user_id = ? AND channel = ? "
+                                "ORDER BY id", (user_id, channel))
         return [_ticket(row) for row in rows]
 
     def open_tickets(self) -> list[Ticket]:
@@ -207,7 +287,7 @@ class TicketDesk:
             "SELECT * FROM deliveries WHERE sent_at IS NULL AND failed IS NULL ORDER BY id"
         )
         return [Delivery(r["id"], r["kind"], r["ticket_id"], r["chat_id"], r["text"],
-                         r["attempts"]) for r in rows]
+                         r["attempts"], r["channel"]) for r in rows]
 
     def mark_sent(self, delivery: Delivery, message_ids: Sequence[int]) -> None:
         """Telegram took it; every message of a ticket post then stands for the ticket."""
@@ -233,52 +313,80 @@ class TicketDesk:
                          (reason, delivery.id))
 
     # -- residents ----------------------------------------------------------------------
-    def record_blocked(self, user_id: int) -> None:
-        self._flag(user_id, "blocked_bot_at", self._now())
+    def record_blocked(self, user_id: UserId, channel: str = TELEGRAM) -> None:
+        self._flag(user_id, channel, "blocked_bot_at", self._now())
 
-    def record_active(self, user_id: int) -> None:
+    def record_active(self, user_id: UserId, channel: str = TELEGRAM) -> None:
         """The person wrote to the bot, so they no longer block it (no write unless flagged)."""
         self._db.execute("UPDATE users SET blocked_bot_at = NULL WHERE user_id = ? "
-                         "AND blocked_bot_at IS NOT NULL", (user_id,))
+                         "AND channel = ? AND blocked_bot_at IS NOT NULL", (user_id, channel))
 
-    def has_blocked(self, user_id: int) -> bool:
-        return self._flagged(user_id, "blocked_bot_at")
+    def has_blocked(self, user_id: UserId, channel: str = TELEGRAM) -> bool:
+        return self._flagged(user_id, channel, "blocked_bot_at")
 
-    def ban(self, user_id: int) -> None:
-        self._flag(user_id, "banned_at", self._now())
+    def ban(self, user_id: UserId, channel: str = TELEGRAM) -> None:
+        self._flag(user_id, channel, "banned_at", self._now())
 
-    def unban(self, user_id: int) -> bool:
+    def unban(self, user_id: UserId, channel: str = TELEGRAM) -> bool:
         return self._db.execute("UPDATE users SET banned_at = NULL WHERE user_id = ? "
-                                "AND banned_at IS NOT NULL", (user_id,)).rowcount > 0
+                                "AND channel = ? AND banned_at IS NOT NULL",
+                                (user_id, channel)).rowcount > 0
 
-    def is_banned(self, user_id: int) -> bool:
-        return self._flagged(user_id, "banned_at")
+    def is_banned(self, user_id: UserId, channel: str = TELEGRAM) -> bool:
+        return self._flagged(user_id, channel, "banned_at")
 
-    def _flag(self, user_id: int, column: UserFlag, moment: str) -> None:
+    def banned_ids(self, channel: str = TELEGRAM) -> set[str]:
+        rows = self._db.execute("SELECT user_id FROM users WHERE channel = ? "
+                                "AND banned_at IS NOT NULL", (channel,))
+        return {str(r[0]) for r in rows}
+
+    def _flag(self, user_id: UserId, channel: str, column: UserFlag, moment: str) -> None:
         self._db.execute(
-            f"INSERT INTO users (user_id, {column}) VALUES (?, ?) "
+            f"INSERT INTO users (channel, user_id, {column}) VALUES (?, ?, ?) "
             f"ON CONFLICT (channel, user_id) DO UPDATE SET {column} = excluded.{column}",
-            (user_id, moment),
+            (channel, user_id, moment),
         )
 
-    def _flagged(self, user_id: int, column: UserFlag) -> bool:
-        row = self._db.execute(f"SELECT {column} FROM users WHERE user_id = ?",
-                               (user_id,)).fetchone()
+    def _flagged(self, user_id: UserId, channel: str, column: UserFlag) -> bool:
+        row = self._db.execute(f"SELECT {column} FROM users WHERE user_id = ? AND channel = ?",
+                               (user_id, channel)).fetchone()
         return bool(row and row[column])
 
     # -- privacy ------------------------------------------------------------------------
-    def forget_person(self, user_id: int) -> int:
+    def forget_person(self, user_id: UserId, channel: str = TELEGRAM,
+                      coordinator_chat: int | None = None) -> Forgotten:
         """Remove a person's texts and identity; tickets keep their numbers for statistics.
 
-        Returns how many tickets were anonymised.
+        Open tickets are closed; with `coordinator_chat`, the ticket posts there are owed an
+        edit to a redacted text and the coordinator a line about each closed ticket.
         """
         with self._transaction():
-            ids = [r["id"] for r in self._db.execute(
-                "SELECT id FROM tickets WHERE user_id = ?", (user_id,))]
+            rows = self._db.execute("SELECT id, status FROM tickets WHERE user_id = ? "
+                                    "AND channel = ?", (user_id, channel)).fetchall()
+            ids = [r["id"] for r in rows]
+            closed = tuple(r["id"] for r in rows if r["status"] == "open")
+            self._db.executemany("UPDATE tickets SET status = 'closed', closed_at = ? "
+                                 "WHERE id = ?", [(self._now(), t) for t in closed])
+            posts = self._db.execute(
+                f"SELECT chat_id, message_id, ticket_id FROM ticket_messages WHERE ticket_id IN "
+                f"({','.join('?' * len(ids))})", ids).fetchall() if ids else []
             self._anonymise(ids)
-            self._db.execute("DELETE FROM offers WHERE user_id = ?", (user_id,))
-            self._db.execute("DELETE FROM users WHERE user_id = ?", (user_id,))
-        return len(ids)
+            self._db.execute("DELETE FROM offers WHERE user_id = ? AND channel = ?",
+                             (user_id, channel))
+            self._db.execute("DELETE FROM users WHERE user_id = ? AND channel = ?",
+                             (user_id, channel))
+            self._db.execute("DELETE FROM resident_messages WHERE ticket_id IN "
+                             f"({','.join('?' * len(ids))})", ids)
+            if coordinator_chat is not None:
+                for post in posts:
+                    self._owe("edit", post["ticket_id"], post["chat_id"], json.dumps(
+                        {"message_id": post["message_id"],
+                         "text": f"Zgłoszenie nr {post['ticket_id']}: {REDACTED}"}))
+                for ticket_id in closed:
+                    self._owe("notice", ticket_id, coordinator_chat,
+                              f"Zgłoszenie nr {ticket_id} zamknięte: ta osoba usunęła swoje "
+                              "dane.")
+        return Forgotten(len(ids), closed)
 
     def anonymise_older_than(self, age: dt.timedelta) -> int:
         """Retention: tickets older than `age` lose their texts and identity."""
@@ -303,11 +411,12 @@ class TicketDesk:
         self._db.close()
 
     # -- helpers ------------------------------------------------------------------------
-    def _owe(self, kind: DeliveryKind, ticket_id: int, chat_id: int, text: str) -> None:
+    def _owe(self, kind: DeliveryKind, ticket_id: int, chat_id: UserId, text: str,
+             channel: str = TELEGRAM) -> None:
         self._db.execute(
-            "INSERT INTO deliveries (kind, ticket_id, chat_id, text, created_at) "
-            "VALUES (?, ?, ?, ?, ?)",
-            (kind, ticket_id, chat_id, text, self._now()),
+            "INSERT INTO deliveries (kind, ticket_id, chat_id, text, created_at, channel) "
+            "VALUES (?, ?, ?, ?, ?, ?)",
+            (kind, ticket_id, chat_id, text, self._now(), channel),
         )
 
     def _now(self) -> str:
@@ -340,4 +449,5 @@ def _ticket(row: sqlite3.Row) -> Ticket:
         created_at=dt.datetime.fromisoformat(row["created_at"]), status=row["status"],
         answer=row["answer"],
         answered_at=dt.datetime.fromisoformat(row["answered_at"]) if row["answered_at"] else None,
+        channel=row["channel"],
     )

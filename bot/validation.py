@@ -6,6 +6,7 @@ from collections.abc import Sequence
 
 from rapidfuzz import fuzz, process
 
+from bot.conversation import choices
 from bot.knowledge import Entry, Problem
 from bot.normalize import Normalizer
 
@@ -46,6 +47,24 @@ def check_entries(entries: Sequence[Entry], synonyms: Sequence[Sequence[str]]) -
                 keys.append(key)
                 key_owner.append(entry)
     problems.extend(_near_duplicates(keys, key_owner))
+    problems.extend(_button_data(entries))
+    return problems
+
+
+def _button_data(entries: Sequence[Entry]) -> list[Problem]:
+    """An entry's button carries its id; Telegram refuses a button whose data is too long,
+    and with it the whole menu of its category."""
+    problems = []
+    for entry in entries:
+        if not choices.fits(choices.ChoiceKind.QUESTION, entry.id):
+            problems.append(Problem(entry.file, entry.line, entry.id,
+                                    f"id za długi: przycisk z tym pytaniem mieści najwyżej "
+                                    f"{choices.CALLBACK_DATA_LIMIT} bajty danych, skróć id"))
+    for category in {entry.category for entry in entries}:
+        if not choices.fits(choices.ChoiceKind.CATEGORY, category):
+            first = next(e for e in entries if e.category == category)
+            problems.append(Problem(first.file, first.line, first.id,
+                                    f"id kategorii „{category}” za długi dla przycisku menu"))
     return problems
 
 

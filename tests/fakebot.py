@@ -363,6 +363,7 @@ class FakeTelegram:
         self.calls: list[tuple[str, dict]] = []
         self.sent: list[Sent] = []
         self.errors: list[tuple[str, dict, int]] = []
+        self.callback_answers: list[dict] = []  # answerCallbackQuery params (toasts)
         self.webhook_url = ""
         self.webhook_secret: str | None = None
         self.webhook_retries = 3
@@ -415,6 +416,7 @@ class FakeTelegram:
                 "deleteMessage": self._delete_message,
                 "setMessageReaction": self._set_message_reaction,
                 "getFile": self._get_file,
+                "copyMessage": self._copy_message,
             }.items()
         }
 
@@ -610,6 +612,20 @@ class FakeTelegram:
         location = {"latitude": latitude, "longitude": longitude}
         return await self._user_message(user, chat, {"location": location})
 
+    async def edit_text(self, user: FakeUser, message: dict, text: str) -> dict:
+        """The user edits a message they sent earlier (an ``edited_message`` update)."""
+        edited = {**message, "text": text, "edit_date": int(time.time())}
+        edited.pop("entities", None)
+        self._messages[(message["chat"]["id"], message["message_id"])] = edited
+        await self.inject_update({"edited_message": edited})
+        return edited
+
+    async def send_contact(self, user: FakeUser, phone: str, chat: FakeChat | None = None
+                           ) -> dict:
+        """The user shares their own contact card (the phone number button)."""
+        contact = {"phone_number": phone, "first_name": user.first_name, "user_id": user.id}
+        return await self._user_message(user, chat, {"contact": contact})
+
     async def press(self, user: FakeUser, message: Sent, data: str, *, check: bool = True) -> dict:
         """The user presses the inline button with ``data`` under a bot message.
 
@@ -698,6 +714,20 @@ class FakeTelegram:
     def pending_updates(self) -> list[dict]:
         """Updates the bot has not confirmed yet (getUpdates offset) nor taken by webhook."""
         return list(self._pending)
+
+    async def wait_for_callback_answers(self, count: int, timeout: float = 5.0) -> None:
+        """Until ``count`` button taps have been answered (toasts included)."""
+        loop = asyncio.get_running_loop()
+        deadline = loop.time() + timeout
+        while len(self.callback_answers) < count:
+            if loop.time() > deadline:
+                raise AssertionError(f"{len(self.callback_answers)} of {count} taps answered")
+            await self._wait_change(deadline - loop.time())
+
+    def current_text(self, chat_id: int, message_id: int) -> str | None:
+        """The text a message shows now, after any edits."""
+        message = self._messages.get((chat_id, message_id))
+        return None if message is None else message.get("text") or message.get("caption")
 
     def messages_to(self, chat_id: int) -> list[Sent]:
         """Everything sent or edited in ``chat_id``, in order."""
@@ -1098,6 +1128,20 @@ class FakeTelegram:
         self._record("sendMessage", message, params, text)
         return message
 
+    async def _copy_message(self, params: dict, files: dict) -> dict:
+        """copyMessage: a copy of a user's (or the bot's) message in another chat."""
+        chat = self._chat(params.get("chat_id"))
+        self._check_blocked(chat)
+        source = self._messages.get((int(params.get("from_chat_id") or 0),
+                                     int(params.get("message_id") or 0)))
+        if source is None:
+            raise _bad_request("message to copy not found")
+        content = {k: v for k, v in source.items()
+                   if k in ("text", "caption", "photo", "document", "voice", "audio", "video")}
+        message = self._bot_message(chat, params, content)
+        self._record("copyMessage", message, params, content.get("text") or content.get("caption"))
+        return {"message_id": message["message_id"]}
+
     async def _send_document(self, params: dict, files: dict) -> dict:
         chat = self._chat(params.get("chat_id"))
         self._check_blocked(chat)
@@ -1177,6 +1221,8 @@ class FakeTelegram:
             raise _bad_request(
                 "query is too old and response timeout expired or query ID is invalid"
             )
+        self.callback_answers.append(params)
+        self._notify()
         return True
 
     async def _set_my_commands(self, params: dict, files: dict) -> bool:

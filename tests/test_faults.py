@@ -36,7 +36,7 @@ async def test_killed_between_ticket_and_reply_the_reply_still_arrives(
         offer = await tg.wait_for_text(RESIDENT.id, "Nie mam gotowej odpowiedzi", timeout=20)
         await tg.press(RESIDENT, offer, offer.buttons[0][1])
         ticket = await tg.wait_for_text(COORDINATOR_CHAT.id, "Zgłoszenie #1")
-        await tg.wait_for_text(RESIDENT.id, "zgłoszenie #1")
+        await tg.wait_for_text(RESIDENT.id, "zgłoszenie nr 1")
     finally:
         first.send_signal(signal.SIGKILL)
         await first.wait()

@@ -101,7 +101,7 @@ async def test_a_very_long_question_is_kept_whole_in_the_ticket(
         await tg.press(RESIDENT, menu, "ask")
         await tg.wait_for_text(RESIDENT.id, texts.ASK_PROMPT)
         await tg.send_text(RESIDENT, story.strip())
-        await tg.wait_for_text(RESIDENT.id, "zgłoszenie #1")
+        await tg.wait_for_text(RESIDENT.id, "zgłoszenie nr 1")
         await asyncio.sleep(0.3)
         posted = " ".join(s.plain for s in tg.messages_to(COORDINATOR_CHAT.id))
         assert posted.count("Opiszę dokładnie mój problem z licznikiem.") == 95
@@ -128,19 +128,39 @@ async def test_my_data_shows_everything_and_forget_me_removes_it(
     tg: FakeTelegram, settings: Settings
 ) -> None:
     async with running_bot(settings) as application:
-        await hand_off_question(tg, "zgubiłem psa na spacerze")
+        ticket_post, _ = await hand_off_question(tg, "zgubiłem psa na spacerze")
+        await ask(tg, "mój PESEL 80010112345, proszę o telefon")  # joins the open ticket
+        followup = await tg.wait_for_text(COORDINATOR_CHAT.id, "80010112345")
         await tg.send_text(RESIDENT, "/moje_dane")
         data = await tg.wait_for_text(RESIDENT.id, texts.MY_DATA_TITLE)
-        assert "Zgłoszenie #1" in data.text and "zgubiłem psa na spacerze" in data.text
+        assert "Zgłoszenie nr 1" in data.text and "zgubiłem psa na spacerze" in data.text
         assert "Anna Nowak" in data.text and "@anowak" in data.text
+        assert "Dopisane: mój PESEL 80010112345" in data.text
 
         await tg.send_text(RESIDENT, "/usun_dane")
         confirm = await tg.wait_for_text(RESIDENT.id, "Usunąć wszystkie Twoje dane?")
-        await tg.press(RESIDENT, confirm, "forget:yes")
+        await tg.press(RESIDENT, confirm, confirm.buttons[0][1])
         await tg.wait_for_text(RESIDENT.id, "Usunięte.")
-        desk = application.bot_data["services"].desk
-        ticket = desk.ticket(1)
+        svc = application.bot_data["services"]
+        ticket = svc.desk.ticket(1)
         assert ticket is not None and ticket.question == "" and ticket.display_name == ""
+        assert ticket.status == "closed"
+        # the coordinator chat no longer shows the question, the name or the PESEL
+        await tg.wait_for_text(COORDINATOR_CHAT.id, "ta osoba usunęła swoje dane")
+        for post in (ticket_post, followup):
+            await tg.wait_for(lambda s, post=post: s.method == "editMessageText"
+                              and s.message_id == post.message_id)
+        for post in (ticket_post, followup):
+            shown = tg.current_text(COORDINATOR_CHAT.id, post.message_id) or ""
+            assert "dane usunięte" in shown
+            assert "80010112345" not in shown and "Anna Nowak" not in shown
+        texts_logged = [q.text for q in svc.questions.since(ticket.created_at)]
+        assert not any(t and "80010112345" in t for t in texts_logged)
+        # an answer to the erased ticket is not sent anywhere, and the coordinator knows why
+        start = len(tg.sent)
+        await tg.send_text(COORDINATOR, "/odpowiedz 1 Oddzwonię jutro.", chat=COORDINATOR_CHAT)
+        await tg.wait_for_text(COORDINATOR_CHAT.id, "Nie wyślę odpowiedzi", start=start)
+        assert not any("Oddzwonię" in (m.text or "") for m in tg.messages_to(RESIDENT.id))
         start = len(tg.sent)
         await tg.send_text(RESIDENT, "/moje_dane")
         after = await tg.wait_for_text(RESIDENT.id, texts.MY_DATA_TITLE, start=start)
@@ -157,7 +177,7 @@ async def test_outside_office_hours_the_hand_off_says_when_to_expect_an_answer(
     async with running_bot(with_hours, clock=lambda: friday_evening):
         offer = await ask(tg, "zgubiłem psa")
         await tg.press(RESIDENT, offer, offer.buttons[0][1])
-        confirmation = await tg.wait_for_text(RESIDENT.id, "zgłoszenie #1")
+        confirmation = await tg.wait_for_text(RESIDENT.id, "zgłoszenie nr 1")
         assert "pn–pt 8:00–16:00" in confirmation.text
         assert "poniedziałek, 30 listopada 2026, 8:00" in confirmation.text
 

@@ -78,7 +78,7 @@ async def _drive(tmp_path: Path, updates: list[tuple[str, object]]) -> None:
                                                                "edit_date": message["date"]}})
                 elif kind == "photo":
                     await tg.send_photo(RESIDENT)
-                    await tg.wait_for_text(RESIDENT.id, texts.NOT_TEXT, start=start)
+                    await tg.wait_for_text(RESIDENT.id, "Czytam tylko tekst", start=start)
             await asyncio.sleep(0.3)
             apologies = [s for s in tg.messages_to(RESIDENT.id) if s.text == texts.APOLOGY]
             assert apologies == [], tg.summary()

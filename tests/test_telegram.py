@@ -14,6 +14,11 @@ from tests.fakebot import FakeChat, FakeTelegram, FakeUser
 KNOWLEDGE = load_valid_knowledge(ROOT / "knowledge")
 
 
+def label(entry) -> str:
+    """What a button shows for an entry: its short label, else its question."""
+    return getattr(entry, "label", None) or entry.question
+
+
 async def eventually(condition, timeout: float = 3.0) -> None:
     loop = asyncio.get_running_loop()
     deadline = loop.time() + timeout
@@ -35,7 +40,8 @@ async def hand_off_question(tg: FakeTelegram, question: str = "zgubiłem psa na 
     start = len(tg.sent)
     await tg.press(RESIDENT, offer, offer.buttons[0][1])
     ticket = await tg.wait_for_text(COORDINATOR_CHAT.id, "Zgłoszenie #", start=start)
-    confirmation = await tg.wait_for_text(RESIDENT.id, "Przekazano koordynatorowi", start=start)
+    confirmation = await tg.wait_for_text(RESIDENT.id, "Przekazałem pytanie koordynatorowi",
+                                          start=start)
     return ticket, confirmation
 
 
@@ -60,9 +66,10 @@ async def test_browsing_the_menu_to_an_answer(tg: FakeTelegram, settings: Settin
         await tg.send_text(RESIDENT, "/pomoc")
         menu = await tg.wait_for_text(RESIDENT.id, texts.MENU_PROMPT)
         await tg.press(RESIDENT, menu, "cat:spoldzielnie")
-        questions = await tg.wait_for_text(RESIDENT.id, texts.CHOOSE_QUESTION)
+        questions = await tg.wait_for_text(
+            RESIDENT.id, texts.CHOOSE_QUESTION.format(category="Spółdzielnie energetyczne"))
         entry = KNOWLEDGE.entries_in("spoldzielnie")[0]
-        assert questions.buttons[0] == (entry.question, f"q:{entry.id}")
+        assert questions.buttons[0] == (label(entry), f"q:{entry.id}")
         await tg.press(RESIDENT, questions, f"q:{entry.id}")
         answer = await tg.wait_for_text(RESIDENT.id, entry.answer[:40])
         assert answer.text == entry.answer
@@ -84,10 +91,10 @@ async def test_picking_a_suggestion_gives_its_answer(tg: FakeTelegram, settings:
         choices = await ask(tg, "spółdzielnia")
         assert choices.text == texts.SUGGEST_INTRO
         assert 2 <= len(choices.buttons) <= 4 and choices.buttons[-1][0] == texts.NONE_OF_THESE
-        label, data = choices.buttons[1]
+        shown, data = choices.buttons[1]
         await tg.press(RESIDENT, choices, data)
         entry = KNOWLEDGE.entry(data.removeprefix("q:"))
-        assert entry is not None and entry.question == label
+        assert entry is not None and label(entry) == shown
         await tg.wait_for_text(RESIDENT.id, entry.answer[:40])
 
 
@@ -96,7 +103,7 @@ async def test_hand_off_then_coordinator_reply_reaches_the_resident(
 ) -> None:
     async with running_bot(settings):
         ticket, confirmation = await hand_off_question(tg)
-        assert "zgłoszenie #1" in confirmation.text
+        assert "zgłoszenie nr 1" in confirmation.text
         assert "Anna Nowak" in ticket.text and "@anowak" in ticket.text
         assert "zgubiłem psa na spacerze" in ticket.text
         await tg.send_text(COORDINATOR, "Proszę zadzwonić do gminy.", chat=COORDINATOR_CHAT,
@@ -161,10 +168,12 @@ async def test_html_in_a_residents_name_is_escaped(tg: FakeTelegram, settings: S
         assert "<b>Jan</b> & <i> </code>" in ticket.plain
 
 
-async def test_a_photo_gets_a_polite_text_only_reply(tg: FakeTelegram, settings: Settings) -> None:
+async def test_a_photo_without_a_ticket_or_caption_says_how_to_send_it(
+    tg: FakeTelegram, settings: Settings
+) -> None:
     async with running_bot(settings):
         await tg.send_photo(RESIDENT)
-        await tg.wait_for_text(RESIDENT.id, texts.NOT_TEXT)
+        await tg.wait_for_text(RESIDENT.id, texts.ATTACHMENT_NO_TICKET.format(what="zdjęcie"))
         await tg.send_sticker(RESIDENT)
         await tg.wait_for(lambda s: s.chat_id == RESIDENT.id and s.text == texts.NOT_TEXT,
                           start=len(tg.sent) - 1)
@@ -199,7 +208,7 @@ async def test_a_ticket_that_cannot_be_posted_is_kept_and_posted_later(
         offer = await ask(tg, "zgubiłem psa")
         tg.fail_next("sendMessage", 1, status=500)  # the post to the coordinator chat fails
         await tg.press(RESIDENT, offer, offer.buttons[0][1])
-        await tg.wait_for_text(RESIDENT.id, "Przekazano koordynatorowi jako zgłoszenie #1")
+        await tg.wait_for_text(RESIDENT.id, "Przekazałem pytanie koordynatorowi (zgłoszenie nr 1)")
         await tg.wait_for_text(COORDINATOR_CHAT.id, "Zgłoszenie #1")  # by the retry job
         desk = application.bot_data["services"].desk
         await eventually(lambda: desk.pending_deliveries() == [])
@@ -218,14 +227,16 @@ async def test_more_unanswered_questions_join_the_open_ticket(
         await tg.wait_for_text(RESIDENT.id, "Bilety kupi Pan na dworcu.")
 
 
-async def test_asking_for_a_human_offers_the_hand_off_at_once(
+async def test_asking_for_a_human_asks_for_the_question_and_hands_off_the_next_message(
     tg: FakeTelegram, settings: Settings
 ) -> None:
     async with running_bot(settings):
         reply = await ask(tg, "chcę rozmawiać z człowiekiem")
-        assert reply.buttons[0][0] == texts.PASS_ON
-        await tg.press(RESIDENT, reply, reply.buttons[0][1])
-        await tg.wait_for_text(COORDINATOR_CHAT.id, "Zgłoszenie #1")
+        assert reply.text.endswith(texts.ASK_PROMPT)
+    async with running_bot(settings):  # the waiting survives a restart
+        await tg.send_text(RESIDENT, "chodzi o dzierżawę dachu pod panele")
+        ticket = await tg.wait_for_text(COORDINATOR_CHAT.id, "Zgłoszenie #1")
+        assert "chodzi o dzierżawę dachu pod panele" in ticket.text
 
 
 async def test_menu_ask_coordinator_takes_the_next_message_as_the_question(
@@ -313,10 +324,10 @@ async def test_a_second_tap_on_hand_off_files_nothing_new(
     async with running_bot(settings):
         offer = await ask(tg, "zgubiłem psa")
         await tg.press(RESIDENT, offer, offer.buttons[0][1])
-        await tg.wait_for_text(RESIDENT.id, "zgłoszenie #1")
+        await tg.wait_for_text(RESIDENT.id, "zgłoszenie nr 1")
         start = len(tg.sent)
         await tg.press(RESIDENT, offer, offer.buttons[0][1], check=False)  # stale keyboard
-        await tg.wait_for_text(RESIDENT.id, "jest już w zgłoszeniu #1", start=start)
+        await tg.wait_for_text(RESIDENT.id, "jest już w zgłoszeniu nr 1", start=start)
         await asyncio.sleep(0.3)
         posts = [s for s in tg.messages_to(COORDINATOR_CHAT.id) if "Zgłoszenie #1" in s.text]
         assert len(posts) == 1

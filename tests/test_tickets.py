@@ -132,7 +132,7 @@ def test_forgetting_a_person_keeps_ticket_numbers_without_text_or_identity(
     ticket, _ = desk.hand_off(ANNA, "moje prywatne pytanie", ["a.b"], COORDINATOR_CHAT)
     desk.answer(ticket.id, "odpowiedź")
     desk.remember_offer(ANNA, "inne pytanie", [])
-    assert desk.forget_person(ANNA.user_id) == 1
+    assert desk.forget_person(ANNA.user_id).tickets == 1
     forgotten = desk.ticket(ticket.id)
     assert (forgotten.user_id, forgotten.display_name, forgotten.username, forgotten.question,
             forgotten.answer) == (0, "", None, "", None)

@@ -7,7 +7,7 @@ import datetime as dt
 import logging
 
 from telegram import BotCommand, BotCommandScopeChat, Message, Update
-from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter, TelegramError
+from telegram.error import Forbidden, TelegramError
 from telegram.ext import (
     AIORateLimiter,
     Application,
@@ -22,7 +22,6 @@ from telegram.ext import (
 
 from bot import storage, texts
 from bot.config import Settings
-from bot.loader import knowledge_fingerprint, load_valid_knowledge
 from bot.matcher import Matcher
 from bot.question_log import QuestionLog
 from bot.subscriptions import SubscriptionBook
@@ -30,14 +29,13 @@ from bot.tg import (
     coordinator,
     guard,
     insight,
-    learning,
     meetings,
     privacy,
     reload,
     resident,
 )
 from bot.tg.delivery import flush_deliveries
-from bot.tg.inbox import INBOX_KEY, Inbox, handle_again
+from bot.tg.inbox import INBOX_KEY, Inbox
 from bot.tg.services import SERVICES_KEY, Services, services
 from bot.tickets import Clock, TicketDesk, utc_now
 
@@ -95,12 +93,14 @@ class _AddressedToBot(filters.MessageFilter):
         if replied is not None and replied.from_user is not None and replied.from_user.id == bot.id:
             return True
         mention = f"@{bot.username}".casefold()
-        return bool(message.text and mention in message.text.casefold())
+        return mention in (message.text or message.caption or "").casefold()
 
 
-NOT_TEXT = (filters.PHOTO | filters.VOICE | filters.AUDIO | filters.VIDEO | filters.VIDEO_NOTE
-            | filters.Sticker.ALL | filters.Document.ALL | filters.LOCATION | filters.CONTACT
-            | filters.ANIMATION | filters.POLL | filters.VENUE)
+ATTACHMENTS = (filters.PHOTO | filters.VOICE | filters.AUDIO | filters.VIDEO
+               | filters.VIDEO_NOTE | filters.Document.ALL)
+NOT_TEXT = (filters.Sticker.ALL | filters.LOCATION | filters.ANIMATION | filters.POLL
+            | filters.VENUE | filters.Dice.ALL | filters.CONTACT)
+NEW_MESSAGE = filters.UpdateType.MESSAGE  # edited messages have their own handler
 
 
 def build_application(
@@ -115,8 +115,7 @@ def build_application(
     """The bot, ready for bot.tg.runner. It has no PTB updater: updates come through the
     durable inbox (bot.tg.polling or bot.tg.webhook). `rate_limit=False` only for benchmarks."""
     quiet_chatty_loggers()
-    fingerprint = knowledge_fingerprint(settings.knowledge.path)  # before: catch edits meanwhile
-    knowledge = load_valid_knowledge(settings.knowledge.path, clock())
+    keeper = reload.start_keeper(settings, clock())  # the files, or the last good snapshot
     connection = storage.connect(settings.storage.path)
     desk = TicketDesk(connection, clock)
     builder = (
@@ -137,10 +136,12 @@ def build_application(
     application = builder.build()
     application.bot_data[INBOX_KEY] = Inbox(connection, clock)
     application.bot_data[SERVICES_KEY] = Services(
-        settings, Matcher(knowledge, settings.matcher.thresholds()), desk,
+        settings, Matcher(keeper.knowledge, settings.matcher.thresholds()), desk,
         SubscriptionBook(connection, clock),
         QuestionLog(connection, keep_text=settings.privacy.keep_question_text, clock=clock),
-        clock, knowledge_fingerprint=fingerprint)
+        keeper, clock)
+    svc: Services = application.bot_data[SERVICES_KEY]
+    svc.on_owed = lambda: _flush_soon(application)
     register_handlers(application, settings.coordinator.chat_id)
     schedule_jobs(application, delivery_interval, reminder_interval, watch_interval)
     return application
@@ -180,49 +181,62 @@ def register_handlers(application: Application, coordinator_chat: int) -> None:
         CommandHandler(["ogloszenie", "announce"], meetings.announce),
         CommandHandler(["przeladuj", "reload"], reload.reload_command),
         CommandHandler(["statystyki", "stats"], insight.stats_command),
-        CommandHandler(["moje_dane", "my_data"], privacy.my_data),
-        CommandHandler(["usun_dane", "forget_me"], privacy.forget_me),
+        CommandHandler(["moje_dane", "my_data"], resident.my_data),
+        CommandHandler(["usun_dane", "forget_me"], resident.forget_me),
         CommandHandler(["blokuj", "ban"], privacy.ban),
         CommandHandler(["odblokuj", "unban"], privacy.unban),
         CommandHandler(["odpowiedz", "reply"], coordinator.reply_command),
         CommandHandler(["zgloszenia", "tickets"], coordinator.list_tickets),
         CommandHandler(["zamknij", "close"], coordinator.close_ticket),
-        MessageHandler(in_coordinator_chat & filters.REPLY & ~filters.COMMAND,
+        MessageHandler(in_coordinator_chat & NEW_MESSAGE & filters.REPLY & ~filters.COMMAND,
                        coordinator.reply_to_ticket),
-        MessageHandler(~in_coordinator_chat & addressed & filters.TEXT & ~filters.COMMAND,
-                       resident.question),
-        MessageHandler(~in_coordinator_chat & addressed & NOT_TEXT, resident.not_text),
-        MessageHandler(filters.ChatType.PRIVATE & filters.COMMAND, resident.unknown_command),
-        CallbackQueryHandler(meetings.calendar_file, pattern=r"^ics:"),
-        CallbackQueryHandler(meetings.reminders_toggle, pattern=r"^rem:(on|off)$"),
-        CallbackQueryHandler(privacy.forget_button, pattern=r"^forget:(yes|no)$"),
-        CallbackQueryHandler(learning.learn_button, pattern=r"^(learn|ln|lc|la|lx)(:|$)"),
-        CallbackQueryHandler(resident.menu_button),
+        MessageHandler(~in_coordinator_chat & filters.UpdateType.EDITED_MESSAGE & addressed,
+                       resident.edited),
+        MessageHandler(~in_coordinator_chat & NEW_MESSAGE & addressed & filters.TEXT
+                       & ~filters.COMMAND, resident.question),
+        MessageHandler(~in_coordinator_chat & NEW_MESSAGE & addressed & ATTACHMENTS,
+                       resident.attachment),
+        MessageHandler(filters.ChatType.PRIVATE & NEW_MESSAGE & filters.CONTACT,
+                       resident.shared_contact),
+        MessageHandler(~in_coordinator_chat & NEW_MESSAGE & addressed & NOT_TEXT,
+                       resident.not_text),
+        MessageHandler(filters.ChatType.PRIVATE & NEW_MESSAGE & filters.COMMAND,
+                       resident.unknown_command),
+        CallbackQueryHandler(resident.button),
     ])
     application.add_error_handler(error_handler)
 
 
 async def error_handler(update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
-    """Log with the traceback; the person gets a short apology and the bot goes on. A failure
-    of the network is no reason to apologise: the update is handled again (bot.tg.inbox)."""
+    """Log with the traceback; a person hit by a bug gets a short apology and the bot goes on.
+
+    A failed send is no bug: whatever was asked is already stored, so no apology (it would
+    invite the same question again), and the coordinator chat never gets one.
+    """
     user = update.effective_user if isinstance(update, Update) else None
-    if isinstance(context.error, Forbidden) and user is not None:
-        services(context).desk.record_blocked(user.id)
-        log.info("a user blocked the bot")
+    chat = update.effective_chat if isinstance(update, Update) else None
+    if isinstance(context.error, Forbidden):
+        if user is not None and chat is not None and chat.type == "private":
+            services(context).desk.record_blocked(user.id)
+            log.info("a user blocked the bot")
+        else:
+            log.info("the bot cannot write in a group any more")
         return
-    transient = (isinstance(context.error, NetworkError | RetryAfter)
-                 and not isinstance(context.error, BadRequest))  # BadRequest is a NetworkError
-    if transient and isinstance(update, Update):
-        log.warning("the Bot API failed while handling an update, handling it again: %s",
-                    context.error)
-        handle_again(context.bot_data, update)
+    if isinstance(context.error, TelegramError):
+        log.warning("a reply could not be sent: %s", context.error)
         return
     log.error("exception while handling an update", exc_info=context.error)
-    if isinstance(update, Update) and update.effective_chat is not None:
+    if chat is not None and chat.id != services(context).coordinator_chat_id():
         try:
-            await context.bot.send_message(update.effective_chat.id, texts.APOLOGY)
+            await context.bot.send_message(chat.id, texts.APOLOGY)
         except TelegramError:
             log.warning("could not send the apology", exc_info=True)
+
+
+def _flush_soon(application: Application) -> None:
+    """Handlers store what is owed and go on; the sending happens beside them."""
+    svc: Services = application.bot_data[SERVICES_KEY]
+    application.create_task(flush_deliveries(application.bot, svc), name="deliveries")
 
 
 async def deliveries_job(context: ContextTypes.DEFAULT_TYPE) -> None:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 from telegram import Update
 from telegram.constants import ParseMode
 from telegram.ext import ContextTypes
@@ -10,6 +12,7 @@ from bot.tg.delivery import flush_deliveries
 from bot.tg.render import open_tickets_html
 from bot.tg.services import coordinators_only, services
 
+TICKET_HEADER = re.compile(r"Zgłoszenie (?:#|nr )(\d+)")
 REPLY_USAGE = "Użycie: /odpowiedz NUMER treść odpowiedzi"
 CLOSE_USAGE = "Użycie: /zamknij NUMER"
 
@@ -22,6 +25,11 @@ async def reply_to_ticket(update: Update, context: ContextTypes.DEFAULT_TYPE) ->
     if original is None:
         return
     ticket = svc.desk.ticket_for_message(message.chat_id, original.message_id)
+    by_bot = original.from_user is not None and original.from_user.id == context.bot.id
+    if ticket is None and by_bot:
+        # A copy of a ticket posted again after a lost reply from Telegram routes by its header.
+        header = TICKET_HEADER.match(original.text or "")
+        ticket = svc.desk.ticket(int(header.group(1))) if header else None
     if ticket is None:
         return  # a reply to something else: the coordinators talking among themselves
     if not await coordinators_only(update, context):
@@ -72,9 +80,15 @@ async def close_ticket(update: Update, context: ContextTypes.DEFAULT_TYPE) -> No
 async def _answer(update: Update, context: ContextTypes.DEFAULT_TYPE, number: int, text: str
                   ) -> None:
     svc = services(context)
-    if svc.desk.answer(number, text) is None:
+    ticket = svc.desk.ticket(number)
+    if ticket is None:
         await update.effective_message.reply_text(f"Nie ma zgłoszenia #{number}.")
         return
+    if not ticket.user_id:  # anonymised: the person deleted their data, or retention did
+        await update.effective_message.reply_text(
+            f"Nie wyślę odpowiedzi na zgłoszenie #{number}: ta osoba usunęła swoje dane.")
+        return
+    svc.desk.answer(number, text)
     await flush_deliveries(context.bot, svc)  # confirms, or reports a blocked resident
     if any(d.kind == "answer" and d.ticket_id == number for d in svc.desk.pending_deliveries()):
         await update.effective_message.reply_text(

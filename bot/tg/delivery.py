@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import logging
 from html import escape
 
@@ -45,6 +46,19 @@ async def _send(bot: Bot, svc: Services, delivery: Delivery) -> list[int]:
     """Send one delivery, in as many messages as its length needs; their ids."""
     ticket = svc.desk.ticket(delivery.ticket_id)
     assert ticket is not None
+    if delivery.kind == "copy":  # a resident's photo or file, next to their ticket
+        source = json.loads(delivery.text)
+        copied = await bot.copy_message(delivery.chat_id, source["from_chat_id"],
+                                        source["message_id"])
+        return [copied.message_id]
+    if delivery.kind == "edit":  # a ticket post rewritten (the person deleted their data)
+        edit = json.loads(delivery.text)
+        await bot.edit_message_text(edit["text"], chat_id=delivery.chat_id,
+                                    message_id=edit["message_id"])
+        return [edit["message_id"]]
+    if delivery.kind == "notice":
+        message = await bot.send_message(delivery.chat_id, delivery.text)
+        return [message.message_id]
     if delivery.kind == "answer":
         text = texts.COORDINATOR_ANSWER.format(number=ticket.id, text=delivery.text)
         parse_mode = None

@@ -6,6 +6,7 @@ from telegram import Update
 from telegram.ext import ContextTypes
 
 from bot import learning, texts
+from bot.tg.reload import outcome_text
 from bot.tg.render import acknowledge, keyboard, remove_buttons, split_message
 from bot.tg.services import Services, coordinators_only, services
 
@@ -60,8 +61,10 @@ async def _report(update: Update, svc: Services, change: learning.Change) -> Non
     query = update.callback_query
     await remove_buttons(query)
     if change.ok:
-        svc.reload_knowledge()  # the next resident asking gets the answer at once
+        outcome = svc.reload_knowledge()  # the next resident asking gets the answer at once
         text = texts.LEARNED.format(entry=change.entry_id, file=change.file.name)
+        if not outcome.applied:  # other edits of the files hold the reload back
+            text += "\n\n" + outcome_text(outcome, automatic=True)
     else:
         text = texts.NOT_LEARNED.format(reason=change.reason) + "\n" + "\n".join(
             str(p) for p in change.problems)

@@ -5,13 +5,14 @@ from __future__ import annotations
 import logging
 from contextlib import suppress
 
-from telegram import Bot, InputFile, Message, Update
+from telegram import Bot, InlineKeyboardButton, InlineKeyboardMarkup, InputFile, Message, Update
 from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter, TelegramError
 from telegram.ext import ContextTypes
 
 from bot import texts
 from bot.answers import meeting_text
 from bot.calendar_file import calendar_filename, meeting_calendar
+from bot.conversation.service import START_REMINDERS
 from bot.durations import polish_duration
 from bot.knowledge import Meeting
 from bot.meetings import due_for_reminder, find, upcoming, visible
@@ -74,7 +75,9 @@ async def reminders_command(update: Update, context: ContextTypes.DEFAULT_TYPE) 
     """/przypomnienia, /reminders: the subscription state with an on/off button."""
     message = update.effective_message
     if message.chat.type != "private":
-        await message.reply_text(texts.REMINDERS_PRIVATE_ONLY)
+        await message.reply_text(texts.PRIVATE_ONLY["reminders"], reply_markup=InlineKeyboardMarkup(
+            [[InlineKeyboardButton(texts.OPEN_PRIVATE_CHAT, url=f"https://t.me/"
+                                   f"{context.bot.username}?start={START_REMINDERS}")]]))
         return
     svc = services(context)
     subscribed = svc.subscriptions.is_subscribed(message.chat_id)
@@ -92,9 +95,12 @@ async def reminders_toggle(update: Update, context: ContextTypes.DEFAULT_TYPE) -
         return
     turn_on = query.data == "rem:on"
     if turn_on:
-        svc.subscriptions.subscribe(Subscriber(chat.id, update.effective_user.id))
+        saved = svc.subscriptions.subscribe(Subscriber(chat.id, update.effective_user.id))
     else:
-        svc.subscriptions.unsubscribe(chat.id)
+        saved = svc.subscriptions.unsubscribe(chat.id)
+    if not saved:  # the disk refused it
+        await query.message.reply_text(texts.SETTING_NOT_SAVED)
+        return
     with suppress(BadRequest):  # the same state twice: nothing to change
         await query.edit_message_text(_state(svc, turn_on),
                                       reply_markup=keyboard([reminders_button(turn_on)]))

@@ -7,10 +7,12 @@ from collections.abc import Sequence
 from contextlib import suppress
 from html import escape
 
-from telegram import CallbackQuery, InlineKeyboardButton, InlineKeyboardMarkup
+from telegram import CallbackQuery, InlineKeyboardButton, InlineKeyboardMarkup, Message
 from telegram.error import TelegramError
 
 from bot import texts
+from bot.conversation import Choice, Reply, Turn
+from bot.conversation.choices import ChoiceKind, encode
 from bot.knowledge import Entry, KnowledgeBase
 from bot.tickets import Ticket
 
@@ -31,6 +33,31 @@ def split_message(text: str, limit: int = MESSAGE_LIMIT) -> list[str]:
         rest = rest[cut:].lstrip()
     parts.append(rest)
     return [p for p in parts if p]
+
+
+async def send_turn(message: Message, turn: Turn, bot_username: str | None) -> None:
+    """The core's replies as Telegram messages, in the chat of `message`; long texts split,
+    the buttons under the last part."""
+    for reply in turn.replies:
+        parts = split_message(reply.text)
+        for part in parts[:-1]:
+            await message.reply_text(part)
+        await message.reply_text(parts[-1], reply_markup=reply_keyboard(reply, bot_username))
+
+
+def reply_keyboard(reply: Reply, bot_username: str | None) -> InlineKeyboardMarkup | None:
+    rows = [[_button(choice, bot_username)] for choice in reply.choices]
+    if reply.meeting_id is not None:
+        rows.append([InlineKeyboardButton(texts.ADD_TO_CALENDAR, callback_data=encode(
+            ChoiceKind.CALENDAR, reply.meeting_id))])
+    return InlineKeyboardMarkup(rows) if rows else None
+
+
+def _button(choice: Choice, bot_username: str | None) -> InlineKeyboardButton:
+    if choice.private_link:  # a deep link: the private chat opens with /start <payload>
+        return InlineKeyboardButton(choice.label,
+                                    url=f"https://t.me/{bot_username}?start={choice.id}")
+    return InlineKeyboardButton(choice.label, callback_data=choice.id)
 
 
 def keyboard(rows: Sequence[Sequence[tuple[str, str]]]) -> InlineKeyboardMarkup:

@@ -1,50 +1,62 @@
-"""Handlers for residents: the menu, questions, answers, suggestions and the hand-off."""
+"""Residents' Telegram input, translated to conversation calls; the replies rendered back.
+
+The rules of a conversation live in bot.conversation; these handlers only say who wrote,
+where, and what, and send what the core answers.
+"""
 
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from contextlib import suppress
 
 from telegram import Message, Update
+from telegram.error import TelegramError
 from telegram.ext import ContextTypes
 
 from bot import texts
-from bot.answers import answer_text
-from bot.knowledge import Entry
-from bot.tg.delivery import flush_deliveries
-from bot.tg.meetings import show_upcoming
-from bot.tg.render import (
-    acknowledge,
-    keyboard,
-    menu_keyboard,
-    questions_keyboard,
-    remove_buttons,
-    split_message,
-)
-from bot.tg.services import Services, person_of, services
-from bot.tickets import HandOff, Person
+from bot.conversation import Sender, Turn
+from bot.conversation.choices import ChoiceKind, decode
+from bot.conversation.model import Address
+from bot.conversation.service import START_REMINDERS
+from bot.tg import learning, meetings
+from bot.tg.render import remove_buttons, send_turn
+from bot.tg.services import services
 
-CONTACT_ENTRY = "kontakt.ogolny"
-AWAITING_QUESTION = "awaiting_question"
+CHANNEL = "telegram"
+# What a Telegram attachment is called in the conversation core, by message attribute.
+ATTACHMENT_KINDS = ("photo", "document", "voice", "audio", "video", "video_note")
+
+
+def sender_of(update: Update) -> Sender:
+    user, chat = update.effective_user, update.effective_chat
+    assert user is not None and chat is not None
+    return Sender(Address(CHANNEL, str(user.id)), Address(CHANNEL, str(chat.id)),
+                  user.full_name, user.username, chat.type == "private")
 
 
 async def start(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-    """/start, /pomoc, /help: greeting, privacy note and the menu."""
-    svc = services(context)
-    note = texts.PRIVACY_NOTE.format(days=svc.settings.privacy.retention_days)
-    if svc.settings.privacy.notice_url:
-        note += f"\nWięcej: {svc.settings.privacy.notice_url}"
-    await update.effective_message.reply_text(f"{texts.GREETING}\n\n{note}")
-    await update.effective_message.reply_text(texts.MENU_PROMPT,
-                                              reply_markup=menu_keyboard(svc.matcher.knowledge))
+    """/start (with a deep-link payload from a group), /pomoc, /help."""
+    payload = context.args[0] if context.args else ""
+    if payload == START_REMINDERS:
+        await meetings.reminders_command(update, context)
+        return
+    await _say(update, context, services(context).conversation.start(sender_of(update), payload))
 
 
 async def contact(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """/kontakt, /contact."""
-    svc = services(context)
-    entry = svc.matcher.knowledge.entry(CONTACT_ENTRY)
-    text = entry.answer if entry else texts.NO_ANSWER
-    await update.effective_message.reply_text(text)
+    await _say(update, context, services(context).conversation.contact(sender_of(update)))
+
+
+async def my_data(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """/moje_dane: everything stored about the person (private chats only)."""
+    await _say(update, context, services(context).conversation.my_data(sender_of(update)))
+
+
+async def forget_me(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """/usun_dane: asks for a confirmation first (private chats only)."""
+    await _say(update, context,
+               services(context).conversation.forget_request(sender_of(update)))
 
 
 async def ids(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
@@ -56,146 +68,94 @@ async def ids(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
 
 
 async def question(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-    """Free text: match it and answer, suggest, or offer the hand-off."""
-    svc = services(context)
+    """Free text, or a caption without an attachment worth keeping."""
     message = update.effective_message
-    # In groups the bot is addressed by name; the name is not part of the question.
-    mention = re.compile(re.escape(f"@{context.bot.username}"), re.IGNORECASE)
-    text = mention.sub(" ", message.text or "").strip()
-    if not text:
-        await message.reply_text(texts.NOT_TEXT)
+    text = _without_mention(message.text or "", context)
+    replied = message.reply_to_message
+    reply_to = (str(replied.message_id) if replied is not None and replied.from_user is not None
+                and replied.from_user.id == context.bot.id else None)
+    turn = services(context).conversation.message(
+        sender_of(update), text, message_id=str(message.message_id), reply_to=reply_to)
+    await _say(update, context, turn)
+
+
+async def edited(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """An edited message: corrects a handed-off question; is never answered twice."""
+    message = update.edited_message
+    if message is None or not (message.text or message.caption):
         return
-    person = person_of(update)
-    svc.desk.record_active(person.user_id)
-    if context.user_data.pop(AWAITING_QUESTION, False):
-        svc.questions.record(text, "direct")
-        await hand_off(update, context, text, ())
-        return
-    result = svc.matcher.match(text)
-    question_id = svc.questions.record(text, result.status,
-                                       result.entry.id if result.entry else None, result.score)
-    if result.status == "answer" and result.entry is not None:
-        await send_answer(message, svc, result.entry, text, person, question_id)
-        return
-    ids = [s.entry.id for s in result.suggestions]
-    if result.status == "suggest":
-        offer = svc.desk.remember_offer(person, text, ids, question_id)
-        markup = questions_keyboard([s.entry for s in result.suggestions],
-                                    [(texts.NONE_OF_THESE, f"h:{offer.id}")])
-        await message.reply_text(texts.SUGGEST_INTRO, reply_markup=markup)
-        return
-    if svc.desk.open_ticket_of(person.user_id) is not None:
-        svc.questions.handed_off(question_id)
-        await hand_off(update, context, text, ids, new_question=False)  # joins the open ticket
-        return
-    offer = svc.desk.remember_offer(person, text, ids, question_id)
-    await message.reply_text(texts.NO_ANSWER, reply_markup=keyboard(
-        [[(texts.PASS_ON, f"h:{offer.id}")], [(texts.NO_THANKS, "no")]]))
+    turn = services(context).conversation.edited(
+        sender_of(update), str(message.message_id),
+        _without_mention(message.text or message.caption or "", context))
+    await _say(update, context, turn)
 
 
-async def send_answer(
-    message: Message, svc: Services, entry: Entry, asked: str, person: Person,
-    question_id: int | None = None,
-) -> None:
-    """The entry's answer, with the buttons that fit it; long answers in several messages."""
-    if entry.dynamic == "upcoming_meetings":
-        await show_upcoming(message, svc, person.user_id)
-        return
-    member = svc.is_member(person.user_id)
-    parts = split_message(answer_text(entry, svc.matcher.knowledge, svc.now(), member=member))
-    for part in parts[:-1]:
-        await message.reply_text(part)
-    markup = None
-    if entry.offers_handoff or not entry.is_smalltalk:
-        offer = svc.desk.remember_offer(person, asked, [entry.id], question_id)
-        if entry.offers_handoff:
-            markup = keyboard([[(texts.PASS_ON, f"h:{offer.id}")], [(texts.NO_THANKS, "no")]])
-        else:
-            markup = keyboard([[(texts.HELPED, f"ok:{question_id or ''}")],
-                               [(texts.NOT_HELPED, f"nh:{offer.id}")]])
-    await message.reply_text(parts[-1], reply_markup=markup)
+async def attachment(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """A photo, file or voice message: read by its caption, copied into an open ticket."""
+    message = update.effective_message
+    kind = next((k for k in ATTACHMENT_KINDS if getattr(message, k)), "document")
+    reference = {"from_chat_id": message.chat_id, "message_id": message.message_id,
+                 "kind": kind}
+    turn = services(context).conversation.attachment(
+        sender_of(update), kind, _without_mention(message.caption or "", context), reference,
+        message_id=str(message.message_id))
+    await _say(update, context, turn)
 
 
-async def hand_off(
-    update: Update, context: ContextTypes.DEFAULT_TYPE, text: str, suggestions: Sequence[str],
-    *, new_question: bool = True,
-) -> None:
-    """Store the question as a ticket (first), post it, then tell the resident its number.
-
-    A new question opens a ticket up to the open-ticket limit; further messages the bot cannot
-    answer (`new_question=False`) join the open ticket.
-    """
-    svc = services(context)
-    limit = svc.settings.limits.open_tickets_per_user if new_question else 1
-    ticket, outcome = svc.desk.hand_off(person_of(update), text, suggestions,
-                                        svc.settings.coordinator.chat_id, max_open=limit)
-    await _confirm_hand_off(update, context, ticket.id, outcome)
+async def shared_contact(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """A shared phone number: joins the open ticket once the person agrees."""
+    phone = update.effective_message.contact.phone_number
+    await _say(update, context,
+               services(context).conversation.shared_contact(sender_of(update), phone))
 
 
-async def _confirm_hand_off(
-    update: Update, context: ContextTypes.DEFAULT_TYPE, number: int, outcome: HandOff
-) -> None:
-    svc = services(context)
-    await flush_deliveries(context.bot, svc)
-    template = {"new": texts.HANDED_OFF, "joined": texts.JOINED_TICKET,
-                "already": texts.ALREADY_HANDED_OFF}[outcome]
-    text = template.format(number=number)
-    note = svc.office_hours.expected_reply(svc.now()) if svc.office_hours else None
-    await update.effective_message.reply_text(f"{text}\n\n{note}" if note else text)
-
-
-async def menu_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-    """Callback buttons of the menu and of answers."""
-    query = update.callback_query
-    await acknowledge(query)
-    svc = services(context)
-    data = query.data or ""
-    kind, _, value = data.partition(":")
-    knowledge = svc.matcher.knowledge
-    if kind == "menu":
-        await query.message.reply_text(texts.MENU_PROMPT, reply_markup=menu_keyboard(knowledge))
-    elif kind == "cat":
-        entries = knowledge.entries_in(value)
-        await query.message.reply_text(texts.CHOOSE_QUESTION, reply_markup=questions_keyboard(
-            entries, [(texts.BACK_TO_MENU, "menu")]))
-    elif kind == "q":
-        entry = knowledge.entry(value)
-        if entry is None:
-            await query.message.reply_text(texts.OFFER_EXPIRED)
-        else:
-            await send_answer(query.message, svc, entry, entry.question, person_of(update))
-    elif kind in ("h", "nh"):
-        offer = svc.desk.offer(int(value)) if value.isdigit() else None
-        if offer is None or offer.user_id != update.effective_user.id:
-            await query.message.reply_text(texts.OFFER_EXPIRED)
-        else:  # stored first: nothing that can fail on the network comes before it
-            ticket, outcome = svc.desk.hand_off_offer(
-                offer, person_of(update), svc.settings.coordinator.chat_id,
-                max_open=svc.settings.limits.open_tickets_per_user)
-            if offer.question_id is not None:
-                svc.questions.handed_off(offer.question_id)
-                if kind == "nh":
-                    svc.questions.feedback(offer.question_id, helped=False)
-            await remove_buttons(query)
-            await _confirm_hand_off(update, context, ticket.id, outcome)
-    elif kind == "ask":
-        context.user_data[AWAITING_QUESTION] = True
-        await query.message.reply_text(texts.ASK_PROMPT)
-    elif kind == "ok":
-        if value.isdigit():
-            svc.questions.feedback(int(value), helped=True)
-        await remove_buttons(query)
-        await query.message.reply_text(texts.THANKS_FOR_FEEDBACK)
-    elif kind == "no":
-        await remove_buttons(query)
-        await query.message.reply_text(texts.NO_THANKS_REPLY)
+async def not_text(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """Stickers, locations, dice, polls: the bot reads text."""
+    await update.effective_message.reply_text(texts.NOT_TEXT)
 
 
 async def unknown_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     await update.effective_message.reply_text(texts.UNKNOWN_COMMAND)
 
 
-async def not_text(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-    """Photos, voice, stickers, documents, locations: the bot reads text only."""
-    await update.effective_message.reply_text(texts.NOT_TEXT)
+async def button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """Every inline button, through one codec and one dispatch table."""
+    query = update.callback_query
+    decoded = decode(query.data)
+    own_handler = _CHANNEL_BUTTONS.get(decoded[0]) if decoded else None
+    if own_handler is not None:
+        await own_handler(update, context)
+        return
+    turn = services(context).conversation.choose(sender_of(update), query.data or "")
+    with suppress(TelegramError):  # the spinner just runs a while longer
+        await query.answer(turn.notice if turn else None)
+    if turn is None:
+        return
+    if turn.retire_buttons:
+        await remove_buttons(query)
+    await _say(update, context, turn)
 
+
+# Buttons whose effect is Telegram's own (files, subscriptions, editing knowledge from chat).
+_CHANNEL_BUTTONS = {
+    ChoiceKind.CALENDAR: meetings.calendar_file,
+    ChoiceKind.REMINDERS: meetings.reminders_toggle,
+    ChoiceKind.LEARN: learning.learn_button,
+    ChoiceKind.LEARN_NEW: learning.learn_button,
+    ChoiceKind.LEARN_CATEGORY: learning.learn_button,
+    ChoiceKind.LEARN_AS: learning.learn_button,
+    ChoiceKind.LEARN_CANCEL: learning.learn_button,
+}
+
+
+async def _say(update: Update, context: ContextTypes.DEFAULT_TYPE, turn: Turn) -> None:
+    message: Message | None = update.effective_message
+    if message is None or not turn.replies:
+        return
+    await send_turn(message, turn, context.bot.username)
+
+
+def _without_mention(text: str, context: ContextTypes.DEFAULT_TYPE) -> str:
+    """In groups the bot is addressed by name; the name is not part of the question."""
+    mention = re.compile(re.escape(f"@{context.bot.username}"), re.IGNORECASE)
+    return mention.sub(" ", text).strip()

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import datetime as dt
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from telegram import Update, User
@@ -11,8 +12,11 @@ from telegram.ext import ContextTypes
 
 from bot import texts
 from bot.config import Settings
+from bot.conversation import Sender
+from bot.conversation.service import Conversation, ConversationSettings
+from bot.conversation.state import ConversationStates
 from bot.flood import FloodGate
-from bot.loader import LoadResult, knowledge_fingerprint, load_knowledge
+from bot.knowledge_keeper import KnowledgeKeeper, Outcome
 from bot.matcher import Matcher
 from bot.office_hours import OfficeHours, parse_office_hours
 from bot.question_log import QuestionLog
@@ -29,32 +33,64 @@ class Services:
     desk: TicketDesk
     subscriptions: SubscriptionBook
     questions: QuestionLog
+    keeper: KnowledgeKeeper
     clock: Clock = utc_now
     # One flush at a time of what is owed, or two handlers could send something twice.
     delivery_lock: asyncio.Lock = field(default_factory=asyncio.Lock)
     reminder_lock: asyncio.Lock = field(default_factory=asyncio.Lock)
-    knowledge_fingerprint: tuple[tuple[str, int, int], ...] = ()
+    on_owed: Callable[[], None] | None = None
     # Telegram's clock, not `clock`: compared with the dates of messages, which have whole
     # seconds (so a message of the second the bot started in is not taken for an old one).
     started_at: dt.datetime = field(
         default_factory=lambda: dt.datetime.now(dt.UTC).replace(microsecond=0))
     flood: FloodGate = field(init=False)
     office_hours: OfficeHours | None = field(init=False)
+    conversation: Conversation = field(init=False)
 
     def __post_init__(self) -> None:
         self.flood = FloodGate(self.settings.limits.messages_per_minute)
         self.office_hours = parse_office_hours(self.settings.coordinator.office_hours)
+        self.conversation = Conversation(
+            lambda: self.matcher, self.desk, self.questions, self.subscriptions,
+            ConversationStates(self.desk.connection, self.clock),
+            coordinator_chat=self.coordinator_chat_id,
+            settings=ConversationSettings(
+                retention_days=self.settings.privacy.retention_days,
+                open_tickets_per_user=self.settings.limits.open_tickets_per_user,
+                privacy_notice_url=self.settings.privacy.notice_url),
+            clock=self.clock, office_hours=self.office_hours,
+            is_member=lambda sender: self.is_member(_numeric(sender)),
+            owed=self.deliveries_owed)
+
+    def coordinator_chat_id(self) -> int:
+        return self.settings.coordinator.chat_id
+
+    def deliveries_owed(self) -> None:
+        """Something new is owed: the channel wires this to its sender (set at build)."""
+        if self.on_owed is not None:
+            self.on_owed()
 
     def now(self) -> dt.datetime:
         return self.clock()
 
-    def reload_knowledge(self) -> LoadResult:
-        """Load the knowledge again; only a sound one replaces what is in service."""
-        self.knowledge_fingerprint = knowledge_fingerprint(self.settings.knowledge.path)
-        result = load_knowledge(self.settings.knowledge.path, self.now())
-        if result.ok:
-            self.matcher = Matcher(result.knowledge, self.settings.matcher.thresholds())
-        return result
+    def reload_knowledge(self) -> Outcome:
+        """Load the files now (the bot wrote them itself): they go live when sound and
+        dropping nothing (bot/knowledge_keeper.py)."""
+        return self._serve(self.keeper.load_now(self.now()))
+
+    async def reload_on_command(self) -> Outcome:
+        """A coordinator's reload: waits for files being written, confirms shown losses."""
+        return self._serve(await self.keeper.reload(self.now(), confirm=True))
+
+    def watch_knowledge(self) -> Outcome | None:
+        """The periodic look at the files; None while nothing (settled) changed."""
+        outcome = self.keeper.check(self.now())
+        return None if outcome is None else self._serve(outcome)
+
+    def _serve(self, outcome: Outcome) -> Outcome:
+        if outcome.applied:
+            self.matcher = Matcher(outcome.knowledge, self.settings.matcher.thresholds())
+        return outcome
 
     def is_coordinator(self, user: User | None) -> bool:
         return user is not None and user.id in self.settings.coordinator.user_ids
@@ -67,6 +103,10 @@ class Services:
     def in_coordinator_chat(self, update: Update) -> bool:
         chat = update.effective_chat
         return chat is not None and chat.id == self.settings.coordinator.chat_id
+
+
+def _numeric(sender: Sender) -> int:
+    return int(sender.person.id) if sender.person.id.lstrip("-").isdigit() else 0
 
 
 def services(context: ContextTypes.DEFAULT_TYPE) -> Services:

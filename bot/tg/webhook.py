@@ -19,7 +19,7 @@ from bot.tg.services import SERVICES_KEY, Services
 
 log = logging.getLogger(__name__)
 SECRET_HEADER = "X-Telegram-Bot-Api-Secret-Token"
-ALLOWED_UPDATES = ["message", "callback_query"]
+ALLOWED_UPDATES = ["message", "edited_message", "callback_query", "my_chat_member"]
 
 
 def web_app(application: Application, settings: Settings, inbox: Inbox, worker: InboxWorker
