@@ -9,7 +9,6 @@ import logging
 from telegram import BotCommand, BotCommandScopeChat, Message, Update
 from telegram.error import Forbidden, TelegramError
 from telegram.ext import (
-    AIORateLimiter,
     Application,
     ApplicationBuilder,
     CallbackQueryHandler,
@@ -36,6 +35,7 @@ from bot.tg import (
 )
 from bot.tg.delivery import flush_deliveries
 from bot.tg.inbox import INBOX_KEY, Inbox
+from bot.tg.resend import ResendingRateLimiter
 from bot.tg.services import SERVICES_KEY, Services, services
 from bot.tickets import Clock, TicketDesk, utc_now
 
@@ -132,7 +132,7 @@ def build_application(
         .post_shutdown(_post_shutdown)
     )
     if rate_limit:
-        builder = builder.rate_limiter(AIORateLimiter(max_retries=3))
+        builder = builder.rate_limiter(ResendingRateLimiter(max_retries=3))
     application = builder.build()
     application.bot_data[INBOX_KEY] = Inbox(connection, clock)
     application.bot_data[SERVICES_KEY] = Services(
