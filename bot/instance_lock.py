@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import errno
 import fcntl
 import logging
 import os
 from pathlib import Path
 
 log = logging.getLogger(__name__)
+DISK_REFUSES = (errno.EROFS, errno.ENOSPC, errno.EDQUOT)
 
 
 class AlreadyRunning(Exception):
@@ -23,8 +25,16 @@ class InstanceLock:
         self._fd: int | None = None
 
     def acquire(self) -> None:
-        fd = self._open()
-        if fd is None:
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        try:
+            fd = os.open(self.path, os.O_RDWR | os.O_CREAT, 0o600)
+        except OSError as exc:
+            if exc.errno not in DISK_REFUSES:
+                raise
+            # A read-only or full disk: no second bot can write there either, so answering
+            # questions beats refusing to start.
+            log.warning("cannot create the lock file %s (%s); starting without it",
+                        self.path, exc.strerror)
             return
         try:
             fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
@@ -34,27 +44,12 @@ class InstanceLock:
             raise AlreadyRunning(
                 f"another bot (pid {holder}) is already running on this database; "
                 f"stop it first (lock file {self.path})") from None
-        try:  # for the message above; a full disk may refuse it, the lock holds all the same
+        self._fd = fd
+        try:  # the pid only makes the message to a second bot clearer
             os.ftruncate(fd, 0)
             os.write(fd, f"{os.getpid()}\n".encode())
         except OSError:
-            pass
-        self._fd = fd
-
-    def _open(self) -> int | None:
-        """The lock file; on a full or read-only disk an existing one read-only, else None:
-        the bot must still start there (it answers questions), only unguarded."""
-        try:
-            self.path.parent.mkdir(parents=True, exist_ok=True)
-            return os.open(self.path, os.O_RDWR | os.O_CREAT, 0o600)
-        except OSError:
-            pass
-        try:
-            return os.open(self.path, os.O_RDONLY)
-        except OSError as exc:
-            log.warning("cannot create %s (%s): a second bot on this database would not be "
-                        "stopped", self.path, exc.strerror)
-            return None
+            log.warning("could not write the pid into %s", self.path)
 
     def release(self) -> None:
         if self._fd is not None:

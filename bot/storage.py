@@ -204,6 +204,36 @@ _MIGRATIONS: tuple[str, ...] = (
         PRIMARY KEY (channel, chat_id, message_id)
     );
     """,
+    # 4: the outbox carries more than ticket traffic (announcements, reminders, notices to
+    # coordinators), so a delivery need not belong to a ticket; `payload` holds what a kind
+    # needs besides its text (JSON), e.g. the ids of the parts already sent.
+    """
+    CREATE TABLE deliveries_v3 (
+        id INTEGER PRIMARY KEY AUTOINCREMENT,
+        kind TEXT NOT NULL,       -- ticket | followup | answer | confirmation | notice | ...
+        channel TEXT NOT NULL DEFAULT 'telegram',
+        ticket_id INTEGER REFERENCES tickets (id),
+        chat_id INTEGER NOT NULL,
+        text TEXT NOT NULL,
+        payload TEXT NOT NULL DEFAULT '{}',
+        created_at TEXT NOT NULL,
+        attempts INTEGER NOT NULL DEFAULT 0,
+        sent_at TEXT,
+        message_id INTEGER,
+        failed TEXT,
+        next_attempt_at TEXT,
+        last_error TEXT
+    );
+    INSERT INTO deliveries_v3 (id, kind, channel, ticket_id, chat_id, text, created_at,
+                               attempts, sent_at, message_id, failed, next_attempt_at,
+                               last_error)
+        SELECT id, kind, channel, ticket_id, chat_id, text, created_at, attempts, sent_at,
+               message_id, failed, next_attempt_at, last_error FROM deliveries;
+    DROP TABLE deliveries;
+    ALTER TABLE deliveries_v3 RENAME TO deliveries;
+    CREATE INDEX deliveries_pending ON deliveries (sent_at, failed);
+    CREATE INDEX deliveries_by_ticket ON deliveries (ticket_id, kind);
+    """,
 )
 SCHEMA_VERSION = 1 + len(_MIGRATIONS)
 
@@ -336,8 +366,8 @@ def _open(target: str, *, exclusive: bool = False, uri: bool = False) -> sqlite3
             connection.execute("PRAGMA locking_mode=EXCLUSIVE")
         if not uri and connection.execute("PRAGMA journal_mode").fetchone()[0] != "wal":
             connection.execute("PRAGMA journal_mode=WAL")  # a write: only on a new file
-        # NORMAL in WAL mode: a commit survives a crash of the process, without an fsync
-        # each. What must also survive a power cut is committed with `durable` (the inbox of
+        # NORMAL in WAL mode: a commit survives a crash of the process, without an fsync each.
+        # What must also survive a power cut is committed with `durable` (the inbox of
         # updates, from which everything else the bot writes can be redone).
         connection.execute("PRAGMA synchronous=NORMAL")
         connection.execute("PRAGMA foreign_keys=ON")

@@ -20,6 +20,7 @@ ROOT = Path(__file__).parent.parent
 COORDINATOR = FakeUser(900, "Mateusz", "Koordynator", username="koordynator")
 COORDINATOR_CHAT = FakeChat(-100500, "supergroup", title="Zgłoszenia infolinii")
 RESIDENT = FakeUser(101, "Anna", "Nowak", username="anowak")
+SEND_TIMEOUT = 1.5  # the outbox's per-call timeout in tests; fake timeouts answer later
 
 
 class Clock:
@@ -58,8 +59,9 @@ def make_settings(tg: FakeTelegram, tmp_path: Path) -> Settings:
 @asynccontextmanager
 async def running_bot(settings: Settings, **options: object) -> AsyncIterator[object]:
     """The real Application, polling the fake server, run the way run_bot.py runs it."""
+    # Retries back off at most 1 s (60 s in service); a send gives up after 1.5 s (10 s).
     options = {"delivery_interval": 0.2, "reminder_interval": 0.2, "watch_interval": 0.2,
-               **options}
+               "retry_cap": 1.0, "send_timeout": SEND_TIMEOUT, **options}
     application = build_application(settings, **options)
     stop, ready = asyncio.Event(), asyncio.Event()
     running = asyncio.create_task(run(application, settings, stop, ready=ready, poll_timeout=1))

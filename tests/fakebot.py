@@ -33,6 +33,13 @@ HTML (``parse_mode="HTML"``), unescaped reserved characters in MarkdownV2, empty
 texts, callback_data over 64 bytes, edits that change nothing ("message is not modified"),
 replies to / edits / deletes of unknown messages, unknown callback query ids.
 Sending to an unknown numeric chat id is allowed (a placeholder chat is created).
+
+Faults for tests: ``fail_next`` / ``fail_randomly`` (500, 502, 429 with retry_after, timeouts
+where the call was or was not carried out), ``time_out_next``, ``fail_chat`` (one chat's calls
+fail), ``go_down`` / ``come_up`` (every call 502), ``block`` (a user blocked the bot),
+``forget_chat`` ("chat not found"), ``migrate_chat`` (a group became a supergroup: 400 with
+``migrate_to_chat_id``), ``kick_bot`` / ``add_bot`` (403 "bot was kicked", with
+``my_chat_member`` updates).
 """
 
 from __future__ import annotations
@@ -323,6 +330,12 @@ class _Fault:
     status: int
     description: str
     retry_after: int | None = None
+    delay: float = 0.0  # a timeout: the answer comes this late (the client gave up before)
+    carried_out: bool = False  # ... and whether the call was done all the same
+    chat_id: int | None = None  # only calls about this chat
+
+
+RANDOM_FAULTS = ("500", "429", "502", "timeout_done", "timeout_lost")
 
 
 @dataclass
@@ -383,11 +396,18 @@ class FakeTelegram:
         self._next_callback_id = 1
         self._faults: dict[str, list[_Fault]] = {}
         self._blocked: set[int] = set()
+        self._kicked: set[int] = set()  # groups the bot was removed from
+        self._gone: set[int] = set()  # chats Telegram no longer knows ("chat not found")
+        self._migrated: dict[int, int] = {}  # group id -> supergroup id
+        self._failing_chats: dict[int, int] = {}  # chat id -> status every call gets
+        self._down: bool = False
+        self._random_kinds: tuple[str, ...] = ("500", "429")
+        self._random_delay = 1.0
+        self.timeouts: list[tuple[str, dict, bool]] = []  # (method, params, carried out)
         self._random_rate = 0.0
         self._random_methods: set[str] = set()
         self._random = random.Random(0)
         self._random_count = 0
-        self._down = False
         self._holds: list[_Hold] = []
         self._changed = asyncio.Event()
         self._stopping = False
@@ -710,11 +730,6 @@ class FakeTelegram:
                 raise AssertionError(f"no call to {method} within {timeout}s; calls: {called}")
             await self._wait_change(remaining)
 
-    @property
-    def pending_updates(self) -> list[dict]:
-        """Updates the bot has not confirmed yet (getUpdates offset) nor taken by webhook."""
-        return list(self._pending)
-
     async def wait_for_callback_answers(self, count: int, timeout: float = 5.0) -> None:
         """Until ``count`` button taps have been answered (toasts included)."""
         loop = asyncio.get_running_loop()
@@ -728,6 +743,11 @@ class FakeTelegram:
         """The text a message shows now, after any edits."""
         message = self._messages.get((chat_id, message_id))
         return None if message is None else message.get("text") or message.get("caption")
+
+    @property
+    def pending_updates(self) -> list[dict]:
+        """Updates the bot has not confirmed yet (getUpdates offset) nor taken by webhook."""
+        return list(self._pending)
 
     def messages_to(self, chat_id: int) -> list[Sent]:
         """Everything sent or edited in ``chat_id``, in order."""
@@ -781,12 +801,107 @@ class FakeTelegram:
         """Undo ``block``."""
         self._blocked.discard(user_id)
 
-    def fail_randomly(self, rate: float, methods: set[str], seed: int = 0) -> None:
-        """Fail ``rate`` of calls to ``methods``, alternately 500 and 429 (retry_after=1)."""
+    def fail_randomly(
+        self,
+        rate: float,
+        methods: set[str],
+        seed: int = 0,
+        *,
+        kinds: tuple[str, ...] = ("500", "429"),
+        delay: float = 1.0,
+    ) -> None:
+        """Fail ``rate`` of calls to ``methods``, taking turns through ``kinds`` (by default
+        500 and 429 with retry_after=1). Kinds: "500", "502", "429", "timeout_done" (the call
+        is carried out but answered ``delay`` seconds late), "timeout_lost" (answered late and
+        not carried out)."""
+        unknown = set(kinds) - set(RANDOM_FAULTS)
+        if unknown:
+            raise ValueError(f"unknown fault kinds: {unknown}")
         self._random_rate = rate
         self._random_methods = {m.lower() for m in methods}
         self._random = random.Random(seed)
         self._random_count = 0
+        self._random_kinds = tuple(kinds)
+        self._random_delay = delay
+
+    def time_out_next(
+        self,
+        method: str,
+        count: int = 1,
+        *,
+        carried_out: bool = True,
+        delay: float = 1.0,
+        chat_id: int | None = None,
+    ) -> None:
+        """The next ``count`` calls of ``method`` (about ``chat_id``, if given) are answered
+        ``delay`` seconds late (set it past the client's read timeout); with ``carried_out``
+        the call is done all the same, as Telegram does when only its answer is lost."""
+        fault = _Fault(504, "Gateway Timeout", delay=delay, carried_out=carried_out,
+                       chat_id=chat_id)
+        self._faults.setdefault(method.lower(), []).extend([fault] * count)
+
+    def fail_chat(self, chat_id: int, status: int = 500) -> None:
+        """Every call about ``chat_id`` gets ``status`` (until ``heal_chat``)."""
+        self._failing_chats[chat_id] = status
+
+    def heal_chat(self, chat_id: int) -> None:
+        self._failing_chats.pop(chat_id, None)
+
+    def go_down(self) -> None:
+        """The API is down: every call, getUpdates included, answers 502 Bad Gateway."""
+        self._down = True
+        self._notify()
+
+    def come_up(self) -> None:
+        self._down = False
+        self._notify()
+
+    def forget_chat(self, chat_id: int) -> None:
+        """Telegram no longer knows the chat (the person deleted their account or data)."""
+        self._gone.add(chat_id)
+
+    def migrate_chat(self, group_id: int, supergroup_id: int, title: str | None = None) -> None:
+        """The group became a supergroup: calls with the old id get 400 with
+        ``parameters.migrate_to_chat_id``; the supergroup keeps the title."""
+        old = self._chats.get(group_id, {})
+        self._chats[supergroup_id] = {
+            "id": supergroup_id,
+            "type": "supergroup",
+            "title": title or old.get("title") or f"Chat {supergroup_id}",
+        }
+        self._migrated[group_id] = supergroup_id
+
+    async def kick_bot(self, chat_id: int, by: FakeUser | None = None) -> dict:
+        """The bot is removed from a group: calls to it get 403, and the bot gets a
+        my_chat_member update (status "kicked")."""
+        self._kicked.add(chat_id)
+        return await self._my_chat_member(chat_id, by, "member", "kicked")
+
+    async def add_bot(self, chat_id: int, by: FakeUser | None = None) -> dict:
+        """The bot is added (back) to a group: a my_chat_member update (status "member")."""
+        self._kicked.discard(chat_id)
+        return await self._my_chat_member(chat_id, by, "left", "member")
+
+    async def _my_chat_member(
+        self, chat_id: int, by: FakeUser | None, old: str, new: str
+    ) -> dict:
+        chat = self._chat(chat_id)
+        actor = (by or FakeUser(1, "Admin")).to_dict()
+        bot = {k: v for k, v in self.bot_user.items() if k in ("id", "is_bot", "first_name",
+                                                               "username")}
+        member = {"user": bot, "status": new}
+        if new == "kicked":
+            member["until_date"] = 0
+        update = await self.inject_update({
+            "my_chat_member": {
+                "chat": chat,
+                "from": actor,
+                "date": int(time.time()),
+                "old_chat_member": {"user": bot, "status": old},
+                "new_chat_member": member,
+            }
+        })
+        return update
 
     def set_down(self, down: bool = True) -> None:
         """The whole API is down (every call gets 502 Bad Gateway) or back up."""
@@ -813,20 +928,53 @@ class FakeTelegram:
                 return
 
     def stop_failing(self) -> None:
-        """Cancel ``fail_randomly`` and any remaining ``fail_next`` faults."""
+        """Cancel ``fail_randomly``, ``fail_chat``, ``go_down`` and remaining ``fail_next``
+        / ``time_out_next`` faults."""
         self._random_rate = 0.0
         self._random_methods = set()
         self._faults.clear()
+        self._failing_chats.clear()
+        self._down = False
 
-    def _injected_fault(self, method: str) -> _Fault | None:
-        queue = self._faults.get(method.lower())
-        if queue:
-            return queue.pop(0)
+    def _injected_fault(self, method: str, params: dict) -> _Fault | None:
+        queue = self._faults.get(method.lower(), [])
+        for index, fault in enumerate(queue):
+            if fault.chat_id is None or fault.chat_id == params.get("chat_id"):
+                return queue.pop(index)
         if method.lower() in self._random_methods and self._random.random() < self._random_rate:
+            kind = self._random_kinds[self._random_count % len(self._random_kinds)]
             self._random_count += 1
-            if self._random_count % 2:
-                return _Fault(500, "Internal Server Error")
-            return _Fault(429, "Too Many Requests: retry after 1", 1)
+            return {
+                "500": _Fault(500, "Internal Server Error"),
+                "502": _Fault(502, "Bad Gateway"),
+                "429": _Fault(429, "Too Many Requests: retry after 1", 1),
+                "timeout_done": _Fault(504, "Gateway Timeout", delay=self._random_delay,
+                                       carried_out=True),
+                "timeout_lost": _Fault(504, "Gateway Timeout", delay=self._random_delay),
+            }[kind]
+        return None
+
+    def _chat_fault(self, chat_id: Any) -> ApiError | None:
+        """Faults that belong to the chat a call is about."""
+        if not isinstance(chat_id, int):
+            return None
+        if chat_id in self._failing_chats:
+            status = self._failing_chats[chat_id]
+            return ApiError(status, HTTPStatus(status).phrase)
+        if chat_id in self._migrated:
+            return ApiError(
+                400,
+                "Bad Request: group chat was upgraded to a supergroup chat",
+                {"migrate_to_chat_id": self._migrated[chat_id]},
+            )
+        if chat_id in self._kicked:
+            kind = self._chats.get(chat_id, {}).get("type", "group")
+            where = "supergroup chat" if kind == "supergroup" else "group chat"
+            return ApiError(403, f"Forbidden: bot was kicked from the {where}")
+        if chat_id in self._gone:
+            return ApiError(400, "Bad Request: chat not found")
+        if chat_id in self._blocked:
+            return ApiError(403, "Forbidden: bot was blocked by the user")
         return None
 
     # ------------------------------------------------------------------ HTTP plumbing
@@ -865,23 +1013,46 @@ class FakeTelegram:
         self.calls.append((name, params))
         self._notify()
         try:
-            if handler is None:
-                raise ApiError(404, "Not Found: method not found")
             if self._down:
                 raise ApiError(502, "Bad Gateway")
+            if handler is None:
+                raise ApiError(404, "Not Found: method not found")
             await self._wait_if_held(name, params)
-            fault = self._injected_fault(name)
+            fault = self._injected_fault(name, params)
+            if fault is not None and fault.delay:
+                return await self._time_out(name, params, files, handler, fault)
             if fault is not None:
                 extra = {"retry_after": fault.retry_after} if fault.retry_after else None
                 raise ApiError(fault.status, fault.description, extra)
-            chat_id = params.get("chat_id")
-            if isinstance(chat_id, int) and chat_id in self._blocked:
-                raise ApiError(403, "Forbidden: bot was blocked by the user")
+            chat_fault = self._chat_fault(params.get("chat_id"))
+            if chat_fault is not None:
+                raise chat_fault
             result = await handler(params, files)
         except ApiError as error:
             self.errors.append((name, params, error.status))
             self._notify()
             return self._error_response(error)
+        return web.json_response({"ok": True, "result": result})
+
+    async def _time_out(
+        self, name: str, params: dict, files: dict, handler: Handler, fault: _Fault
+    ) -> web.StreamResponse:
+        """Answer too late for the client; done first when ``fault.carried_out``."""
+        self.timeouts.append((name, params, fault.carried_out))
+        result: Any = None
+        if fault.carried_out:
+            try:
+                result = await handler(params, files)
+            except ApiError as error:
+                self.errors.append((name, params, error.status))
+                self._notify()
+                await asyncio.sleep(fault.delay)
+                return self._error_response(error)
+        await asyncio.sleep(fault.delay)
+        if not fault.carried_out:
+            self.errors.append((name, params, fault.status))
+            self._notify()
+            return self._error_response(ApiError(fault.status, fault.description))
         return web.json_response({"ok": True, "result": result})
 
     @staticmethod

@@ -110,7 +110,7 @@ async def test_hand_off_then_coordinator_reply_reaches_the_resident(
                            reply_to=ticket)
         answer = await tg.wait_for_text(RESIDENT.id, "Odpowiedź koordynatora (zgłoszenie #1)")
         assert answer.text.endswith("Proszę zadzwonić do gminy.")
-        await tg.wait_for_text(COORDINATOR_CHAT.id, "#1 dostarczona")
+        await tg.wait_for_text(COORDINATOR_CHAT.id, "✅ Odpowiedziano")
 
 
 async def test_a_reply_after_a_restart_still_reaches_the_resident(
@@ -187,7 +187,7 @@ async def test_a_resident_who_blocked_the_bot_is_reported_to_the_coordinator(
         tg.block(RESIDENT.id)
         await tg.send_text(COORDINATOR, "Odpowiedź, której nikt nie przeczyta.",
                            chat=COORDINATOR_CHAT, reply_to=ticket)
-        await tg.wait_for_text(COORDINATOR_CHAT.id, "zablokował bota")
+        await tg.wait_for_text(COORDINATOR_CHAT.id, "ta osoba zablokowała bota")
         desk = application.bot_data["services"].desk
         await eventually(lambda: desk.has_blocked(RESIDENT.id))
 
@@ -278,7 +278,7 @@ async def test_a_long_coordinator_answer_is_split(tg: FakeTelegram, settings: Se
     async with running_bot(settings):
         await hand_off_question(tg)
         await tg.send_text(COORDINATOR, f"/odpowiedz 1 {long_answer}", chat=COORDINATOR_CHAT)
-        await tg.wait_for_text(COORDINATOR_CHAT.id, "#1 dostarczona")
+        await tg.wait_for_text(COORDINATOR_CHAT.id, "✅ Odpowiedziano")
         parts = [s.text for s in tg.messages_to(RESIDENT.id) if "Szczegóły" in (s.text or "")]
         assert len(parts) == 2 and all(len(p) <= 4096 for p in parts)
 

@@ -7,11 +7,13 @@ import datetime as dt
 import logging
 
 from telegram import BotCommand, BotCommandScopeChat, Message, Update
-from telegram.error import Forbidden, TelegramError
+from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter, TelegramError
 from telegram.ext import (
     Application,
     ApplicationBuilder,
+    BaseRateLimiter,
     CallbackQueryHandler,
+    ChatMemberHandler,
     CommandHandler,
     ContextTypes,
     MessageHandler,
@@ -22,6 +24,7 @@ from telegram.ext import (
 from bot import storage, texts
 from bot.config import Settings
 from bot.matcher import Matcher
+from bot.outbox import Outbox
 from bot.question_log import QuestionLog
 from bot.subscriptions import SubscriptionBook
 from bot.tg import (
@@ -33,15 +36,20 @@ from bot.tg import (
     reload,
     resident,
 )
-from bot.tg.delivery import flush_deliveries
-from bot.tg.inbox import INBOX_KEY, Inbox
-from bot.tg.resend import ResendingRateLimiter
+from bot.tg.delivery import TelegramSender
+from bot.tg.inbox import INBOX_KEY, Inbox, handle_again
+from bot.tg.membership import my_membership
+from bot.tg.ratelimit import OutboxRateLimiter
 from bot.tg.services import SERVICES_KEY, Services, services
 from bot.tickets import Clock, TicketDesk, utc_now
 
 log = logging.getLogger(__name__)
 
 DELIVERY_RETRY_SECONDS = 15.0
+OUTBOX_RETRY_CAP_SECONDS = 60.0        # the longest a failing chat waits between tries
+OUTBOX_UNREACHABLE_CAP_SECONDS = 300.0  # ... and the coordinator chat when the bot is out
+OUTBOX_SEND_TIMEOUT_SECONDS = 10.0
+SEND_TIMEOUT_KEY = "outbox_send_timeout"
 REMINDER_CHECK_SECONDS = 30.0
 KNOWLEDGE_WATCH_SECONDS = 5.0
 RUN_AT_START = ("deliveries", "reminders", "retention")  # in the background, after the start
@@ -110,6 +118,9 @@ def build_application(
     delivery_interval: float = DELIVERY_RETRY_SECONDS,
     reminder_interval: float = REMINDER_CHECK_SECONDS,
     watch_interval: float = KNOWLEDGE_WATCH_SECONDS,
+    rate_limiter: BaseRateLimiter | None = None,
+    retry_cap: float = OUTBOX_RETRY_CAP_SECONDS,
+    send_timeout: float | None = OUTBOX_SEND_TIMEOUT_SECONDS,
     rate_limit: bool = True,
 ) -> Application:
     """The bot, ready for bot.tg.runner. It has no PTB updater: updates come through the
@@ -129,20 +140,29 @@ def build_application(
         .connection_pool_size(HTTP_CONNECTIONS)
         .pool_timeout(HTTP_POOL_WAIT)
         .post_init(_post_init)
+        .post_stop(_post_stop)
         .post_shutdown(_post_shutdown)
     )
     if rate_limit:
-        builder = builder.rate_limiter(ResendingRateLimiter(max_retries=3))
+        builder = builder.rate_limiter(rate_limiter or OutboxRateLimiter(max_retries=3))
     application = builder.build()
     application.bot_data[INBOX_KEY] = Inbox(connection, clock)
-    application.bot_data[SERVICES_KEY] = Services(
+    outbox = Outbox(connection, clock=clock, coordinator_chat=settings.coordinator.chat_id,
+                    coordinators=settings.coordinator.user_ids,
+                    retry_base=min(1.0, retry_cap), retry_cap=retry_cap,
+                    unreachable_cap=retry_cap * OUTBOX_UNREACHABLE_CAP_SECONDS
+                    / OUTBOX_RETRY_CAP_SECONDS,
+                    idle_check=delivery_interval)
+    svc = Services(
         settings, Matcher(keeper.knowledge, settings.matcher.thresholds()), desk,
         SubscriptionBook(connection, clock),
         QuestionLog(connection, keep_text=settings.privacy.keep_question_text, clock=clock),
-        keeper, clock)
-    svc: Services = application.bot_data[SERVICES_KEY]
-    svc.on_owed = lambda: _flush_soon(application)
-    register_handlers(application, settings.coordinator.chat_id)
+        keeper, clock, outbox=outbox)
+    outbox.on_gone(lambda delivery, reason: _person_gone(svc, delivery.kind, delivery.chat_id,
+                                                         reason))
+    application.bot_data[SERVICES_KEY] = svc
+    application.bot_data[SEND_TIMEOUT_KEY] = send_timeout
+    register_handlers(application, svc.coordinator_filter)
     schedule_jobs(application, delivery_interval, reminder_interval, watch_interval)
     return application
 
@@ -168,8 +188,7 @@ def quiet_chatty_loggers() -> None:
     logging.getLogger("apscheduler.executors.default").setLevel(logging.CRITICAL)
 
 
-def register_handlers(application: Application, coordinator_chat: int) -> None:
-    in_coordinator_chat = filters.Chat(chat_id=coordinator_chat)
+def register_handlers(application: Application, in_coordinator_chat: filters.Chat) -> None:
     addressed = _AddressedToBot()
     application.add_handler(TypeHandler(Update, guard.guard), group=-1)
     application.add_handlers([
@@ -203,6 +222,7 @@ def register_handlers(application: Application, coordinator_chat: int) -> None:
         MessageHandler(filters.ChatType.PRIVATE & NEW_MESSAGE & filters.COMMAND,
                        resident.unknown_command),
         CallbackQueryHandler(resident.button),
+        ChatMemberHandler(my_membership, ChatMemberHandler.MY_CHAT_MEMBER),
     ])
     application.add_error_handler(error_handler)
 
@@ -210,17 +230,27 @@ def register_handlers(application: Application, coordinator_chat: int) -> None:
 async def error_handler(update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
     """Log with the traceback; a person hit by a bug gets a short apology and the bot goes on.
 
-    A failed send is no bug: whatever was asked is already stored, so no apology (it would
-    invite the same question again), and the coordinator chat never gets one.
+    A failure of the network is no reason to apologise: the update is handled again
+    (bot.tg.inbox). Any other failed send is no bug either: whatever was asked is stored, so
+    no apology (it would invite the same question again); the coordinator chat never gets one.
     """
     user = update.effective_user if isinstance(update, Update) else None
     chat = update.effective_chat if isinstance(update, Update) else None
     if isinstance(context.error, Forbidden):
-        if user is not None and chat is not None and chat.type == "private":
+        # In a private chat the person blocked me; in a group I was removed, which says
+        # nothing about the person who wrote there.
+        if user is not None and chat is not None and chat.type == chat.PRIVATE:
             services(context).desk.record_blocked(user.id)
             log.info("a user blocked the bot")
         else:
-            log.info("the bot cannot write in a group any more")
+            log.warning("I may not write in a chat any more: %s", context.error)
+        return
+    transient = (isinstance(context.error, NetworkError | RetryAfter)
+                 and not isinstance(context.error, BadRequest))  # BadRequest is a NetworkError
+    if transient and isinstance(update, Update):
+        log.warning("the Bot API failed while handling an update, handling it again: %s",
+                    context.error)
+        handle_again(context.bot_data, update)
         return
     if isinstance(context.error, TelegramError):
         log.warning("a reply could not be sent: %s", context.error)
@@ -233,14 +263,17 @@ async def error_handler(update: object, context: ContextTypes.DEFAULT_TYPE) -> N
             log.warning("could not send the apology", exc_info=True)
 
 
-def _flush_soon(application: Application) -> None:
-    """Handlers store what is owed and go on; the sending happens beside them."""
-    svc: Services = application.bot_data[SERVICES_KEY]
-    application.create_task(flush_deliveries(application.bot, svc), name="deliveries")
-
-
 async def deliveries_job(context: ContextTypes.DEFAULT_TYPE) -> None:
-    await flush_deliveries(context.bot, services(context))
+    """A safety net: the outbox is kicked when something is owed, and wakes by itself."""
+    services(context).owed().kick()
+
+
+def _person_gone(svc: Services, kind: str, chat_id: int, reason: str) -> None:
+    """A resident who blocked the bot gets no more reminders or announcements."""
+    if reason == "blocked" and chat_id > 0:
+        svc.desk.record_blocked(chat_id)  # private chat: the chat id is the user id
+    if kind in ("announcement", "reminder") and reason in ("blocked", "deleted", "deactivated"):
+        svc.subscriptions.unsubscribe(chat_id)
 
 
 async def housekeeping_job(context: ContextTypes.DEFAULT_TYPE) -> None:
@@ -253,8 +286,14 @@ async def housekeeping_job(context: ContextTypes.DEFAULT_TYPE) -> None:
 
 
 async def _post_init(application: Application) -> None:
-    """Start-up chores run as a job once the application starts: polling never waits for the
-    command list or for what is owed from before a restart, and a stop can cancel them."""
+    """What is owed goes out in the background (start-up never waits for it); the other
+    start-up chores run as a job once the application starts, so a stop can cancel them."""
+    svc: Services = application.bot_data[SERVICES_KEY]
+    svc.owed().start({"telegram": TelegramSender(
+        application.bot, svc.desk, lambda: svc.matcher.knowledge, svc.owed().store.ticket_post,
+        timeout=application.bot_data.get(SEND_TIMEOUT_KEY))})
+    svc.owed().on_migrated(lambda _old, new: application.create_task(
+        _register_coordinator_commands(application, [new]), name="commands"))
     assert application.job_queue is not None
     application.job_queue.run_once(start_up_job, when=0, name="start-up",
                                    job_kwargs={"misfire_grace_time": None})
@@ -265,20 +304,33 @@ async def start_up_job(context: ContextTypes.DEFAULT_TYPE) -> None:
     svc = services(context)
     try:
         await application.bot.set_my_commands(RESIDENT_COMMANDS)
-        chats = {svc.settings.coordinator.chat_id, *svc.settings.coordinator.user_ids} - {0}
-        for chat_id in chats:
-            await application.bot.set_my_commands(COORDINATOR_COMMANDS,
-                                                  scope=BotCommandScopeChat(chat_id))
     except TelegramError as exc:
         log.warning("could not register the command list: %s", exc)
-    # APScheduler cannot start a repeating job at once, so these run now by hand: tickets,
-    # answers and reminders left over from before a restart go out at start.
+    await _register_coordinator_commands(
+        application, [svc.coordinator_chat_id(), *svc.settings.coordinator.user_ids])
+    # APScheduler cannot start a repeating job at once, so these run now by hand: reminders
+    # left over from before a restart are owed at start.
     queue = application.job_queue
     assert queue is not None
     await asyncio.gather(*(job.run(application) for name in RUN_AT_START
                            for job in queue.get_jobs_by_name(name)))
 
 
+async def _register_coordinator_commands(application: Application, chats: list[int]) -> None:
+    try:
+        for chat_id in dict.fromkeys(c for c in chats if c != 0):
+            await application.bot.set_my_commands(COORDINATOR_COMMANDS,
+                                                  scope=BotCommandScopeChat(chat_id))
+    except TelegramError as exc:
+        log.warning("could not register the coordinators' command list: %s", exc)
+
+
+async def _post_stop(application: Application) -> None:
+    """Stop sending while the bot can still finish a call; what is not sent stays owed."""
+    await application.bot_data[SERVICES_KEY].owed().stop()
+
+
 async def _post_shutdown(application: Application) -> None:
     svc: Services = application.bot_data[SERVICES_KEY]
+    await svc.owed().stop()
     svc.desk.close_storage()

@@ -2,17 +2,14 @@
 
 from __future__ import annotations
 
-import re
-
 from telegram import Update
 from telegram.constants import ParseMode
 from telegram.ext import ContextTypes
 
-from bot.tg.delivery import flush_deliveries
+from bot.tg.delivery import ticket_number
 from bot.tg.render import open_tickets_html
 from bot.tg.services import coordinators_only, services
 
-TICKET_HEADER = re.compile(r"Zgłoszenie (?:#|nr )(\d+)")
 REPLY_USAGE = "Użycie: /odpowiedz NUMER treść odpowiedzi"
 CLOSE_USAGE = "Użycie: /zamknij NUMER"
 
@@ -25,11 +22,12 @@ async def reply_to_ticket(update: Update, context: ContextTypes.DEFAULT_TYPE) ->
     if original is None:
         return
     ticket = svc.desk.ticket_for_message(message.chat_id, original.message_id)
-    by_bot = original.from_user is not None and original.from_user.id == context.bot.id
-    if ticket is None and by_bot:
-        # A copy of a ticket posted again after a lost reply from Telegram routes by its header.
-        header = TICKET_HEADER.match(original.text or "")
-        ticket = svc.desk.ticket(int(header.group(1))) if header else None
+    from_bot = original.from_user is not None and original.from_user.id == context.bot.id
+    if ticket is None and from_bot:
+        # A copy posted twice (a timeout hid the first), or sent before the chat got a new
+        # id: its header names the ticket.
+        number = ticket_number(original.text or original.caption)
+        ticket = svc.desk.ticket(number) if number is not None else None
     if ticket is None:
         return  # a reply to something else: the coordinators talking among themselves
     if not await coordinators_only(update, context):
@@ -89,7 +87,7 @@ async def _answer(update: Update, context: ContextTypes.DEFAULT_TYPE, number: in
             f"Nie wyślę odpowiedzi na zgłoszenie #{number}: ta osoba usunęła swoje dane.")
         return
     svc.desk.answer(number, text)
-    await flush_deliveries(context.bot, svc)  # confirms, or reports a blocked resident
-    if any(d.kind == "answer" and d.ticket_id == number for d in svc.desk.pending_deliveries()):
+    svc.owed().kick()  # the ticket message shows ✅ once the answer is delivered
+    if not svc.in_coordinator_chat(update):  # a private chat: no ticket message in sight
         await update.effective_message.reply_text(
-            f"Odpowiedź na zgłoszenie #{number} zapisana; wyślę ją, gdy tylko Telegram pozwoli.")
+            f"Zapisałem odpowiedź na zgłoszenie #{number}; dostarczę ją i oznaczę zgłoszenie ✅.")

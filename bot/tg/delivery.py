@@ -1,97 +1,289 @@
-"""Sends what the ticket desk owes: tickets to the coordinator chat, answers to residents."""
+"""The Telegram sender of the outbox: renders each kind of delivery and maps every error the
+Bot API can answer with to an Outcome (the outbox decides what to do with it)."""
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import logging
-from html import escape
+import re
+import warnings
+from collections.abc import Callable
+from dataclasses import dataclass
+from html import escape, unescape
+from zoneinfo import ZoneInfo
 
-from telegram import Bot, InlineKeyboardMarkup
+from telegram import Bot, InlineKeyboardMarkup, InputFile, Message
 from telegram.constants import ParseMode
-from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter, TelegramError
+from telegram.error import (
+    BadRequest,
+    ChatMigrated,
+    Forbidden,
+    InvalidToken,
+    NetworkError,
+    RetryAfter,
+    TelegramError,
+    TimedOut,
+)
 
 from bot import texts
+from bot.knowledge import KnowledgeBase
+from bot.outbox import Delivery, Outcome
+from bot.textsplit import split_words, utf16_len
 from bot.tg.learning import learn_keyboard
-from bot.tg.render import split_message, ticket_html
-from bot.tg.services import Services
-from bot.tickets import Delivery
+from bot.tg.ratelimit import OUTBOX_CALL
+from bot.tg.render import keyboard, who
+from bot.tickets import Ticket, TicketDesk
 
 log = logging.getLogger(__name__)
 
-
-async def flush_deliveries(bot: Bot, svc: Services) -> None:
-    """Try every pending delivery once, oldest first; a transient failure waits for next time."""
-    async with svc.delivery_lock:
-        for delivery in svc.desk.pending_deliveries():
-            try:
-                message_ids = await _send(bot, svc, delivery)
-            except Forbidden:
-                await _undeliverable(bot, svc, delivery, "blocked")
-            except BadRequest as exc:
-                log.warning("delivery %s refused: %s", delivery.id, exc.message)
-                await _undeliverable(bot, svc, delivery, exc.message)
-            except (RetryAfter, NetworkError) as exc:
-                log.warning("delivery %s postponed: %s", delivery.id, exc)
-                svc.desk.mark_attempt(delivery)
-                return
-            else:
-                svc.desk.mark_sent(delivery, message_ids)
-                if delivery.kind == "answer":
-                    await _tell_coordinator(
-                        bot, svc, f"Odpowiedź na zgłoszenie #{delivery.ticket_id} dostarczona.",
-                        learn_keyboard(delivery.ticket_id))
+MESSAGE_LIMIT = 4096
+MAX_TICKET_MESSAGES = 3  # longer questions: the first part plus the whole text as a file
+STATUS_ROOM = 80         # kept free in a ticket's first message for "✅ odpowiedziano …"
+LOCAL_TIME = ZoneInfo("Europe/Warsaw")
+# The header every ticket message starts with; a reply to any message starting so routes.
+TICKET_HEADER = re.compile(r"^\s*Zgłoszenie\s+(?:#|nr\.?\s*)(\d+)")
 
 
-async def _send(bot: Bot, svc: Services, delivery: Delivery) -> list[int]:
-    """Send one delivery, in as many messages as its length needs; their ids."""
-    ticket = svc.desk.ticket(delivery.ticket_id)
-    assert ticket is not None
-    if delivery.kind == "copy":  # a resident's photo or file, next to their ticket
-        source = json.loads(delivery.text)
-        copied = await bot.copy_message(delivery.chat_id, source["from_chat_id"],
-                                        source["message_id"])
-        return [copied.message_id]
-    if delivery.kind == "edit":  # a ticket post rewritten (the person deleted their data)
-        edit = json.loads(delivery.text)
-        await bot.edit_message_text(edit["text"], chat_id=delivery.chat_id,
-                                    message_id=edit["message_id"])
-        return [edit["message_id"]]
-    if delivery.kind == "notice":
-        message = await bot.send_message(delivery.chat_id, delivery.text)
-        return [message.message_id]
-    if delivery.kind == "answer":
-        text = texts.COORDINATOR_ANSWER.format(number=ticket.id, text=delivery.text)
-        parse_mode = None
-    else:  # the whole question, however long: it was cut only for matching
-        text = ticket_html(ticket, delivery.text, svc.matcher.knowledge,
-                           followup=delivery.kind == "followup")
-        parse_mode = ParseMode.HTML
-    ids = []
-    for part in split_message(text):
-        message = await bot.send_message(delivery.chat_id, part, parse_mode=parse_mode)
-        ids.append(message.message_id)
-    return ids
+def ticket_number(text: str | None) -> int | None:
+    """The ticket number a bot message in the coordinator chat stands for, from its text."""
+    match = TICKET_HEADER.match(text or "")
+    return int(match.group(1)) if match else None
 
 
-async def _undeliverable(bot: Bot, svc: Services, delivery: Delivery, reason: str) -> None:
-    svc.desk.mark_undeliverable(delivery, reason)
-    if delivery.kind != "answer":
-        log.error("ticket #%s cannot reach the coordinator chat: %s", delivery.ticket_id, reason)
-        return
-    ticket = svc.desk.ticket(delivery.ticket_id)
-    if reason == "blocked" and ticket is not None:
-        svc.desk.record_blocked(ticket.user_id)
-        await _tell_coordinator(bot, svc, f"Nie dostarczono odpowiedzi na zgłoszenie "
-                                          f"#{delivery.ticket_id}: mieszkaniec zablokował bota.")
+# ------------------------------------------------------------------------------ rendering
+
+
+@dataclass(frozen=True)
+class TicketPost:
+    messages: list[str]           # HTML
+    document: bytes | None = None  # the whole question as a .txt, when it is too long
+
+
+def _plain(html: str) -> str:
+    return unescape(re.sub(r"<[^>]+>", "", html))
+
+
+def ticket_post(ticket: Ticket, question: str, knowledge: KnowledgeBase, *, followup: bool,
+                limit: int = MESSAGE_LIMIT) -> TicketPost:
+    """A ticket (or a follow-up) as messages: the question cut only between words, each part
+    escaped on its own; over three messages it becomes the first part plus a .txt file."""
+    if followup:
+        head = f"<b>Zgłoszenie #{ticket.id}, ciąg dalszy</b>\nOd: {who(ticket)}"
+        tail = ""
     else:
-        await _tell_coordinator(bot, svc, f"Nie dostarczono odpowiedzi na zgłoszenie "
-                                          f"#{delivery.ticket_id}: {escape(reason)}")
+        head = f"<b>Zgłoszenie #{ticket.id}</b>\nOd: {who(ticket)}, ID {ticket.user_id}"
+        suggested = [e.question for i in ticket.suggestions if (e := knowledge.entry(i))]
+        lines = []
+        if suggested:
+            lines += ["Bot proponował:", *(f"• {escape(q)}" for q in suggested), ""]
+        lines.append(f"Odpowiedz na tę wiadomość albo: /odpowiedz {ticket.id} treść · "
+                     f"/zamknij {ticket.id}")
+        tail = "\n".join(lines)
+    more = f"<b>Zgłoszenie #{ticket.id}, dalsza część</b>"
+    first_room = limit - utf16_len(_plain(head)) - utf16_len(_plain(tail)) - 4 - STATUS_ROOM
+    parts = split_words(question, limit - utf16_len(_plain(more)) - 2,
+                        first_limit=max(first_room, 200)) or [""]
+    document = None
+    if len(parts) > MAX_TICKET_MESSAGES:
+        parts = parts[:1]
+        tail = ("(Pytanie jest bardzo długie: całą treść wysyłam w pliku poniżej.)\n\n" + tail)
+        document = question.encode("utf-8")
+    first = "\n\n".join(p for p in (head, escape(parts[0]), tail) if p)
+    return TicketPost([first, *(f"{more}\n\n{escape(p)}" for p in parts[1:])], document)
 
 
-async def _tell_coordinator(bot: Bot, svc: Services, text: str,
-                            markup: InlineKeyboardMarkup | None = None) -> None:
-    try:
-        await bot.send_message(svc.settings.coordinator.chat_id, text, parse_mode=ParseMode.HTML,
-                               reply_markup=markup)
-    except TelegramError as exc:  # a confirmation is a courtesy; the delivery itself is recorded
-        log.warning("could not confirm to the coordinator chat: %s", exc)
+def answered_status(ticket: Ticket) -> str:
+    moment = (ticket.answered_at or dt.datetime.now(dt.UTC)).astimezone(LOCAL_TIME)
+    return f"✅ Odpowiedziano {moment:%d.%m, %H:%M}; odpowiedź dostarczona."
+
+
+def confirmations_text(numbers: list[int]) -> str:
+    listed = ", ".join(f"#{n}" for n in numbers)
+    return (f"✅ Dostarczyłem odpowiedzi na zgłoszenia: {listed}.\n"
+            "Każde zgłoszenie dostanie też znaczek ✅ i przycisk „Dodaj do bazy wiedzy”.")
+
+
+# ------------------------------------------------------------------------------ errors
+
+
+def _seconds(value: int | float | dt.timedelta) -> float:
+    return value.total_seconds() if isinstance(value, dt.timedelta) else float(value)
+
+
+def outcome_of(error: Exception, chat_id: int, sent: list[int]) -> Outcome:
+    """Every kind of failure of a Bot API call, as what the outbox should do about it."""
+    text = getattr(error, "message", str(error)).lower()
+    private = chat_id > 0
+    if isinstance(error, ChatMigrated):
+        return Outcome.migrated(error.new_chat_id)
+    if isinstance(error, RetryAfter):
+        with warnings.catch_warnings():  # PTB warns about the type of retry_after
+            warnings.simplefilter("ignore")
+            return Outcome.retry(_seconds(error.retry_after), "429", sent)
+    if isinstance(error, Forbidden):
+        if "blocked by the user" in text:
+            return Outcome.destination_gone("blocked")
+        if "deactivated" in text and private:
+            return Outcome.destination_gone("deactivated")
+        if "initiate conversation" in text or "bots can't send messages to bots" in text:
+            return Outcome.destination_gone("not_started")
+        if "kicked" in text:
+            return Outcome.destination_unreachable("kicked", sent)
+        if "not a member" in text:
+            return Outcome.destination_unreachable("not_member", sent)
+        if "rights" in text:
+            return Outcome.destination_unreachable("no_rights", sent)
+        return (Outcome.destination_gone("blocked") if private
+                else Outcome.destination_unreachable("forbidden", sent))
+    if isinstance(error, BadRequest):
+        if "chat not found" in text or "peer_id_invalid" in text:
+            return (Outcome.destination_gone("deleted") if private
+                    else Outcome.destination_unreachable("not_found", sent))
+        if "deactivated" in text:
+            return (Outcome.destination_gone("deactivated") if private
+                    else Outcome.destination_unreachable("not_found", sent))
+        if "rights" in text or "not enough" in text:
+            return Outcome.destination_unreachable("no_rights", sent)
+        return Outcome.rejected(error.message)
+    if isinstance(error, TimedOut):  # Telegram may or may not have carried it out
+        return Outcome.retry(None, "timeout", sent)
+    if isinstance(error, NetworkError):  # 5xx, 502, connection refused
+        return Outcome.retry(None, f"network: {error.message}"[:120], sent)
+    if isinstance(error, InvalidToken):
+        return Outcome.retry(60.0, "invalid token", sent)
+    if isinstance(error, TelegramError):
+        return Outcome.retry(None, error.message[:120], sent)
+    return Outcome.retry(None, type(error).__name__, sent)
+
+
+# ------------------------------------------------------------------------------ the sender
+
+
+class TelegramSender:
+    """Implements bot.outbox.Sender for Telegram."""
+
+    def __init__(self, bot: Bot, desk: TicketDesk, knowledge: Callable[[], KnowledgeBase],
+                 ticket_post_of: Callable[[int], tuple[int, int] | None], *,
+                 timeout: float | None = None) -> None:
+        self._bot = bot
+        self._desk = desk
+        self._knowledge = knowledge
+        self._ticket_post_of = ticket_post_of
+        # Per call, so a stuck request gives way to the next try instead of holding a worker.
+        self._options: dict = {} if timeout is None else {
+            "read_timeout": timeout, "write_timeout": timeout, "connect_timeout": timeout}
+        if getattr(bot, "rate_limiter", None) is not None:
+            self._options["rate_limit_args"] = OUTBOX_CALL  # a 429 comes back to the outbox
+
+    async def send(self, delivery: Delivery) -> Outcome:
+        sent: list[int] = []
+        try:
+            return await self._send(delivery, sent)
+        except Exception as error:
+            return outcome_of(error, delivery.chat_id, sent)
+
+    async def _send(self, delivery: Delivery, sent: list[int]) -> Outcome:
+        kind = delivery.kind
+        if kind in ("ticket", "followup"):
+            return await self._ticket(delivery, sent)
+        if kind == "confirmation":
+            return await self._confirmation(delivery)
+        if kind == "confirmations":
+            message = await self._message(delivery.chat_id,
+                                          confirmations_text(delivery.payload["tickets"]))
+            return Outcome.sent([message.message_id])
+        if kind == "copy":  # a resident's photo or file, next to their ticket
+            source = json.loads(delivery.text)
+            copied = await self._bot.copy_message(delivery.chat_id, source["from_chat_id"],
+                                                  source["message_id"], **self._options)
+            return Outcome.sent([copied.message_id])
+        if kind == "edit":  # a ticket post rewritten: the person deleted their data
+            return await self._redact(delivery)
+        if kind == "answer":
+            assert delivery.ticket_id is not None
+            text = texts.COORDINATOR_ANSWER.format(number=delivery.ticket_id, text=delivery.text)
+            return await self._parts(delivery, split_words(text, MESSAGE_LIMIT), sent)
+        markup = None
+        if kind == "reminder" and delivery.payload.get("meeting_id"):
+            markup = keyboard([[(texts.ADD_TO_CALENDAR, f"ics:{delivery.payload['meeting_id']}")]])
+        # notice, announcement, reminder: plain text, the keyboard under the last part
+        return await self._parts(delivery, split_words(delivery.text, MESSAGE_LIMIT), sent,
+                                 markup=markup)
+
+    async def _parts(self, delivery: Delivery, parts: list[str], sent: list[int], *,
+                     parse_mode: str | None = None,
+                     markup: InlineKeyboardMarkup | None = None) -> Outcome:
+        """Send the parts not sent by an earlier, interrupted attempt."""
+        if not parts:
+            return Outcome.rejected("empty text")
+        for index, part in enumerate(parts):
+            if index < len(delivery.sent_ids):
+                continue
+            last = index == len(parts) - 1
+            message = await self._message(delivery.chat_id, part, parse_mode=parse_mode,
+                                          markup=markup if last else None)
+            sent.append(message.message_id)
+        return Outcome.sent(sent)
+
+    async def _ticket(self, delivery: Delivery, sent: list[int]) -> Outcome:
+        assert delivery.ticket_id is not None
+        ticket = self._desk.ticket(delivery.ticket_id)
+        if ticket is None:
+            return Outcome.rejected("no such ticket")
+        post = ticket_post(ticket, delivery.text, self._knowledge(),
+                           followup=delivery.kind == "followup")
+        outcome = await self._parts(delivery, post.messages, sent, parse_mode=ParseMode.HTML)
+        if post.document is None or len(delivery.sent_ids) > len(post.messages):
+            return outcome
+        document = InputFile(post.document, filename=f"zgloszenie-{ticket.id}.txt")
+        message = await self._bot.send_document(
+            delivery.chat_id, document, parse_mode=ParseMode.HTML,
+            caption=f"<b>Zgłoszenie #{ticket.id}</b> – pełna treść pytania", **self._options)
+        sent.append(message.message_id)
+        return Outcome.sent(sent)
+
+    async def _redact(self, delivery: Delivery) -> Outcome:
+        edit = json.loads(delivery.text)
+        try:
+            await self._bot.edit_message_text(edit["text"], chat_id=delivery.chat_id,
+                                              message_id=edit["message_id"], **self._options)
+        except BadRequest as error:
+            gone = ("not modified", "not found", "can't be edited")
+            if not any(reason in error.message.lower() for reason in gone):
+                raise
+        return Outcome.sent([edit["message_id"]])
+
+    async def _confirmation(self, delivery: Delivery) -> Outcome:
+        """The ticket message shows the answer went out (an edit: it costs no new post)."""
+        assert delivery.ticket_id is not None
+        ticket = self._desk.ticket(delivery.ticket_id)
+        reported = bool(delivery.payload.get("reported"))
+        post = self._ticket_post_of(delivery.ticket_id)
+        if ticket is not None and post is not None and post[0] == delivery.chat_id:
+            first = ticket_post(ticket, ticket.question, self._knowledge(),
+                                followup=False).messages[0]
+            try:
+                await self._bot.edit_message_text(
+                    f"{first}\n\n{answered_status(ticket)}", chat_id=post[0],
+                    message_id=post[1], parse_mode=ParseMode.HTML,
+                    reply_markup=learn_keyboard(ticket.id), **self._options)
+                return Outcome.sent([post[1]])
+            except BadRequest as error:
+                if "not modified" in error.message.lower():
+                    return Outcome.sent([post[1]])
+                if reported:  # named in a batch already; the edit was only a courtesy
+                    return Outcome.rejected(error.message)
+                log.info("ticket #%s message not editable (%s); confirming anew",
+                         delivery.ticket_id, error.message)
+        elif reported:
+            return Outcome.sent()
+        message = await self._message(
+            delivery.chat_id, f"✅ Odpowiedź na zgłoszenie #{delivery.ticket_id} dostarczona.",
+            markup=learn_keyboard(delivery.ticket_id))
+        return Outcome.sent([message.message_id])
+
+    async def _message(self, chat_id: int, text: str, *, parse_mode: str | None = None,
+                       markup: InlineKeyboardMarkup | None = None) -> Message:
+        return await self._bot.send_message(chat_id, text, parse_mode=parse_mode,
+                                            reply_markup=markup, **self._options)

@@ -26,6 +26,15 @@ CONCURRENCY = 32  # chats processed at once; one chat's updates never overtake e
 # A handler still busy after this long is waiting (rate limiter, network), not computing: its
 # slot goes to another chat, so a few slow ones cannot hold everyone up.
 SLOW_HANDLER = 1.0
+# An update whose handler failed on the network (Telegram down, 5xx, a timeout) is handled
+# again after these pauses (its chat's next updates wait), then given up.
+RETRY_PAUSES = (0.5, 1.0, 2.0, 4.0, 8.0)
+RETRY_KEY = "inbox_retry"
+
+
+def handle_again(bot_data: dict, update: Update) -> None:
+    """For the error handler: this update failed on the network; run its handlers again."""
+    bot_data.setdefault(RETRY_KEY, set()).add(update.update_id)
 
 
 def chat_key(update: Update) -> str | None:
@@ -180,10 +189,20 @@ class InboxWorker:
                 del self._queues[key]
 
     async def _process(self, update: Update) -> None:
-        try:
-            await self._application.process_update(update)
-        except Exception:  # handler errors go to the error handler; this is anything else
-            log.exception("update %s could not be processed", update.update_id)
+        again: set[int] = self._application.bot_data.setdefault(RETRY_KEY, set())
+        for pause in (*RETRY_PAUSES, None):
+            try:
+                await self._application.process_update(update)
+            except Exception:  # handler errors go to the error handler; this is anything else
+                log.exception("update %s could not be processed", update.update_id)
+            if update.update_id not in again:
+                break
+            again.discard(update.update_id)
+            if pause is None:
+                log.warning("update %s failed on the network %d times; given up",
+                            update.update_id, len(RETRY_PAUSES) + 1)
+                break
+            await asyncio.sleep(pause)
         try:
             self._inbox.mark_done(update.update_id)
         except sqlite3.Error as exc:  # e.g. a full disk: it may be processed again at start

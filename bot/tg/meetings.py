@@ -6,7 +6,7 @@ import logging
 from contextlib import suppress
 
 from telegram import Bot, InlineKeyboardButton, InlineKeyboardMarkup, InputFile, Message, Update
-from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter, TelegramError
+from telegram.error import BadRequest
 from telegram.ext import ContextTypes
 
 from bot import texts
@@ -17,7 +17,7 @@ from bot.durations import polish_duration
 from bot.knowledge import Meeting
 from bot.meetings import due_for_reminder, find, upcoming, visible
 from bot.subscriptions import Subscriber
-from bot.tg.render import acknowledge, keyboard, split_message
+from bot.tg.render import acknowledge, keyboard
 from bot.tg.services import Services, coordinators_only, services
 
 log = logging.getLogger(__name__)
@@ -123,39 +123,19 @@ async def announce(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         await message.reply_text(texts.ANNOUNCE_USAGE)
         return
     recipients = svc.subscriptions.subscribers()
-    await message.reply_text(texts.ANNOUNCE_STARTED.format(count=len(recipients)))
-    # In the background: a long list must not hold up residents' questions meanwhile.
-    context.application.create_task(
-        _broadcast(context.bot, svc, parts[1].strip(), recipients, message.chat_id),
-        update=update, name="announcement")
-
-
-async def _broadcast(
-    bot: Bot, svc: Services, text: str, recipients: list[Subscriber], report_to: int
-) -> None:
-    delivered = blocked = failed = 0
-    body = texts.ANNOUNCEMENT.format(text=text)
-    for subscriber in recipients:
-        try:
-            for part in split_message(body):
-                await bot.send_message(subscriber.chat_id, part)
-        except Forbidden:
-            blocked += 1
-            svc.subscriptions.unsubscribe(subscriber.chat_id)
-            svc.desk.record_blocked(subscriber.user_id)
-        except TelegramError as exc:
-            failed += 1
-            log.warning("announcement not delivered to a subscriber: %s", exc)
-        else:
-            delivered += 1
-    report = texts.ANNOUNCE_REPORT.format(delivered=delivered, blocked=blocked)
-    if failed:
-        report += texts.ANNOUNCE_FAILED.format(failed=failed)
-    await bot.send_message(report_to, report)
+    outbox = svc.owed()
+    # Everything owed, nothing sent here: one copy per subscriber, stored at once, so a crash
+    # resumes without repeating anyone; the totals come here when the last copy is done.
+    outbox.owe_notice(message.chat_id, texts.ANNOUNCE_STARTED.format(count=len(recipients)))
+    outbox.owe_announcement([r.chat_id for r in recipients],
+                            texts.ANNOUNCEMENT.format(text=parts[1].strip()),
+                            report_to=message.chat_id,
+                            batch=f"{message.chat_id}:{message.message_id}")
 
 
 async def send_due_reminders(bot: Bot, svc: Services) -> None:
-    """Owe a reminder to each eligible subscriber of every meeting now due, then send them.
+    """Owe a reminder to each eligible subscriber of every meeting now due; the outbox
+    sends them.
 
     Runs at start and every few seconds, so a reminder that fell due while the bot was down
     goes out at start, and a meeting added or moved in the YAML is picked up after a reload.
@@ -168,6 +148,7 @@ async def send_due_reminders(bot: Bot, svc: Services) -> None:
         for meeting in due_for_reminder(meetings, now, lead):
             svc.subscriptions.owe_reminders(meeting, [
                 s for s in subscribers if visible(meeting, svc.is_member(s.user_id))])
+        outbox = svc.owed()
         for owed in svc.subscriptions.owed_reminders():
             meeting = find(meetings, owed.meeting_id)
             if meeting is None or meeting.start != owed.starts_at:
@@ -176,20 +157,13 @@ async def send_due_reminders(bot: Bot, svc: Services) -> None:
             if meeting.start <= now or not svc.subscriptions.is_subscribed(owed.chat_id):
                 svc.subscriptions.reminder_dropped(owed, "too late or unsubscribed")
                 continue
-            try:
-                await bot.send_message(
-                    owed.chat_id, texts.REMINDER.format(meeting=meeting_text(meeting)),
-                    reply_markup=keyboard([calendar_button(meeting)]))
-            except Forbidden:
-                svc.subscriptions.reminder_dropped(owed, "blocked")
-                svc.subscriptions.unsubscribe(owed.chat_id)
-            except BadRequest as exc:
-                svc.subscriptions.reminder_dropped(owed, exc.message)
-            except (RetryAfter, NetworkError) as exc:
-                log.warning("reminders postponed: %s", exc)
-                return
-            else:
+            # Handed to the outbox in one transaction with the mark: owed exactly once.
+            with outbox.store.transaction():
+                outbox.store.owe("reminder", owed.chat_id,
+                                 texts.REMINDER.format(meeting=meeting_text(meeting)),
+                                 payload={"meeting_id": meeting.id})
                 svc.subscriptions.reminder_sent(owed)
+        outbox.kick()
 
 
 async def reminders_job(context: ContextTypes.DEFAULT_TYPE) -> None:

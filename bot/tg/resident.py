@@ -8,9 +8,10 @@ from __future__ import annotations
 
 import re
 from contextlib import suppress
+from dataclasses import replace
 
 from telegram import Message, Update
-from telegram.error import TelegramError
+from telegram.error import NetworkError, TelegramError
 from telegram.ext import ContextTypes
 
 from bot import texts
@@ -152,7 +153,23 @@ async def _say(update: Update, context: ContextTypes.DEFAULT_TYPE, turn: Turn) -
     message: Message | None = update.effective_message
     if message is None or not turn.replies:
         return
-    await send_turn(message, turn, context.bot.username)
+    # "Przekazałem…" reports something stored: it is owed like the ticket itself, so a send
+    # that fails now is retried instead of leaving the person unsure (and asking again).
+    stored = [r for r in turn.replies if r.kind == "handed_off" and not r.choices]
+    outbox = services(context).outbox
+    if outbox is not None:
+        for reply in stored:
+            outbox.owe_notice(message.chat_id, reply.text)
+        turn = replace(turn, replies=tuple(r for r in turn.replies if r not in stored))
+    try:
+        await send_turn(message, turn, context.bot.username)
+    except NetworkError:
+        # A failed send normally hands the update back to the inbox to be handled again;
+        # a turn that stored something must not be repeated, so what is left is owed.
+        if turn.handed_off_ticket is None or outbox is None:
+            raise
+        for reply in turn.replies:
+            outbox.owe_notice(message.chat_id, reply.text)
 
 
 def _without_mention(text: str, context: ContextTypes.DEFAULT_TYPE) -> str:

@@ -123,6 +123,9 @@ async def _stop(application: Application, worker: InboxWorker, site: web.AppRunn
                 task.cancel()
             await _within(asyncio.gather(*unfinished, return_exceptions=True),
                           deadline - loop.time() - 1.0, "jobs and background tasks")
+    if application.post_stop is not None:  # the outbox stops while it can finish a call
+        await _within(application.post_stop(application), max(deadline - loop.time() - 1.0, 0.5),
+                      "the outbox")
     await _within(application.shutdown(), max(deadline - loop.time(), 0.5), "the HTTP client")
     if application.post_shutdown is not None:
         await application.post_shutdown(application)

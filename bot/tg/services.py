@@ -4,11 +4,10 @@ from __future__ import annotations
 
 import asyncio
 import datetime as dt
-from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from telegram import Update, User
-from telegram.ext import ContextTypes
+from telegram.ext import ContextTypes, filters
 
 from bot import texts
 from bot.config import Settings
@@ -19,6 +18,7 @@ from bot.flood import FloodGate
 from bot.knowledge_keeper import KnowledgeKeeper, Outcome
 from bot.matcher import Matcher
 from bot.office_hours import OfficeHours, parse_office_hours
+from bot.outbox import Outbox
 from bot.question_log import QuestionLog
 from bot.subscriptions import SubscriptionBook
 from bot.tickets import Clock, Person, TicketDesk, utc_now
@@ -35,10 +35,8 @@ class Services:
     questions: QuestionLog
     keeper: KnowledgeKeeper
     clock: Clock = utc_now
-    # One flush at a time of what is owed, or two handlers could send something twice.
-    delivery_lock: asyncio.Lock = field(default_factory=asyncio.Lock)
+    outbox: Outbox | None = None  # set by the factory; everything owed goes through it
     reminder_lock: asyncio.Lock = field(default_factory=asyncio.Lock)
-    on_owed: Callable[[], None] | None = None
     # Telegram's clock, not `clock`: compared with the dates of messages, which have whole
     # seconds (so a message of the second the bot started in is not taken for an old one).
     started_at: dt.datetime = field(
@@ -46,10 +44,17 @@ class Services:
     flood: FloodGate = field(init=False)
     office_hours: OfficeHours | None = field(init=False)
     conversation: Conversation = field(init=False)
+    # Messages from the coordinator chat; follows the chat when it becomes a supergroup.
+    coordinator_filter: filters.Chat = field(init=False)
 
     def __post_init__(self) -> None:
         self.flood = FloodGate(self.settings.limits.messages_per_minute)
         self.office_hours = parse_office_hours(self.settings.coordinator.office_hours)
+        ids = (self.outbox.coordinator_chat_ids if self.outbox is not None
+               else (self.settings.coordinator.chat_id,))
+        self.coordinator_filter = filters.Chat(chat_id=list(ids))
+        if self.outbox is not None:
+            self.outbox.on_migrated(lambda _old, new: self.coordinator_filter.add_chat_ids(new))
         self.conversation = Conversation(
             lambda: self.matcher, self.desk, self.questions, self.subscriptions,
             ConversationStates(self.desk.connection, self.clock),
@@ -63,12 +68,20 @@ class Services:
             owed=self.deliveries_owed)
 
     def coordinator_chat_id(self) -> int:
+        """The chat tickets go to: the configured one, or the supergroup it became."""
+        if self.outbox is not None:
+            return self.outbox.coordinator_chat_id
         return self.settings.coordinator.chat_id
 
+    def owed(self) -> Outbox:
+        """The outbox, to store what is owed and kick it (never to wait for a send)."""
+        assert self.outbox is not None, "build the Services with an Outbox"
+        return self.outbox
+
     def deliveries_owed(self) -> None:
-        """Something new is owed: the channel wires this to its sender (set at build)."""
-        if self.on_owed is not None:
-            self.on_owed()
+        """Something new is owed: wake the outbox (it sends beside the conversation)."""
+        if self.outbox is not None:
+            self.outbox.kick()
 
     def now(self) -> dt.datetime:
         return self.clock()
@@ -102,7 +115,7 @@ class Services:
 
     def in_coordinator_chat(self, update: Update) -> bool:
         chat = update.effective_chat
-        return chat is not None and chat.id == self.settings.coordinator.chat_id
+        return chat is not None and chat.id in self.coordinator_filter.chat_ids
 
 
 def _numeric(sender: Sender) -> int:
