@@ -13,7 +13,7 @@ from bot import texts
 from bot.config import Settings, TelegramSettings, WebhookSettings
 from bot.tg.app import build_application
 from bot.tg.webhook import serve_webhook
-from tests.conftest import RESIDENT
+from tests.conftest import RESIDENT, running_bot
 from tests.fakebot import FakeTelegram
 
 SECRET = "sekret-klastra_123"
@@ -108,3 +108,19 @@ async def test_updates_posted_while_the_api_is_down_are_kept_and_answered_later(
         stop.set()
         await asyncio.wait_for(serving, timeout=10)
     assert len(tg.messages_to(RESIDENT.id)) == 1  # the webhook's own copy was not doubled
+
+
+async def test_polling_mode_serves_the_health_check_when_asked(
+    tg: FakeTelegram, settings: Settings
+) -> None:
+    port = free_port()
+    with_health = replace(settings, telegram=replace(settings.telegram, health_port=port))
+    async with running_bot(with_health), aiohttp.ClientSession() as http:
+        await tg.send_text(RESIDENT, "/start")
+        await tg.wait_for_text(RESIDENT.id, texts.MENU_PROMPT)
+        health = await http.get(f"http://127.0.0.1:{port}/healthz")
+        assert health.status == 200
+        body = await health.json()
+        assert body["status"] == "ok" and body["inbox_pending"] == 0
+        # no webhook endpoint in polling mode
+        assert (await http.post(f"http://127.0.0.1:{port}/telegram", json={})).status == 404
