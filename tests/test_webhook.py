@@ -78,7 +78,7 @@ async def test_updates_posted_while_the_api_is_down_are_kept_and_answered_later(
     webhook_settings = replace(settings, telegram=replace(
         settings.telegram, mode="webhook", webhook=hook))
     application = build_application(webhook_settings, delivery_interval=0.2)
-    tg.set_down()  # getMe fails: the bot waits for the API, but its server already listens
+    tg.go_down()  # getMe fails: the bot waits for the API, but its server already listens
     stop = asyncio.Event()
     serving = asyncio.create_task(serve_webhook(application, webhook_settings, stop))
     try:
@@ -96,7 +96,7 @@ async def test_updates_posted_while_the_api_is_down_are_kept_and_answered_later(
             assert sent.status == 200
         with sqlite3.connect(settings.storage.path) as db:  # kept before the 200
             assert db.execute("SELECT count(*) FROM inbox").fetchone() == (1,)
-        tg.set_down(False)
+        tg.come_up()
         await tg.wait_for_text(RESIDENT.id, "21 grudnia 2021", timeout=10)
         for _ in range(100):  # Telegram's own delivery of the same update, once registered
             if not tg.pending_updates:
