@@ -37,6 +37,7 @@ class TelegramSettings:
     base_file_url: str = "https://api.telegram.org/file/bot"
     mode: str = "polling"
     webhook: WebhookSettings = field(default_factory=WebhookSettings)
+    health_port: int = 0  # polling mode: serve GET /healthz on webhook.listen:this (0: off)
 
 
 @dataclass(frozen=True)
@@ -214,6 +215,8 @@ def _check_values(settings: Settings) -> None:
             raise ConfigError("telegram.webhook.secret_token: 1-256 characters A-Z a-z 0-9 _ -")
     if not 1 <= hook.port <= 65535:
         raise ConfigError("telegram.webhook.port: must be 1-65535")
+    if not 0 <= settings.telegram.health_port <= 65535:
+        raise ConfigError("telegram.health_port: must be 0 (off) or 1-65535")
     for key in ("messages_per_minute", "open_tickets_per_user"):
         if getattr(settings.limits, key) < 1:
             raise ConfigError(f"limits.{key}: must be at least 1")

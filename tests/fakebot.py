@@ -25,9 +25,6 @@ setMyCommands, getMyCommands, deleteMyCommands, sendDocument, sendChatAction, de
 setMessageReaction, getFile (plus downloads from ``base_file_url``), close, logOut.
 Anything else answers 404 "Not Found: method not found".
 
-Faults for tests: ``fail_next``, ``fail_randomly``, ``block``, ``set_down`` (every call 502)
-and ``hold``/``release`` (calls hang, e.g. to kill the bot while it handles an update).
-
 Like the real server it rejects some broken requests with 400 so tests catch them: malformed
 HTML (``parse_mode="HTML"``), unescaped reserved characters in MarkdownV2, empty or too long
 texts, callback_data over 64 bytes, edits that change nothing ("message is not modified"),
@@ -39,7 +36,8 @@ where the call was or was not carried out), ``time_out_next``, ``fail_chat`` (on
 fail), ``go_down`` / ``come_up`` (every call 502), ``block`` (a user blocked the bot),
 ``forget_chat`` ("chat not found"), ``migrate_chat`` (a group became a supergroup: 400 with
 ``migrate_to_chat_id``), ``kick_bot`` / ``add_bot`` (403 "bot was kicked", with
-``my_chat_member`` updates).
+``my_chat_member`` updates), ``hold`` / ``release`` (calls hang, e.g. to kill the bot while
+it handles an update). ``pending_updates`` shows what the bot has not confirmed yet.
 """
 
 from __future__ import annotations
@@ -902,10 +900,6 @@ class FakeTelegram:
             }
         })
         return update
-
-    def set_down(self, down: bool = True) -> None:
-        """The whole API is down (every call gets 502 Bad Gateway) or back up."""
-        self._down = down
 
     def hold(self, method: str, chat_id: int | None = None) -> None:
         """Calls of ``method`` (to ``chat_id`` only, if given) hang until ``release``."""

@@ -14,6 +14,7 @@ from dataclasses import replace
 from pathlib import Path
 
 import pytest
+from telegram import Bot, Update
 
 from bot import storage, texts
 from bot.config import LimitSettings, Settings
@@ -257,3 +258,21 @@ async def test_an_answer_that_failed_on_the_network_is_sent_when_the_api_recover
         await asyncio.sleep(0.3)
     replies = [s.text for s in tg.messages_to(RESIDENT.id)]
     assert len(replies) == 1 and texts.APOLOGY not in replies
+
+
+def test_the_inbox_keeps_each_update_once_and_forgets_handled_ones_after_two_days(
+    tmp_path: Path
+) -> None:
+    clock = Clock(dt.datetime(2026, 11, 28, 12, 0, tzinfo=dt.UTC))
+    box = inbox.Inbox(storage.connect(tmp_path / "bot.sqlite3"), clock)
+    bot = Bot("123:TEST")
+    raw = [{"update_id": n, "message": {"message_id": n, "date": 0, "text": "hej",
+                                        "chat": {"id": 7, "type": "private"}}} for n in (1, 2)]
+    pairs = [(Update.de_json(data, bot), inbox.payload(data)) for data in raw]
+    assert [u.update_id for u in box.store(pairs)] == [1, 2]
+    assert box.store(pairs) == []  # Telegram sent them again: nothing new
+    box.mark_done(1)
+    assert [u.update_id for u in box.pending(bot)] == [2]
+    clock.now += dt.timedelta(days=3)
+    assert box.prune() == 1  # only handled ones go
+    assert [u.update_id for u in box.pending(bot)] == [2]

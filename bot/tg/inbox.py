@@ -99,6 +99,9 @@ class Inbox:
                 updates.append(update)
         return updates
 
+    def pending_count(self) -> int:
+        return self._db.execute("SELECT count(*) FROM inbox WHERE done_at IS NULL").fetchone()[0]
+
     def mark_done(self, update_id: int) -> None:
         self._db.execute("UPDATE inbox SET done_at = ? WHERE update_id = ?",
                          (self._now(), update_id))

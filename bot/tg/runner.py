@@ -21,7 +21,7 @@ from bot.config import ConfigError, Settings
 from bot.tg import background
 from bot.tg.inbox import INBOX_KEY, Inbox, InboxWorker
 from bot.tg.polling import POLL_TIMEOUT, poll, retrying
-from bot.tg.webhook import ALLOWED_UPDATES, web_app
+from bot.tg.webhook import ALLOWED_UPDATES, health_app, web_app
 
 log = logging.getLogger(__name__)
 
@@ -49,6 +49,9 @@ async def run(application: Application, settings: Settings, stop: asyncio.Event,
     if settings.telegram.mode == "webhook":  # stores updates even before the API answers
         site = web.AppRunner(web_app(application, settings, inbox, worker), access_log=None,
                              shutdown_timeout=2.0)
+    elif settings.telegram.health_port:
+        site = web.AppRunner(health_app(application, inbox), access_log=None,
+                             shutdown_timeout=2.0)
     serving = asyncio.create_task(
         _serve(application, settings, worker, site, ready, poll_timeout), name="serving")
     stopping = asyncio.create_task(stop.wait(), name="stop-signal")
@@ -68,21 +71,25 @@ async def _serve(application: Application, settings: Settings, worker: InboxWork
                  site: web.AppRunner | None, ready: asyncio.Event | None,
                  poll_timeout: int) -> None:
     hook = settings.telegram.webhook
+    polling = settings.telegram.mode != "webhook"
     if site is not None:
+        port, key = ((settings.telegram.health_port, "telegram.health_port") if polling
+                     else (hook.port, "telegram.webhook.port"))
         await site.setup()
         try:
-            await web.TCPSite(site, hook.listen, hook.port).start()
+            await web.TCPSite(site, hook.listen, port).start()
         except OSError as exc:
-            raise ConfigError(f"telegram.webhook.port: cannot listen on {hook.listen}:"
-                              f"{hook.port} ({exc.strerror})") from exc
-        log.info("webhook mode: listening on %s:%s", hook.listen, hook.port)
+            raise ConfigError(f"{key}: cannot listen on {hook.listen}:{port} "
+                              f"({exc.strerror})") from exc
+        log.info("listening on %s:%s (%s)", hook.listen, port,
+                 "health check" if polling else "webhook and health check")
     await retrying(application.initialize, "connecting to the Bot API")  # getMe
     if application.post_init is not None:
         await application.post_init(application)  # schedules start-up chores; no waiting
     await application.start()  # the job queue
     worker.open()  # the inbox's leftovers first
     inbox: Inbox = application.bot_data[INBOX_KEY]
-    if site is None:
+    if polling:
         if ready is not None:
             ready.set()
         log.info("polling mode: asking Telegram for updates")

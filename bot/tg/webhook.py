@@ -8,6 +8,7 @@ import hmac
 import json
 import logging
 import time
+from collections.abc import Awaitable, Callable
 
 from aiohttp import web
 from telegram import Update
@@ -22,9 +23,32 @@ SECRET_HEADER = "X-Telegram-Bot-Api-Secret-Token"
 ALLOWED_UPDATES = ["message", "edited_message", "callback_query", "my_chat_member"]
 
 
+def health_app(application: Application, inbox: Inbox) -> web.Application:
+    """Only GET /healthz: for polling mode (telegram.health_port)."""
+    app = web.Application()
+    app.router.add_get("/healthz", _health_handler(application, inbox))
+    return app
+
+
+def _health_handler(application: Application, inbox: Inbox
+                    ) -> Callable[[web.Request], Awaitable[web.Response]]:
+    started = time.monotonic()
+
+    async def health(_: web.Request) -> web.Response:
+        svc: Services = application.bot_data[SERVICES_KEY]
+        return web.json_response({
+            "status": "ok",
+            "knowledge_entries": len(svc.matcher.knowledge.entries),
+            "open_tickets": len(svc.desk.open_tickets()),
+            "inbox_pending": inbox.pending_count(),  # grows when handling stalls
+            "uptime_seconds": round(time.monotonic() - started, 1),
+        })
+
+    return health
+
+
 def web_app(application: Application, settings: Settings, inbox: Inbox, worker: InboxWorker
             ) -> web.Application:
-    started = time.monotonic()
     hook = settings.telegram.webhook
 
     async def receive(request: web.Request) -> web.Response:
@@ -45,18 +69,9 @@ def web_app(application: Application, settings: Settings, inbox: Inbox, worker: 
         worker.submit(inbox.accept([(update, payload(data))]))  # fsync'd before the 200
         return web.Response(text="ok")
 
-    async def health(_: web.Request) -> web.Response:
-        svc: Services = application.bot_data[SERVICES_KEY]
-        return web.json_response({
-            "status": "ok",
-            "knowledge_entries": len(svc.matcher.knowledge.entries),
-            "open_tickets": len(svc.desk.open_tickets()),
-            "uptime_seconds": round(time.monotonic() - started, 1),
-        })
-
     app = web.Application(client_max_size=1024 * 1024)
     app.router.add_post(hook.path, receive)
-    app.router.add_get("/healthz", health)
+    app.router.add_get("/healthz", _health_handler(application, inbox))
     return app
 
 
