@@ -183,7 +183,7 @@ async def test_the_outbox_survives_the_api_going_down(
                                chat=COORDINATOR_CHAT)
         await tg.wait_for_call("getUpdates", start=len(tg.calls))  # the commands were read
         tg.go_down()
-        await asyncio.sleep(3)
+        await asyncio.sleep(2)
         tg.come_up()
         for number, resident in enumerate(residents, start=1):
             await tg.wait_for_text(resident.id, f"Odpowiedź {number}.", timeout=5)
