@@ -41,7 +41,8 @@ OutcomeKind = Literal["sent", "retry", "gone", "unreachable", "migrated", "rejec
 
 # Kinds posted to the coordinator chat, and the order they go in (lower first).
 COORDINATOR_PRIORITY = {"ticket": 0, "followup": 0, "notice": 1, "confirmation": 2}
-RESIDENT_PRIORITY = {"answer": 0, "notice": 1, "reminder": 2, "announcement": 3}
+# A person's own answers and notices in the order they were owed, then the broadcasts.
+RESIDENT_PRIORITY = {"answer": 0, "notice": 0, "reminder": 1, "announcement": 2}
 BATCH_FROM = 3     # this many confirmations waiting: one message for all, edits later
 BATCH_SIZE = 60    # tickets named in one batched confirmation
 STATE_COORDINATOR_CHAT = "coordinator_chat_id"
