@@ -125,7 +125,7 @@ async def test_one_failing_chat_does_not_hold_back_anyone_else(
         await asyncio.sleep(0.3)
         await tg.send_text(COORDINATOR, "Kot też.", chat=COORDINATOR_CHAT, reply_to=second)
         await tg.wait_for_text(NEIGHBOUR.id, "Kot też.", timeout=2)
-        await asyncio.sleep(1.5)
+        await asyncio.sleep(0.8)
         assert not any("Pies się znalazł." in t for t in texts_to(tg, RESIDENT.id))
         tg.heal_chat(RESIDENT.id)
         await tg.wait_for_text(RESIDENT.id, "Pies się znalazł.", timeout=3)
