@@ -61,6 +61,9 @@ UNREACHABLE_REASONS = {  # why the coordinator chat cannot be written to
     "blocked": "zablokowano mnie w tym czacie",
 }
 ANSWER_NOT_DELIVERED = "Nie dostarczyłem odpowiedzi na zgłoszenie #{number}: {why}."
+TICKET_REJECTED = ("Zgłoszenie #{number}: Telegram nie przyjął jego treści, więc nie mogę go tu "
+                   "pokazać. Pytanie zobaczysz w /zgloszenia; odpowiedz na tę wiadomość albo: "
+                   "/odpowiedz {number} treść")
 ANSWER_REJECTED = ("Telegram nie przyjął odpowiedzi na zgłoszenie #{number}. Wyślij ją proszę "
                    "jeszcze raz, np. krótszą.")
 CHAT_UNREACHABLE = ("Nie mogę pisać na czacie koordynatorów ({why}). Czeka tam {waiting}; "
@@ -339,8 +342,9 @@ class Outbox:
         self._clock = clock
         self._channel = channel
         self._coordinators = tuple(coordinators)
-        self.retry_base, self.retry_cap, self.unreachable_cap = retry_base, retry_cap, \
-            unreachable_cap
+        self.retry_base = retry_base
+        self.retry_cap = retry_cap
+        self.unreachable_cap = unreachable_cap
         self._max_parallel = max_parallel
         self._idle_check = idle_check
         self._configured_chat = coordinator_chat
@@ -559,6 +563,11 @@ class Outbox:
             if delivery.kind == "answer" and delivery.ticket_id is not None:
                 self.owe_notice(self.coordinator_chat_id,
                                 ANSWER_REJECTED.format(number=delivery.ticket_id))
+            elif delivery.kind == "ticket" and delivery.ticket_id is not None:
+                # A plain stand-in: the ticket is never missing from the chat, and its header
+                # lets a reply to it route.
+                self.owe_notice(self.coordinator_chat_id,
+                                TICKET_REJECTED.format(number=delivery.ticket_id))
             self._maybe_report_announcement(delivery)
 
     def _record_batch(self, batch: Delivery, outcome: Outcome) -> None:

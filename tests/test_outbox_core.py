@@ -146,3 +146,18 @@ async def test_ended_answers_are_explained_and_announcements_reported(tmp_path) 
     assert "Nie dostarczyłem odpowiedzi na zgłoszenie #2: ta osoba usunęła swoje dane." in group
     assert "Ogłoszenie dostarczone: 2. Zablokowali bota: 1 (wypisani)." in group
     assert sorted(gone) == [(21, "blocked"), (22, "deleted"), (31, "blocked")]
+
+
+async def test_a_ticket_the_api_refuses_gets_a_plain_stand_in_that_routes(tmp_path) -> None:
+    path = str(tmp_path / "db")
+    TicketDesk(storage.connect(path), now).hand_off(Person(11, 11, "X"), "pytanie", (), GROUP)
+    sender = ScriptedSender(lambda d: Outcome.rejected("Can't parse entities")
+                            if d.kind == "ticket" else Outcome.sent([3]))
+    outbox = outbox_on(path)
+    outbox.start({"telegram": sender})
+    try:
+        await until(lambda: sender.texts_to(GROUP) != [])
+    finally:
+        await outbox.stop()
+    [stand_in] = sender.texts_to(GROUP)
+    assert stand_in.startswith("Zgłoszenie #1: Telegram nie przyjął") and "/zgloszenia" in stand_in

@@ -229,9 +229,12 @@ class TelegramSender:
         if post.document is None or len(delivery.sent_ids) > len(post.messages):
             return outcome
         document = InputFile(post.document, filename=f"zgloszenie-{ticket.id}.txt")
+        options = dict(self._options)
+        if "write_timeout" in options:  # an upload of megabytes needs longer than a message
+            options["write_timeout"] = max(options["write_timeout"] * 3, 30.0)
         message = await self._bot.send_document(
             delivery.chat_id, document, parse_mode=ParseMode.HTML,
-            caption=f"<b>Zgłoszenie #{ticket.id}</b> – pełna treść pytania", **self._options)
+            caption=f"<b>Zgłoszenie #{ticket.id}</b> – pełna treść pytania", **options)
         sent.append(message.message_id)
         return Outcome.sent(sent)
 
