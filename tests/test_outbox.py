@@ -182,8 +182,11 @@ async def test_the_outbox_survives_the_api_going_down(
             await tg.send_text(COORDINATOR, f"/odpowiedz {number} Odpowiedź {number}.",
                                chat=COORDINATOR_CHAT)
         await tg.wait_for_call("getUpdates", start=len(tg.calls))  # the commands were read
-        tg.go_down()
-        await asyncio.sleep(2)
+        tg.go_down()  # first every call answers 502, then nothing even listens
+        await asyncio.sleep(1)
+        await tg.refuse_connections()
+        await asyncio.sleep(1)
+        await tg.accept_connections()
         tg.come_up()
         for number, resident in enumerate(residents, start=1):
             await tg.wait_for_text(resident.id, f"Odpowiedź {number}.", timeout=5)
