@@ -58,17 +58,17 @@ async def until(condition: Callable[[], bool], timeout: float = 3.0) -> None:
 
 async def test_a_failing_chat_backs_off_alone_and_honours_retry_after(tmp_path) -> None:
     outbox = outbox_on(str(tmp_path / "db"))
-    sender = ScriptedSender(lambda d: Outcome.retry(0.4, "429") if d.chat_id == 1
+    sender = ScriptedSender(lambda d: Outcome.retry(0.25, "429") if d.chat_id == 1
                             else Outcome.sent([1]))
     outbox.owe_notice(1, "do jedynki")
     outbox.owe_notice(2, "do dwójki")
     outbox.start({"telegram": sender})
     try:
         await until(lambda: sender.texts_to(2) == ["do dwójki"], timeout=0.3)
-        await asyncio.sleep(1.0)
+        await asyncio.sleep(0.6)
         tries = [t for t, d in sender.attempts if d.chat_id == 1]
-        assert 2 <= len(tries) <= 3  # every 0.4 s at the earliest, as the 429 asked
-        assert all(b - a >= 0.39 for a, b in pairwise(tries))
+        assert 2 <= len(tries) <= 3  # every 0.25 s at the earliest, as the 429 asked
+        assert all(b - a >= 0.24 for a, b in pairwise(tries))
     finally:
         await outbox.stop()
 
