@@ -161,3 +161,27 @@ async def test_a_ticket_the_api_refuses_gets_a_plain_stand_in_that_routes(tmp_pa
         await outbox.stop()
     [stand_in] = sender.texts_to(GROUP)
     assert stand_in.startswith("Zgłoszenie #1: Telegram nie przyjął") and "/zgloszenia" in stand_in
+
+
+async def test_an_interrupted_announcement_resumes_without_repeating_anyone(tmp_path) -> None:
+    path = str(tmp_path / "db")
+    first = outbox_on(path)
+    first.owe_announcement([31, 32, 33, 34], "📢 Hej", report_to=GROUP, batch="b2")
+    before = ScriptedSender(lambda d: Outcome.retry(30, "down") if d.chat_id in (33, 34)
+                            else Outcome.sent([1]))
+    first.start({"telegram": before})
+    try:
+        await until(lambda: len(before.attempts) >= 4)
+    finally:
+        await first.stop()  # the process ends here: two copies out, two owed
+    after = ScriptedSender(lambda d: Outcome.sent([2]))
+    second = outbox_on(path)
+    second.start({"telegram": after})
+    try:
+        await until(lambda: any(t.startswith("Ogłoszenie dostarczone") for t in
+                                after.texts_to(GROUP)))
+    finally:
+        await second.stop()
+    copies = [d.chat_id for d in before.sent + after.sent if d.kind == "announcement"]
+    assert sorted(copies) == [31, 32, 33, 34]
+    assert after.texts_to(GROUP) == ["Ogłoszenie dostarczone: 4. Zablokowali bota: 0 (wypisani)."]
