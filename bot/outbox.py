@@ -423,8 +423,13 @@ class Outbox:
         self._holds.pop((channel or self._channel, chat_id), None)
         self.kick()
 
-    def start(self, senders: Mapping[str, Sender]) -> None:
-        self._senders = dict(senders)
+    def add_sender(self, channel: str, sender: Sender) -> None:
+        """Deliveries of `channel` go out through `sender`."""
+        self._senders[channel] = sender
+
+    def start(self, senders: Mapping[str, Sender] | None = None) -> None:
+        """Start sending in the background (the senders so far, and `senders`)."""
+        self._senders.update(senders or {})
         self._stopping = False
         self._runner = asyncio.create_task(self._run(), name="outbox")
 
