@@ -85,8 +85,10 @@ def ticket_post(ticket: Ticket, question: str, knowledge: KnowledgeBase, *, foll
                         first_limit=max(first_room, 200)) or [""]
     document = None
     if len(parts) > MAX_TICKET_MESSAGES:
-        parts = parts[:1]
-        tail = ("(Pytanie jest bardzo długie: całą treść wysyłam w pliku poniżej.)\n\n" + tail)
+        note = "(Pytanie jest bardzo długie: całą treść wysyłam w pliku poniżej.)"
+        tail = f"{note}\n\n{tail}"
+        first_room -= utf16_len(note) + 2
+        parts = split_words(question, limit, first_limit=max(first_room, 200))[:1]
         document = question.encode("utf-8")
     first = "\n\n".join(p for p in (head, escape(parts[0]), tail) if p)
     return TicketPost([first, *(f"{more}\n\n{escape(p)}" for p in parts[1:])], document)
