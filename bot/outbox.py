@@ -270,6 +270,12 @@ class OutboxStore:
             (ticket_id,)).fetchone()
         return (row["chat_id"], row["message_id"]) if row else None
 
+    def batch_owed(self, batch: str) -> bool:
+        """Whether a copy of this announcement is still owed (cheap: stops at the first)."""
+        return self._db.execute(
+            f"SELECT 1 FROM deliveries WHERE {_OWED} AND kind = 'announcement' "
+            "AND json_extract(payload, '$.batch') = ? LIMIT 1", (batch,)).fetchone() is not None
+
     def batch_counts(self, batch: str) -> tuple[int, int, int]:
         """(owed, delivered, blocked) copies of one announcement."""
         row = self._db.execute(
@@ -352,6 +358,10 @@ class Outbox:
         self._senders: dict[str, Sender] = {}
         self._holds: dict[Destination, _Hold] = {}
         self._workers: dict[Destination, asyncio.Task[None]] = {}
+        # Destinations to look at, oldest first, from one read of what is owed: read again
+        # only when something new is owed from outside or the list runs out.
+        self._candidates: dict[Destination, None] = {}
+        self._dirty = True
         self._wake = asyncio.Event()
         self._runner: asyncio.Task[None] | None = None
         self._stopping = False
@@ -416,6 +426,7 @@ class Outbox:
     # -- running --------------------------------------------------------------------------
     def kick(self) -> None:
         """Something new is owed (or a chat is back): look now, not at the next check."""
+        self._dirty = True
         self._wake.set()
 
     def retry_now(self, chat_id: int, channel: str | None = None) -> None:
@@ -457,13 +468,21 @@ class Outbox:
             await self._sleep(loop.time())
 
     def _start_workers(self, now: float) -> None:
-        if self._configured_chat != self._coordinator_chat:  # rows stored under the old id
-            self.store.redirect((self._channel, self._configured_chat), self._coordinator_chat)
-        for destination in self.store.owed_destinations():
+        if self._dirty or not self._candidates:
+            self._dirty = False
+            if self._configured_chat != self._coordinator_chat:  # rows stored under the old id
+                self.store.redirect((self._channel, self._configured_chat),
+                                    self._coordinator_chat)
+            self._candidates = dict.fromkeys(self.store.owed_destinations())
+        busy = self._residents_busy()
+        for destination in list(self._candidates):
             if destination in self._workers or self._held(destination, now):
                 continue
-            if destination != self.coordinator and self._residents_busy() >= self._max_parallel:
+            coordinator = destination == self.coordinator
+            if not coordinator and busy >= self._max_parallel:
                 continue
+            busy += not coordinator
+            del self._candidates[destination]
             self._workers[destination] = asyncio.create_task(
                 self._drain(destination), name=f"outbox {destination}")
 
@@ -482,10 +501,12 @@ class Outbox:
 
     async def _drain(self, destination: Destination) -> None:
         """Send what one destination is owed, in order, until it is done or has to wait."""
+        drained = False
         try:
             while not self._stopping:
                 delivery = self._next(destination)
                 if delivery is None:
+                    drained = True
                     return
                 outcome = await self._attempt(delivery)
                 try:
@@ -498,7 +519,9 @@ class Outbox:
                     return
         finally:
             self._workers.pop(destination, None)
-            self.kick()
+            if not drained:  # it waits (back-off, new id): look at it again later
+                self._candidates[destination] = None
+            self._wake.set()
 
     def _next(self, destination: Destination) -> Delivery | None:
         coordinator = destination == self.coordinator
@@ -603,6 +626,7 @@ class Outbox:
         if delivery.kind == "answer" and delivery.ticket_id is not None:
             self.store.owe("confirmation", self.coordinator_chat_id, "", channel=self._channel,
                            ticket_id=delivery.ticket_id)
+            self._candidates[self.coordinator] = None
         self._maybe_report_announcement(delivery)
 
     def _gone(self, delivery: Delivery, reason: str) -> None:
@@ -625,7 +649,7 @@ class Outbox:
         for destination, hold in list(self._holds.items()):
             if hold.transient and hold.until > now:
                 del self._holds[destination]
-                self.kick()
+                self._wake.set()  # it is among the candidates already
 
     def _hold(self, destination: Destination, after: float | None, cap: float, *,
               transient: bool = False) -> None:
@@ -641,6 +665,8 @@ class Outbox:
     def _migrate(self, destination: Destination, new_chat_id: int) -> None:
         moved = self.store.redirect(destination, new_chat_id)
         self._holds.pop(destination, None)
+        self._candidates[(destination[0], new_chat_id)] = None
+        self._wake.set()
         log.warning("chat %s became %s; %d deliveries follow it", destination[1], new_chat_id,
                     moved)
         if destination != self.coordinator:
@@ -683,6 +709,8 @@ class Outbox:
         self._report_announcement(delivery.payload["batch"], delivery.payload["report_to"])
 
     def _report_announcement(self, batch: str, report_to: int) -> None:
+        if self.store.batch_owed(batch):
+            return
         owed, delivered, blocked = self.store.batch_counts(batch)
         if owed or not self.state.set_once(f"announcement_reported:{batch}", "1"):
             return

@@ -210,6 +210,9 @@ _MIGRATIONS: tuple[str, ...] = (
     ALTER TABLE deliveries_v3 RENAME TO deliveries;
     CREATE INDEX deliveries_pending ON deliveries (sent_at, failed);
     CREATE INDEX deliveries_by_ticket ON deliveries (ticket_id, kind);
+    -- What one chat is owed, found without reading what everyone else is owed.
+    CREATE INDEX deliveries_owed ON deliveries (channel, chat_id, id)
+        WHERE sent_at IS NULL AND failed IS NULL;
     """,
 )
 SCHEMA_VERSION = 1 + len(_MIGRATIONS)
