@@ -72,12 +72,14 @@ def answered(tg: FakeTelegram, count: int) -> int:
 
 
 async def probe_faq(tg: FakeTelegram, stop: asyncio.Event, latencies: list[float]) -> None:
-    asker = FakeUser(9000, "Zofia")
+    number = 0
     while not stop.is_set():
+        number += 1  # a new person each time: one person asking every 2 s trips the flood limit
+        asker = FakeUser(9000 + number, f"Pytająca {number}")
         start = len(tg.sent)
         began = time.monotonic()
         await tg.send_text(asker, "jak dolaczyc do klastra")
-        await tg.wait_for(lambda s: s.chat_id == asker.id, start=start, timeout=60)
+        await tg.wait_for(lambda s, chat=asker.id: s.chat_id == chat, start=start, timeout=60)
         latencies.append(time.monotonic() - began)
         await asyncio.sleep(2)
 

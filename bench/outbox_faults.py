@@ -6,8 +6,9 @@ two minutes. The real bot, with its production back-off (at most 60 s) and send 
 
 Owed at the start: 14 tickets (stored, not yet posted), 20 subscribers due a meeting
 reminder. While faults run the coordinator answers all 14 and sends an announcement; then the
-API goes down. Prints how long everything took to arrive once the API was back, what arrived,
-and what was sent twice (only a call Telegram carried out behind a timeout may be).
+API goes down (half the time answering 502, half refusing connections). Prints how long
+everything took to arrive once the API was back, what arrived, and what was sent twice (only a
+call Telegram carried out behind a timeout may be).
 
 The coordinator chat takes 20 posts a minute, failed tries included, so it drains last;
 residents' messages go out within seconds of the API's return.
@@ -130,8 +131,11 @@ async def run(args: argparse.Namespace) -> None:
                 await asyncio.sleep(5)
                 print(f"before the outage (5 s of {args.rate:.0%} faults): "
                       f"{missing(tg, tickets, subscribers)}")
-                tg.go_down()
-                await asyncio.sleep(args.down)
+                tg.go_down()  # first half: every call 502; second half: connection refused
+                await asyncio.sleep(args.down / 2)
+                await tg.refuse_connections()
+                await asyncio.sleep(args.down / 2)
+                await tg.accept_connections()
                 tg.come_up()
                 back = time.monotonic()
                 print(f"API back after {args.down:.0f} s; still owed: "

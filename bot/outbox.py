@@ -41,7 +41,8 @@ OutcomeKind = Literal["sent", "retry", "gone", "unreachable", "migrated", "rejec
 
 # Kinds posted to the coordinator chat, and the order they go in (lower first).
 COORDINATOR_PRIORITY = {"ticket": 0, "followup": 0, "notice": 1, "confirmation": 2}
-RESIDENT_PRIORITY = {"answer": 0, "notice": 1, "reminder": 2, "announcement": 3}
+# A person's own answers and notices in the order they were owed, then the broadcasts.
+RESIDENT_PRIORITY = {"answer": 0, "notice": 0, "reminder": 1, "announcement": 2}
 BATCH_FROM = 3     # this many confirmations waiting: one message for all, edits later
 BATCH_SIZE = 60    # tickets named in one batched confirmation
 STATE_COORDINATOR_CHAT = "coordinator_chat_id"
@@ -60,6 +61,9 @@ UNREACHABLE_REASONS = {  # why the coordinator chat cannot be written to
     "blocked": "zablokowano mnie w tym czacie",
 }
 ANSWER_NOT_DELIVERED = "Nie dostarczyłem odpowiedzi na zgłoszenie #{number}: {why}."
+TICKET_REJECTED = ("Zgłoszenie #{number}: Telegram nie przyjął jego treści, więc nie mogę go tu "
+                   "pokazać. Pytanie zobaczysz w /zgloszenia; odpowiedz na tę wiadomość albo: "
+                   "/odpowiedz {number} treść")
 ANSWER_REJECTED = ("Telegram nie przyjął odpowiedzi na zgłoszenie #{number}. Wyślij ją proszę "
                    "jeszcze raz, np. krótszą.")
 CHAT_UNREACHABLE = ("Nie mogę pisać na czacie koordynatorów ({why}). Czeka tam {waiting}; "
@@ -266,6 +270,12 @@ class OutboxStore:
             (ticket_id,)).fetchone()
         return (row["chat_id"], row["message_id"]) if row else None
 
+    def batch_owed(self, batch: str) -> bool:
+        """Whether a copy of this announcement is still owed (cheap: stops at the first)."""
+        return self._db.execute(
+            f"SELECT 1 FROM deliveries WHERE {_OWED} AND kind = 'announcement' "
+            "AND json_extract(payload, '$.batch') = ? LIMIT 1", (batch,)).fetchone() is not None
+
     def batch_counts(self, batch: str) -> tuple[int, int, int]:
         """(owed, delivered, blocked) copies of one announcement."""
         row = self._db.execute(
@@ -338,8 +348,9 @@ class Outbox:
         self._clock = clock
         self._channel = channel
         self._coordinators = tuple(coordinators)
-        self.retry_base, self.retry_cap, self.unreachable_cap = retry_base, retry_cap, \
-            unreachable_cap
+        self.retry_base = retry_base
+        self.retry_cap = retry_cap
+        self.unreachable_cap = unreachable_cap
         self._max_parallel = max_parallel
         self._idle_check = idle_check
         self._configured_chat = coordinator_chat
@@ -347,6 +358,10 @@ class Outbox:
         self._senders: dict[str, Sender] = {}
         self._holds: dict[Destination, _Hold] = {}
         self._workers: dict[Destination, asyncio.Task[None]] = {}
+        # Destinations to look at, oldest first, from one read of what is owed: read again
+        # only when something new is owed from outside or the list runs out.
+        self._candidates: dict[Destination, None] = {}
+        self._dirty = True
         self._wake = asyncio.Event()
         self._runner: asyncio.Task[None] | None = None
         self._stopping = False
@@ -411,6 +426,7 @@ class Outbox:
     # -- running --------------------------------------------------------------------------
     def kick(self) -> None:
         """Something new is owed (or a chat is back): look now, not at the next check."""
+        self._dirty = True
         self._wake.set()
 
     def retry_now(self, chat_id: int, channel: str | None = None) -> None:
@@ -418,8 +434,13 @@ class Outbox:
         self._holds.pop((channel or self._channel, chat_id), None)
         self.kick()
 
-    def start(self, senders: Mapping[str, Sender]) -> None:
-        self._senders = dict(senders)
+    def add_sender(self, channel: str, sender: Sender) -> None:
+        """Deliveries of `channel` go out through `sender`."""
+        self._senders[channel] = sender
+
+    def start(self, senders: Mapping[str, Sender] | None = None) -> None:
+        """Start sending in the background (the senders so far, and `senders`)."""
+        self._senders.update(senders or {})
         self._stopping = False
         self._runner = asyncio.create_task(self._run(), name="outbox")
 
@@ -447,13 +468,21 @@ class Outbox:
             await self._sleep(loop.time())
 
     def _start_workers(self, now: float) -> None:
-        if self._configured_chat != self._coordinator_chat:  # rows stored under the old id
-            self.store.redirect((self._channel, self._configured_chat), self._coordinator_chat)
-        for destination in self.store.owed_destinations():
+        if self._dirty or not self._candidates:
+            self._dirty = False
+            if self._configured_chat != self._coordinator_chat:  # rows stored under the old id
+                self.store.redirect((self._channel, self._configured_chat),
+                                    self._coordinator_chat)
+            self._candidates = dict.fromkeys(self.store.owed_destinations())
+        busy = self._residents_busy()
+        for destination in list(self._candidates):
             if destination in self._workers or self._held(destination, now):
                 continue
-            if destination != self.coordinator and self._residents_busy() >= self._max_parallel:
+            coordinator = destination == self.coordinator
+            if not coordinator and busy >= self._max_parallel:
                 continue
+            busy += not coordinator
+            del self._candidates[destination]
             self._workers[destination] = asyncio.create_task(
                 self._drain(destination), name=f"outbox {destination}")
 
@@ -472,10 +501,12 @@ class Outbox:
 
     async def _drain(self, destination: Destination) -> None:
         """Send what one destination is owed, in order, until it is done or has to wait."""
+        drained = False
         try:
             while not self._stopping:
                 delivery = self._next(destination)
                 if delivery is None:
+                    drained = True
                     return
                 outcome = await self._attempt(delivery)
                 try:
@@ -488,7 +519,9 @@ class Outbox:
                     return
         finally:
             self._workers.pop(destination, None)
-            self.kick()
+            if not drained:  # it waits (back-off, new id): look at it again later
+                self._candidates[destination] = None
+            self._wake.set()
 
     def _next(self, destination: Destination) -> Delivery | None:
         coordinator = destination == self.coordinator
@@ -558,6 +591,11 @@ class Outbox:
             if delivery.kind == "answer" and delivery.ticket_id is not None:
                 self.owe_notice(self.coordinator_chat_id,
                                 ANSWER_REJECTED.format(number=delivery.ticket_id))
+            elif delivery.kind == "ticket" and delivery.ticket_id is not None:
+                # A plain stand-in: the ticket is never missing from the chat, and its header
+                # lets a reply to it route.
+                self.owe_notice(self.coordinator_chat_id,
+                                TICKET_REJECTED.format(number=delivery.ticket_id))
             self._maybe_report_announcement(delivery)
 
     def _record_batch(self, batch: Delivery, outcome: Outcome) -> None:
@@ -588,6 +626,7 @@ class Outbox:
         if delivery.kind == "answer" and delivery.ticket_id is not None:
             self.store.owe("confirmation", self.coordinator_chat_id, "", channel=self._channel,
                            ticket_id=delivery.ticket_id)
+            self._candidates[self.coordinator] = None
         self._maybe_report_announcement(delivery)
 
     def _gone(self, delivery: Delivery, reason: str) -> None:
@@ -610,7 +649,7 @@ class Outbox:
         for destination, hold in list(self._holds.items()):
             if hold.transient and hold.until > now:
                 del self._holds[destination]
-                self.kick()
+                self._wake.set()  # it is among the candidates already
 
     def _hold(self, destination: Destination, after: float | None, cap: float, *,
               transient: bool = False) -> None:
@@ -626,6 +665,8 @@ class Outbox:
     def _migrate(self, destination: Destination, new_chat_id: int) -> None:
         moved = self.store.redirect(destination, new_chat_id)
         self._holds.pop(destination, None)
+        self._candidates[(destination[0], new_chat_id)] = None
+        self._wake.set()
         log.warning("chat %s became %s; %d deliveries follow it", destination[1], new_chat_id,
                     moved)
         if destination != self.coordinator:
@@ -668,6 +709,8 @@ class Outbox:
         self._report_announcement(delivery.payload["batch"], delivery.payload["report_to"])
 
     def _report_announcement(self, batch: str, report_to: int) -> None:
+        if self.store.batch_owed(batch):
+            return
         owed, delivered, blocked = self.store.batch_counts(batch)
         if owed or not self.state.set_once(f"announcement_reported:{batch}", "1"):
             return

@@ -233,6 +233,9 @@ _MIGRATIONS: tuple[str, ...] = (
     ALTER TABLE deliveries_v3 RENAME TO deliveries;
     CREATE INDEX deliveries_pending ON deliveries (sent_at, failed);
     CREATE INDEX deliveries_by_ticket ON deliveries (ticket_id, kind);
+    -- What one chat is owed, found without reading what everyone else is owed.
+    CREATE INDEX deliveries_owed ON deliveries (channel, chat_id, id)
+        WHERE sent_at IS NULL AND failed IS NULL;
     """,
     # 5: the coordinator's drafts (a knowledge entry to preview, a meeting being added): what
     # is proposed, and which field the coordinator's next message fills; kept across restarts.

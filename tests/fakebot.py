@@ -410,6 +410,7 @@ class FakeTelegram:
         self._changed = asyncio.Event()
         self._stopping = False
         self._runner: web.AppRunner | None = None
+        self._site: web.TCPSite | None = None
         self._session: aiohttp.ClientSession | None = None
         self._webhook_task: asyncio.Task | None = None
         self._handlers: dict[str, tuple[str, Handler]] = {
@@ -457,8 +458,8 @@ class FakeTelegram:
         app.router.add_route("*", "/{tail:.*}", self._dispatch)
         self._runner = web.AppRunner(app, access_log=None, shutdown_timeout=1.0)
         await self._runner.setup()
-        site = web.TCPSite(self._runner, self.host, self.port)
-        await site.start()
+        self._site = web.TCPSite(self._runner, self.host, self.port)
+        await self._site.start()
         self.port = self._runner.addresses[0][1]
         self._session = aiohttp.ClientSession()
         self._webhook_task = asyncio.create_task(self._webhook_worker())
@@ -853,6 +854,18 @@ class FakeTelegram:
     def come_up(self) -> None:
         self._down = False
         self._notify()
+
+    async def refuse_connections(self) -> None:
+        """The API's address refuses connections (stop listening; the port is kept)."""
+        if self._site is not None:
+            await self._site.stop()
+            self._site = None
+
+    async def accept_connections(self) -> None:
+        """Listen again on the same port after ``refuse_connections``."""
+        if self._site is None and self._runner is not None:
+            self._site = web.TCPSite(self._runner, self.host, self.port)
+            await self._site.start()
 
     def forget_chat(self, chat_id: int) -> None:
         """Telegram no longer knows the chat (the person deleted their account or data)."""

@@ -10,7 +10,16 @@ import aiohttp
 import pytest
 from aiohttp import web
 from telegram import Bot, InlineKeyboardButton, InlineKeyboardMarkup, Update
-from telegram.error import BadRequest, EndPointNotFound, Forbidden, InvalidToken, RetryAfter
+from telegram.error import (
+    BadRequest,
+    ChatMigrated,
+    EndPointNotFound,
+    Forbidden,
+    InvalidToken,
+    NetworkError,
+    RetryAfter,
+    TimedOut,
+)
 from telegram.ext import (
     ApplicationBuilder,
     CallbackQueryHandler,
@@ -370,3 +379,47 @@ async def test_application_webhook_end_to_end(tg: FakeTelegram) -> None:
         finally:
             await app.updater.stop()
             await app.stop()
+
+
+async def test_outbox_faults_speak_the_wire_format_ptb_understands(
+    tg: FakeTelegram, bot: Bot
+) -> None:
+    group = FakeChat(-500, "group", title="Grupa")
+    tg.add_chat(group)
+    tg.migrate_chat(group.id, -100500)
+    with pytest.raises(ChatMigrated) as migrated:
+        await bot.send_message(group.id, "x")
+    assert migrated.value.new_chat_id == -100500
+    await bot.send_message(-100500, "w supergrupie")
+
+    update = await tg.kick_bot(-100500)
+    assert update["my_chat_member"]["new_chat_member"]["status"] == "kicked"
+    with pytest.raises(Forbidden, match="kicked"):
+        await bot.send_message(-100500, "x")
+    await tg.add_bot(-100500)
+    await bot.send_message(-100500, "znowu")
+
+    tg.forget_chat(777)
+    with pytest.raises(BadRequest, match="not found"):
+        await bot.send_message(777, "x")
+
+    tg.time_out_next("sendMessage", carried_out=True, delay=0.6)
+    with pytest.raises(TimedOut):
+        await bot.send_message(5, "done anyway", read_timeout=0.2)
+    await asyncio.sleep(0.6)
+    assert tg.messages_to(5)[-1].text == "done anyway"
+    tg.time_out_next("sendMessage", carried_out=False, delay=0.6)
+    with pytest.raises(TimedOut):
+        await bot.send_message(5, "lost", read_timeout=0.2)
+    await asyncio.sleep(0.6)
+    assert tg.messages_to(5)[-1].text == "done anyway"
+
+    tg.go_down()
+    with pytest.raises(NetworkError, match="Bad Gateway"):
+        await bot.send_message(5, "x")
+    await tg.refuse_connections()
+    with pytest.raises(NetworkError):
+        await bot.send_message(5, "x")
+    await tg.accept_connections()
+    tg.come_up()
+    await bot.send_message(5, "back")

@@ -19,7 +19,9 @@ from tests.fakebot import RANDOM_FAULTS, FakeTelegram, FakeUser, Sent
 from tests.test_telegram import ask
 from tests.test_telegram_meetings import MEETING_START, MEETINGS_YAML, Clock, subscribe
 
-OUTBOX_METHODS = {"sendMessage", "editMessageText", "sendDocument"}
+# What the outbox sends, and what handlers do around a tap (never fatal to them).
+FAILING = {"sendMessage", "editMessageText", "sendDocument", "answerCallbackQuery",
+           "editMessageReplyMarkup"}
 
 
 def duplicates_without_excuse(tg: FakeTelegram) -> list[tuple[int, str]]:
@@ -61,20 +63,20 @@ async def test_thirty_percent_faults_every_copy_arrives_none_doubled_without_a_t
     (knowledge / "meetings.yaml").write_text(MEETINGS_YAML, encoding="utf-8")
     settings = replace(settings, knowledge=KnowledgeSettings(path=str(knowledge)))
     clock = Clock(dt.datetime(2026, 11, 26, 12, 0, tzinfo=dt.UTC))
-    residents = [FakeUser(400 + i, f"Mieszkaniec {i}") for i in range(4)]
-    listeners = [FakeUser(450 + i, f"Słuchacz {i}") for i in range(4)]
-    async with running_bot(settings, clock=clock):
+    residents = [FakeUser(400 + i, f"Mieszkaniec {i}") for i in range(3)]
+    listeners = [FakeUser(450 + i, f"Słuchacz {i}") for i in range(3)]
+    async with running_bot(settings, clock=clock, retry_cap=0.5):
         offers = []
         for resident in residents:
             offers.append(await ask(tg, f"zgubiłem psa numer {resident.id}", resident))
         for person in residents + listeners:
             await subscribe(tg, person)
 
-        tg.fail_randomly(0.3, OUTBOX_METHODS, seed=5, kinds=RANDOM_FAULTS,
+        tg.fail_randomly(0.3, FAILING, seed=5, kinds=RANDOM_FAULTS,
                          delay=SEND_TIMEOUT + 0.5)
         for resident, offer in zip(residents, offers, strict=True):
             await tg.press(resident, offer, offer.buttons[0][1])
-        for number in range(1, 5):
+        for number in range(1, len(residents) + 1):
             await tg.send_text(COORDINATOR, f"/odpowiedz {number} Odpowiedź nr {number}.",
                                chat=COORDINATOR_CHAT)
         await tg.send_text(COORDINATOR, "/ogloszenie Zebranie w piątek.", chat=COORDINATOR_CHAT)
@@ -89,11 +91,11 @@ async def test_thirty_percent_faults_every_copy_arrives_none_doubled_without_a_t
                 if not all(any(t.startswith(w) for t in got) for w in wanted):
                     return False
             coordinator = [s.plain or "" for s in tg.messages_to(COORDINATOR_CHAT.id)]
-            return (all(shows_answered(tg, n) for n in range(1, 5))
-                    and any(t.startswith("Ogłoszenie dotarło do 8 osób.") for t in coordinator))
+            return (all(shows_answered(tg, n) for n in range(1, len(residents) + 1))
+                    and any(t.startswith("Ogłoszenie dotarło do 6 osób.") for t in coordinator))
 
         took = await until(everything_arrived, timeout=40)
-        await asyncio.sleep(1)  # anything doubled would show up by now
+        await asyncio.sleep(0.5)  # anything doubled would show up by now
         tg.stop_failing()
     kinds = Counter(status for _, _, status in tg.errors)
     assert kinds[500] and kinds[502] and kinds[429], kinds
@@ -108,9 +110,9 @@ async def test_thirty_percent_faults_every_copy_arrives_none_doubled_without_a_t
 async def test_a_pile_of_answers_drains_while_residents_are_answered_at_once(
     tg: FakeTelegram, settings: Settings
 ) -> None:
-    """60 tickets answered in one go, with the group's pacing sped up 60 times (20 posts a
-    second instead of a minute): everyone has the answer, every ticket shows ✅."""
-    count, speedup = 60, 60
+    """30 tickets answered in one go, with the group's pacing sped up 100 times (20 posts in
+    0.6 s instead of a minute): everyone has the answer, every ticket shows ✅."""
+    count, speedup = 30, 100
     desk = TicketDesk(storage.connect(settings.storage.path))
     for i in range(count):
         desk.hand_off(Person(1000 + i, 1000 + i, f"Osoba {i}"), f"pytanie {i}", (),

@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import datetime as dt
-from html import escape
+import re
+from html import escape, unescape
 
 import pytest
 from telegram.error import (
@@ -65,6 +66,8 @@ def test_a_question_over_three_messages_becomes_a_file() -> None:
     post = ticket_post(ticket, question, KNOWLEDGE, followup=False)
     assert len(post.messages) == 1 and post.document == question.encode()
     assert "w pliku" in post.messages[0]
+    shown = unescape(re.sub(r"<[^>]+>", "", post.messages[0]))
+    assert utf16_len(shown) + 80 <= 4096  # room left for "✅ Odpowiedziano …"
 
 
 def test_ticket_headers_are_read_back() -> None:

@@ -43,6 +43,16 @@ def test_an_old_database_upgrades_in_place_and_keeps_everything(old_database: Pa
     assert db.execute("SELECT message_id FROM ticket_messages").fetchone()[0] == 501
 
 
+def test_an_upgraded_database_owes_deliveries_without_a_ticket(old_database: Path) -> None:
+    db = storage.connect(old_database)
+    db.execute("INSERT INTO deliveries (kind, chat_id, text, payload, created_at) "
+               "VALUES ('announcement', 111, 'Hej', '{\"batch\": \"b\"}', 'now')")
+    row = db.execute("SELECT ticket_id, json_extract(payload, '$.batch') FROM deliveries "
+                     "WHERE kind = 'announcement'").fetchone()
+    assert tuple(row) == (None, "b")
+    assert db.execute("SELECT MAX(id) FROM deliveries").fetchone()[0] == 5  # ids kept going
+
+
 def test_upgrading_twice_changes_nothing(old_database: Path) -> None:
     storage.connect(old_database).close()
     db = storage.connect(old_database)

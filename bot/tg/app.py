@@ -52,7 +52,6 @@ DELIVERY_RETRY_SECONDS = 15.0
 OUTBOX_RETRY_CAP_SECONDS = 60.0        # the longest a failing chat waits between tries
 OUTBOX_UNREACHABLE_CAP_SECONDS = 300.0  # ... and the coordinator chat when the bot is out
 OUTBOX_SEND_TIMEOUT_SECONDS = 10.0
-SEND_TIMEOUT_KEY = "outbox_send_timeout"
 REMINDER_CHECK_SECONDS = 30.0
 KNOWLEDGE_WATCH_SECONDS = 5.0
 RUN_AT_START = ("deliveries", "reminders", "retention")  # in the background, after the start
@@ -143,6 +142,7 @@ def build_application(
         builder = builder.rate_limiter(rate_limiter or OutboxRateLimiter(max_retries=3))
     application = builder.build()
     application.bot_data[INBOX_KEY] = Inbox(connection, clock)
+    # Tests shrink the caps; the coordinator chat's cap keeps its ratio to the others'.
     outbox = Outbox(connection, clock=clock, coordinator_chat=settings.coordinator.chat_id,
                     coordinators=settings.coordinator.user_ids,
                     retry_base=min(1.0, retry_cap), retry_cap=retry_cap,
@@ -156,8 +156,10 @@ def build_application(
         keeper, clock, outbox=outbox)
     outbox.on_gone(lambda delivery, reason: _person_gone(svc, delivery.kind, delivery.chat_id,
                                                          reason))
+    outbox.add_sender("telegram", TelegramSender(
+        application.bot, desk, lambda: svc.matcher.knowledge, outbox.store.ticket_post,
+        timeout=send_timeout))
     application.bot_data[SERVICES_KEY] = svc
-    application.bot_data[SEND_TIMEOUT_KEY] = send_timeout
     register_handlers(application, svc.coordinator_filter)
     schedule_jobs(application, delivery_interval, reminder_interval, watch_interval)
     return application
@@ -291,9 +293,8 @@ async def _post_init(application: Application) -> None:
     """What is owed goes out in the background (start-up never waits for it); the other
     start-up chores run as a job once the application starts, so a stop can cancel them."""
     svc: Services = application.bot_data[SERVICES_KEY]
-    svc.owed().start({"telegram": TelegramSender(
-        application.bot, svc.desk, lambda: svc.matcher.knowledge, svc.owed().store.ticket_post,
-        timeout=application.bot_data.get(SEND_TIMEOUT_KEY))})
+    # What is owed goes out in the background: start-up never waits for it.
+    svc.owed().start()
     svc.owed().on_migrated(lambda _old, new: application.create_task(
         _register_coordinator_commands(application, [new]), name="commands"))
     assert application.job_queue is not None

@@ -86,8 +86,10 @@ def ticket_post(ticket: Ticket, question: str, knowledge: KnowledgeBase, *, foll
                         first_limit=max(first_room, 200)) or [""]
     document = None
     if len(parts) > MAX_TICKET_MESSAGES:
-        parts = parts[:1]
-        tail = ("(Pytanie jest bardzo długie: całą treść wysyłam w pliku poniżej.)\n\n" + tail)
+        note = "(Pytanie jest bardzo długie: całą treść wysyłam w pliku poniżej.)"
+        tail = f"{note}\n\n{tail}"
+        first_room -= utf16_len(note) + 2
+        parts = split_words(question, limit, first_limit=max(first_room, 200))[:1]
         document = question.encode("utf-8")
     first = "\n\n".join(p for p in (head, escape(parts[0]), tail) if p)
     return TicketPost([first, *(f"{more}\n\n{escape(p)}" for p in parts[1:])], document)
@@ -237,9 +239,12 @@ class TelegramSender:
         if post.document is None or len(delivery.sent_ids) > len(post.messages):
             return outcome
         document = InputFile(post.document, filename=f"zgloszenie-{ticket.id}.txt")
+        options = dict(self._options)
+        if "write_timeout" in options:  # an upload of megabytes needs longer than a message
+            options["write_timeout"] = max(options["write_timeout"] * 3, 30.0)
         message = await self._bot.send_document(
             delivery.chat_id, document, parse_mode=ParseMode.HTML,
-            caption=f"<b>Zgłoszenie #{ticket.id}</b> – pełna treść pytania", **self._options)
+            caption=f"<b>Zgłoszenie #{ticket.id}</b> – pełna treść pytania", **options)
         sent.append(message.message_id)
         return Outcome.sent(sent)
 

@@ -85,21 +85,6 @@ def who(ticket: Ticket) -> str:
     return f"{name}{handle}"
 
 
-def ticket_html(ticket: Ticket, question: str, knowledge: KnowledgeBase, *, followup: bool
-                ) -> str:
-    if followup:
-        head = f"<b>Zgłoszenie #{ticket.id}, ciąg dalszy</b>\nOd: {who(ticket)}"
-        return f"{head}\n\n{escape(question)}"
-    suggested = [e.question for i in ticket.suggestions if (e := knowledge.entry(i))]
-    lines = [f"<b>Zgłoszenie #{ticket.id}</b>", f"Od: {who(ticket)}, ID {ticket.user_id}", "",
-             escape(question)]
-    if suggested:
-        lines += ["", "Bot proponował:", *(f"• {escape(q)}" for q in suggested)]
-    lines += ["", f"Odpowiedz na tę wiadomość albo: /odpowiedz {ticket.id} treść · "
-                  f"/zamknij {ticket.id}"]
-    return "\n".join(lines)
-
-
 def open_tickets_html(tickets: Sequence[Ticket], now: dt.datetime) -> str:
     if not tickets:
         return "Brak otwartych zgłoszeń."
