@@ -1,6 +1,7 @@
 #!/usr/bin/env python3
-"""Start the helpline bot: `python run_bot.py [--config PATH]`, or `--console` to chat in
-the terminal without Telegram."""
+"""Start the helpline bot: `python run_bot.py [--config PATH]`, `--console` to chat in the
+terminal without Telegram, or `--web` to serve the web chat (beside Telegram when a token is
+configured)."""
 
 from __future__ import annotations
 
@@ -29,20 +30,36 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--config", help=f"config file (default: {DEFAULT_CONFIG} if present)")
     parser.add_argument("--console", action="store_true", help="chat in this terminal")
+    parser.add_argument("--web", action="store_true",
+                        help="serve the web chat (no Telegram token needed)")
     return parser.parse_args(argv)
 
 
-def run_telegram(settings: Settings) -> int:
+def run_telegram(settings: Settings, *, web: bool = False) -> int:
     from bot.tg.app import build_application  # the console must work without the channel
     from bot.tg.webhook import ALLOWED_UPDATES, serve_webhook
 
     logging.basicConfig(format="%(asctime)s %(levelname)s %(name)s: %(message)s",
                         level=logging.INFO)
     application = build_application(settings)
+    if web:  # the web chat beside Telegram, in the same process
+        from bot.web.server import attach_web
+        attach_web(application, settings)
     if settings.telegram.mode == "polling":
         application.run_polling(allowed_updates=ALLOWED_UPDATES)
     else:
         asyncio.run(_until_signal(lambda stop: serve_webhook(application, settings, stop)))
+    return 0
+
+
+def run_web(settings: Settings) -> int:
+    """The web chat alone: no Telegram; hand-offs wait in the database for a coordinator."""
+    from bot.web.server import serve_web
+
+    logging.basicConfig(format="%(asctime)s %(levelname)s %(name)s: %(message)s",
+                        level=logging.INFO)
+    asyncio.run(_until_signal(lambda stop: serve_web(
+        settings, stop, announce=lambda line: print(line, flush=True))))
     return 0
 
 
@@ -65,8 +82,10 @@ def main(argv: list[str] | None = None) -> int:
             knowledge = load_valid_knowledge(settings.knowledge.path)
             matcher = Matcher(knowledge, settings.matcher.thresholds())
             return run_console(matcher, sys.stdin, sys.stdout)
+        if args.web and not settings.telegram.token:
+            return run_web(settings)
         check_telegram_ready(settings)
-        return run_telegram(settings)
+        return run_telegram(settings, web=args.web or settings.web.enabled)
     except ConfigError as exc:
         print(f"config error: {exc}", file=sys.stderr)
         return 2

@@ -14,7 +14,7 @@ from bot import texts
 from bot.tg.learning import learn_keyboard
 from bot.tg.render import split_message, ticket_html
 from bot.tg.services import Services
-from bot.tickets import Delivery
+from bot.tickets import TELEGRAM, Delivery
 
 log = logging.getLogger(__name__)
 
@@ -23,6 +23,8 @@ async def flush_deliveries(bot: Bot, svc: Services) -> None:
     """Try every pending delivery once, oldest first; a transient failure waits for next time."""
     async with svc.delivery_lock:
         for delivery in svc.desk.pending_deliveries():
+            if delivery.channel != TELEGRAM:  # the web chat's (bot.web.delivery) and e-mail
+                continue
             try:
                 message_ids = await _send(bot, svc, delivery)
             except Forbidden:

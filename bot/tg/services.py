@@ -53,7 +53,8 @@ class Services:
             settings=ConversationSettings(
                 retention_days=self.settings.privacy.retention_days,
                 open_tickets_per_user=self.settings.limits.open_tickets_per_user,
-                privacy_notice_url=self.settings.privacy.notice_url),
+                privacy_notice_url=self.settings.privacy.notice_url,
+                controller=self.settings.privacy.controller),
             clock=self.clock, office_hours=self.office_hours,
             is_member=lambda sender: self.is_member(_numeric(sender)),
             owed=self.deliveries_owed)
