@@ -17,6 +17,8 @@ from bot.knowledge import Entry, KnowledgeBase
 from bot.tickets import Ticket
 
 MESSAGE_LIMIT = 4096
+WEB = "web"
+WEB_CHANNEL_NAME = "czat na stronie"
 
 
 def split_message(text: str, limit: int = MESSAGE_LIMIT) -> list[str]:
@@ -80,6 +82,8 @@ def questions_keyboard(entries: Sequence[Entry], extra: Sequence[tuple[str, str]
 
 
 def who(ticket: Ticket) -> str:
+    if ticket.channel == WEB and not ticket.display_name:
+        return WEB_CHANNEL_NAME
     name = escape(ticket.display_name or "bez imienia")
     handle = f" (@{escape(ticket.username)})" if ticket.username else ""
     return f"{name}{handle}"
@@ -91,8 +95,12 @@ def ticket_html(ticket: Ticket, question: str, knowledge: KnowledgeBase, *, foll
         head = f"<b>Zgłoszenie #{ticket.id}, ciąg dalszy</b>\nOd: {who(ticket)}"
         return f"{head}\n\n{escape(question)}"
     suggested = [e.question for i in ticket.suggestions if (e := knowledge.entry(i))]
-    lines = [f"<b>Zgłoszenie #{ticket.id}</b>", f"Od: {who(ticket)}, ID {ticket.user_id}", "",
-             escape(question)]
+    if ticket.channel == WEB:  # a web session id is the key to the conversation: not shown
+        lines = [f"<b>Zgłoszenie #{ticket.id}</b>", f"Kanał: {WEB_CHANNEL_NAME}", "",
+                 escape(question)]
+    else:
+        lines = [f"<b>Zgłoszenie #{ticket.id}</b>", f"Od: {who(ticket)}, ID {ticket.user_id}",
+                 "", escape(question)]
     if suggested:
         lines += ["", "Bot proponował:", *(f"• {escape(q)}" for q in suggested)]
     lines += ["", f"Odpowiedz na tę wiadomość albo: /odpowiedz {ticket.id} treść · "

@@ -71,6 +71,8 @@ class ApiError(Exception):
 
 
 class WebLimits:
+    """The rate limits of one server (kept in the app under LIMITS_KEY)."""
+
     def __init__(self, messages_per_minute: int, clock: Callable[[], float] = time.monotonic
                  ) -> None:
         self.clock = clock
@@ -84,6 +86,9 @@ class WebLimits:
         wait = limit.allow(key, self.clock())
         if wait:
             raise ApiError(429, retry=wait)
+
+
+LIMITS_KEY = web.AppKey("limits", WebLimits)
 
 
 def build_app(chat: WebChat, settings: Settings, *, poll_seconds: float = POLL_SECONDS,
@@ -182,6 +187,7 @@ def build_app(chat: WebChat, settings: Settings, *, poll_seconds: float = POLL_S
         return _json(chat.set_email(session, email or None).as_json())
 
     app = web.Application(client_max_size=MAX_BODY, middlewares=[_errors])
+    app[LIMITS_KEY] = limits
     app.router.add_get("/czat", show_page)
     for name in static:
         app.router.add_get(f"/czat/{name}", static_file(name))

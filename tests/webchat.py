@@ -1,0 +1,91 @@
+"""Helpers for the web chat tests: the channel alone over a temporary database, a test client,
+and a real local SMTP server (aiosmtpd) that keeps what it receives."""
+
+from __future__ import annotations
+
+import datetime as dt
+import socket
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from dataclasses import replace
+from email import message_from_bytes, policy
+from email.message import EmailMessage
+from pathlib import Path
+from typing import Any
+
+from aiohttp.test_utils import TestClient, TestServer
+from aiosmtpd.controller import Controller
+
+from bot.config import EmailSettings, Settings, StorageSettings, WebSettings
+from bot.web.server import WebChannel, standalone_conversation, web_channel
+from tests.conftest import ROOT, Clock
+
+NOW = dt.datetime(2026, 11, 28, 10, 0, tzinfo=dt.UTC)
+
+
+def web_settings(tmp_path: Path, **web: Any) -> Settings:
+    return Settings(
+        knowledge=replace(Settings().knowledge, path=str(ROOT / "knowledge")),
+        storage=StorageSettings(path=str(tmp_path / "data" / "bot.sqlite3")),
+        web=WebSettings(enabled=True, port=0, **web))
+
+
+def with_email(settings: Settings, port: int) -> Settings:
+    return replace(settings, email=EmailSettings(host="127.0.0.1", port=port, starttls=False,
+                                                 sender="infolinia@klaster.example"),
+                   web=replace(settings.web, public_url="https://infolinia.example"))
+
+
+@asynccontextmanager
+async def web_client(settings: Settings, clock: Clock | None = None, poll_seconds: float = 1.0
+                     ) -> AsyncIterator[tuple[TestClient, WebChannel]]:
+    clock = clock or Clock(NOW)
+    core = standalone_conversation(settings, clock)
+    channel = web_channel(settings, core, clock=clock, poll_seconds=poll_seconds,
+                          standalone=True)
+    client = TestClient(TestServer(channel.app))
+    await client.start_server()
+    try:
+        yield client, channel
+    finally:
+        await client.close()
+        await channel.postman.stop()
+        core.desk.close_storage()
+
+
+async def post(client: TestClient, **body: Any) -> dict[str, Any]:
+    response = await client.post("/api/czat", json=body)
+    assert response.status == 200, await response.text()
+    return await response.json()
+
+
+class Mailbox:
+    """Messages the local SMTP server accepted."""
+
+    def __init__(self) -> None:
+        self.messages: list[EmailMessage] = []
+
+    async def handle_DATA(self, server: Any, session: Any, envelope: Any) -> str:
+        self.messages.append(message_from_bytes(  # type: ignore[arg-type]
+            envelope.content, _class=EmailMessage, policy=policy.default))
+        return "250 OK"
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
+
+
+class SmtpServer:
+    def __init__(self, port: int) -> None:
+        self.port = port
+        self.mailbox = Mailbox()
+        self._controller = Controller(self.mailbox, hostname="127.0.0.1", port=port)
+
+    def start(self) -> SmtpServer:
+        self._controller.start()
+        return self
+
+    def stop(self) -> None:
+        self._controller.stop()
