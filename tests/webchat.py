@@ -89,3 +89,26 @@ class SmtpServer:
 
     def stop(self) -> None:
         self._controller.stop()
+
+
+@asynccontextmanager
+async def running_bot_with_web(settings: Settings) -> AsyncIterator[tuple[Any, WebChannel]]:
+    """The Telegram application polling the fake Bot API, with the web chat beside it, started
+    the way run_bot.py starts them (conftest.running_bot plus the one hook)."""
+    from bot.tg.app import build_application
+    from bot.web.server import WEB_KEY, attach_web
+
+    application = build_application(settings, delivery_interval=0.2, reminder_interval=0.2,
+                                     watch_interval=0.2)
+    attach_web(application, settings, poll_seconds=2.0, delivery_interval=0.2)
+    await application.initialize()
+    await application.post_init(application)
+    await application.updater.start_polling(poll_interval=0.0, timeout=1)
+    await application.start()
+    try:
+        yield application, application.bot_data[WEB_KEY]
+    finally:
+        await application.updater.stop()
+        await application.stop()
+        await application.shutdown()
+        await application.post_shutdown(application)

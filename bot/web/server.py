@@ -157,10 +157,11 @@ def attach_web(application: Any, settings: Settings, *, poll_seconds: float = PO
     before_init, before_shutdown = application.post_init, application.post_shutdown
 
     async def post_init(app: Any) -> None:
+        svc = app.bot_data[SERVICES_KEY]
+        # Before the start-up flush: tickets from a web-only run go out with it.
+        adopt_waiting_tickets(svc.desk, settings.coordinator.chat_id)
         if before_init is not None:
             await before_init(app)
-        svc = app.bot_data[SERVICES_KEY]
-        adopt_waiting_tickets(svc.desk, settings.coordinator.chat_id)
         channel = web_channel(settings, svc.conversation, clock=svc.clock,
                               poll_seconds=poll_seconds, delivery_interval=delivery_interval)
         telegram_owed = svc.on_owed
@@ -173,7 +174,6 @@ def attach_web(application: Any, settings: Settings, *, poll_seconds: float = PO
         svc.on_owed = owed
         await channel.start()
         app.bot_data[WEB_KEY] = channel
-        svc.deliveries_owed()  # tickets from a web-only run go out now
 
     async def post_shutdown(app: Any) -> None:
         channel = app.bot_data.pop(WEB_KEY, None)
