@@ -25,6 +25,7 @@ from aiohttp import web
 from bot import texts
 from bot.config import Settings
 from bot.web.chat import UnknownSession, WebChat
+from bot.web.commit import GroupCommit
 from bot.web.limits import RateLimit, client_address, networks, retry_after
 from bot.web.sessions import looks_like_session
 
@@ -89,11 +90,13 @@ class WebLimits:
 
 
 LIMITS_KEY = web.AppKey("limits", WebLimits)
+COMMIT_KEY = web.AppKey("commit", GroupCommit)
 
 
 def build_app(chat: WebChat, settings: Settings, *, poll_seconds: float = POLL_SECONDS,
               limits: WebLimits | None = None) -> web.Application:
     limits = limits or WebLimits(settings.limits.messages_per_minute)
+    commit = GroupCommit(chat.store.connection)
     trusted = networks(settings.web.trusted_proxies)
     page = _page(chat, settings)
     frame_ancestors = " ".join(("'self'", *settings.web.allowed_origins))
@@ -142,11 +145,11 @@ def build_app(chat: WebChat, settings: Settings, *, poll_seconds: float = POLL_S
             text = _clean(text)
             if not text:
                 raise ApiError(400, "Napisz proszę pytanie.")
-            exchange = chat.say(session, text)
+            exchange = await commit.run(lambda: chat.say(session, text))
         else:
             if not isinstance(choice, str) or not choice or len(choice.encode()) > MAX_CHOICE:
                 raise ApiError(400, "Nie znam takiego wyboru.")
-            exchange = chat.choose(session, choice)
+            exchange = await commit.run(lambda: chat.choose(session, choice))
         return _json(exchange.as_json())
 
     async def poll(request: web.Request) -> web.Response:
@@ -184,10 +187,12 @@ def build_app(chat: WebChat, settings: Settings, *, poll_seconds: float = POLL_S
             raise ApiError(400, "To nie wygląda na adres e-mail.")
         if email and body.get("consent") is not True:
             raise ApiError(400, "Bez zgody nie zapiszę adresu e-mail.")
-        return _json(chat.set_email(session, email or None).as_json())
+        exchange = await commit.run(lambda: chat.set_email(session, email or None))
+        return _json(exchange.as_json())
 
     app = web.Application(client_max_size=MAX_BODY, middlewares=[_errors])
     app[LIMITS_KEY] = limits
+    app[COMMIT_KEY] = commit
     app.router.add_get("/czat", show_page)
     for name in static:
         app.router.add_get(f"/czat/{name}", static_file(name))
