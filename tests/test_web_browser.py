@@ -182,7 +182,11 @@ async def test_the_web_chat_in_chromium(tg: FakeTelegram, settings: Settings, br
         page = ("<!doctype html><html lang='pl'><head><meta charset='utf-8'><title>Gmina"
                 "</title></head><body><main><h1>Strona gminy</h1><p>Aktualności.</p></main>"
                 f"<script src='{channel.url}/widget.js' async></script></body></html>")
-        host.router.add_get("/", lambda _: web.Response(text=page, content_type="text/html"))
+
+        async def host_page(_: web.Request) -> web.Response:
+            return web.Response(text=page, content_type="text/html")
+
+        host.router.add_get("/", host_page)
         runner = web.AppRunner(host)
         await runner.setup()
         await web.TCPSite(runner, "127.0.0.1", host_port).start()

@@ -43,3 +43,5 @@ async def test_web_ticket_goes_to_the_coordinator_and_the_answer_comes_back(
         assert answer["text"] == texts.COORDINATOR_ANSWER.format(
             number=1, text="Pies czeka w schronisku.")
         assert not [s for s in tg.sent if str(s.chat_id) == session]  # nothing to Telegram
+        told = await tg.wait_for_text(COORDINATOR_CHAT.id, "jest już na czacie na stronie")
+        assert told.buttons == [(texts.LEARN, "learn:1")]

@@ -12,7 +12,7 @@ import asyncio
 import contextlib
 import datetime as dt
 import logging
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Awaitable, Callable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Literal, Protocol
 
@@ -95,8 +95,7 @@ def owe_email(store: WebSessions, delivery: Delivery) -> None:
     store.connection.execute(
         "INSERT INTO deliveries (kind, ticket_id, chat_id, text, created_at, channel) "
         "VALUES ('answer', ?, ?, ?, ?, ?)",
-        (delivery.ticket_id, delivery.chat_id, delivery.text,
-         utc_now().isoformat(), EMAIL))
+        (delivery.ticket_id, delivery.chat_id, delivery.text, store.now(), EMAIL))
 
 
 class EmailSender:
@@ -131,8 +130,10 @@ class WebPostman:
     backing off on their own row; kicked when something new is owed."""
 
     def __init__(self, desk: TicketDesk, senders: Mapping[str, Sender], *,
-                 clock: Clock = utc_now, interval: float = 1.0) -> None:
+                 clock: Clock = utc_now, interval: float = 1.0,
+                 on_sent: Callable[[Delivery], Awaitable[None]] | None = None) -> None:
         self._desk = desk
+        self.on_sent = on_sent  # e.g. the coordinator told that an answer is in the page
         self._senders = dict(senders)
         self._clock = clock
         self._interval = interval
@@ -164,6 +165,11 @@ class WebPostman:
                 outcome = Outcome.retry(reason=f"{type(exc).__name__}: {exc}"[:200])
             self._record(delivery, outcome)
             sent += outcome.kind == "sent"
+            if outcome.kind == "sent" and self.on_sent is not None:
+                try:
+                    await self.on_sent(delivery)
+                except Exception:  # a courtesy; the delivery itself is recorded
+                    log.warning("after web delivery %s", delivery.id, exc_info=True)
         return sent
 
     async def _run(self) -> None:

@@ -172,6 +172,7 @@ def attach_web(application: Any, settings: Settings, *, poll_seconds: float = PO
             channel.postman.kick()  # a coordinator's answer to a web ticket
 
         svc.on_owed = owed
+        channel.postman.on_sent = lambda delivery: _confirm(app, settings, delivery)
         await channel.start()
         app.bot_data[WEB_KEY] = channel
 
@@ -184,6 +185,25 @@ def attach_web(application: Any, settings: Settings, *, poll_seconds: float = PO
 
     application.post_init = post_init
     application.post_shutdown = post_shutdown
+
+
+ANSWER_IN_PAGE = ("Odpowiedź na zgłoszenie #{number} jest już na czacie na stronie: "
+                  "mieszkaniec zobaczy ją po otwarciu strony.")
+
+
+async def _confirm(application: Any, settings: Settings, delivery: Any) -> None:
+    """As for Telegram answers: the coordinator chat hears the answer is there, with the button
+    that adds it to the knowledge. (At merge: the outbox's confirmations do this.)"""
+    from telegram.error import TelegramError
+
+    from bot.tg.learning import learn_keyboard
+
+    if delivery.channel != WEB or delivery.kind != "answer":
+        return
+    with contextlib.suppress(TelegramError):
+        await application.bot.send_message(
+            settings.coordinator.chat_id, ANSWER_IN_PAGE.format(number=delivery.ticket_id),
+            reply_markup=learn_keyboard(delivery.ticket_id))
 
 
 def adopt_waiting_tickets(desk: TicketDesk, coordinator_chat: int) -> int:

@@ -166,6 +166,9 @@ class WebSessions:
                              "AND seq = ?", (session, seq))
         return retired
 
+    def now(self) -> str:
+        return self._now()
+
     def _now(self) -> str:
         return self._clock().astimezone(dt.UTC).isoformat()
 
