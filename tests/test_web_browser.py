@@ -18,10 +18,11 @@ import pytest
 from aiohttp import web
 
 from bot import texts
-from bot.config import Settings, WebSettings
+from bot.config import EmailSettings, Settings, WebSettings
+from bot.web.chat import EMAIL_OFFER
 from tests.conftest import COORDINATOR, COORDINATOR_CHAT, ROOT
 from tests.fakebot import FakeTelegram
-from tests.webchat import free_port, running_bot_with_web
+from tests.webchat import SmtpServer, free_port, running_bot_with_web
 
 CHROMIUM = "/usr/bin/chromium"
 CHROMEDRIVER = "/usr/bin/chromedriver"
@@ -131,16 +132,39 @@ async def axe_violations(driver: Any) -> list[dict[str, Any]]:
                 nodes: v.nodes.slice(0, 5).map(n => n.target.join(' '))}))));""")
 
 
-async def test_the_web_chat_in_chromium(tg: FakeTelegram, settings: Settings, browser: Any
-                                       ) -> None:
+@pytest.fixture
+def smtp() -> Iterator[SmtpServer]:
+    server = SmtpServer(free_port()).start()
+    yield server
+    server.stop()
+
+
+async def test_the_web_chat_in_chromium(tg: FakeTelegram, settings: Settings, browser: Any,
+                                        smtp: SmtpServer) -> None:
     host_port = free_port()
     host_origin = f"http://127.0.0.1:{host_port}"
     settings = replace(settings, web=WebSettings(enabled=True, port=0,
-                                                 allowed_origins=(host_origin,)))
+                                                 allowed_origins=(host_origin,)),
+                       email=EmailSettings(host="127.0.0.1", port=smtp.port, starttls=False,
+                                           sender="infolinia@klaster.example"))
     async with running_bot_with_web(settings) as (_, channel):
         await in_thread(browser.get, channel.url)
         await until(browser, "document.querySelector('.menu button.choice')")
         assert await axe_violations(browser) == []
+
+        # Keyboard only: Tab to the first category, Enter opens it.
+        from selenium.webdriver.common.action_chains import ActionChains
+        from selenium.webdriver.common.keys import Keys
+        for _ in range(3):  # skip link, (menu heading is not focusable), first category
+            await in_thread(ActionChains(browser).send_keys(Keys.TAB).perform)
+            if await in_thread(browser.execute_script, "return document.activeElement"
+                               ".classList.contains('choice');"):
+                break
+        outline = await in_thread(browser.execute_script,
+                                  "return getComputedStyle(document.activeElement).outlineStyle;")
+        assert outline == "solid"  # the focus is visible
+        await in_thread(ActionChains(browser).send_keys(Keys.ENTER).perform)
+        await until(browser, bubble_with("wybierz pytanie"))
 
         await ask(browser, "jak dołączyć do klastra")
         await until(browser, bubble_with("DOEKO"))
@@ -160,9 +184,23 @@ async def test_the_web_chat_in_chromium(tg: FakeTelegram, settings: Settings, br
         await until(browser, bubble_with("Przekazałem pytanie koordynatorowi"))
         post = await tg.wait_for_text(COORDINATOR_CHAT.id, "Zgłoszenie #", start=start)
         assert "Kanał: czat na stronie" in post.text
+
+        await click_choice(browser, EMAIL_OFFER)  # the optional e-mail, with consent
+        await until(browser, "!document.getElementById('email').hidden")
+        address = await in_thread(browser.find_element, "id", "adres")
+        await in_thread(address.send_keys, "anna@example.pl")
+        await in_thread(browser.execute_script, "document.getElementById('zgoda').click();"
+                        "document.querySelector('#email button[type=submit]').click();")
+        await until(browser, bubble_with("Zapisałem adres anna@example.pl"))
+
         await tg.send_text(COORDINATOR, "Pies czeka w schronisku przy ul. Polnej.",
                            chat=COORDINATOR_CHAT, reply_to=post)
         await until(browser, bubble_with("Pies czeka w schronisku"), timeout=6)
+        for _ in range(50):
+            if smtp.mailbox.messages:
+                break
+            await asyncio.sleep(0.1)
+        assert "Pies czeka w schronisku" in smtp.mailbox.messages[0].get_content()
 
         assert await axe_violations(browser) == []
         wide = await screenshot(browser, "czat-1280.png", 1280)
@@ -205,5 +243,8 @@ async def test_the_web_chat_in_chromium(tg: FakeTelegram, settings: Settings, br
             await asyncio.sleep(1.0)  # the smooth scroll to the newest message
             SCREENSHOTS.mkdir(exist_ok=True)
             await in_thread(browser.save_screenshot, str(SCREENSHOTS / "widget-390.png"))
+            await in_thread(browser.set_window_size, 1280, 900)
+            await asyncio.sleep(0.5)
+            await in_thread(browser.save_screenshot, str(SCREENSHOTS / "widget-1280.png"))
         finally:
             await runner.cleanup()

@@ -41,6 +41,7 @@ async def test_the_answer_is_emailed_when_the_resident_asked(tmp_path: Path) -> 
             assert bad.status == 400
             saved = await leave_address(client, session)
             assert saved["messages"][0]["text"] == EMAIL_SAVED.format(email="anna@example.pl")
+            assert saved["retired"] == [handed["messages"][0]["id"]]  # no second offer
             desk = channel.chat.core.desk
             desk.answer(1, "Pies jest w schronisku przy ul. Polnej.")
             assert await channel.postman.drain() == 1  # into the page; the e-mail is owed now

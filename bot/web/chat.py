@@ -125,6 +125,8 @@ class WebChat:
                 self.store.set_email(session, email)
                 text = EMAIL_SAVED.format(email=email) if email else EMAIL_REMOVED
             exchange = Exchange(session, [self.store.add(session, "bot", text)])
+            if email:
+                exchange.retired = self.store.retire(session, EMAIL_CHOICE)
         self._after(exchange)
         return exchange
 

@@ -28,10 +28,10 @@
     f.position = "fixed"; f.zIndex = "2147483646"; f.border = "2px solid #0b3d91";
     f.background = "#fff"; f.boxShadow = "0 4px 24px rgba(0,0,0,.35)";
     if (small) {
-      f.left = "0"; f.top = "0"; f.width = "100%"; f.height = "calc(100% - 84px)";
-      f.borderRadius = "0";
+      f.left = "0"; f.top = "0"; f.right = "auto"; f.bottom = "auto";
+      f.width = "100%"; f.height = "calc(100% - 84px)"; f.borderRadius = "0";
     } else {
-      f.right = "16px"; f.bottom = "84px"; f.width = "420px";
+      f.left = "auto"; f.top = "auto"; f.right = "16px"; f.bottom = "84px"; f.width = "420px";
       f.height = "min(720px, calc(100vh - 100px))"; f.borderRadius = "12px";
     }
   }
