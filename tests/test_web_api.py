@@ -4,14 +4,17 @@ from __future__ import annotations
 
 import asyncio
 import datetime as dt
+import shutil
+from dataclasses import replace
 from pathlib import Path
 
 from bot import texts
 from bot.web.app import MAX_TEXT
 from bot.web.chat import ANSWER_COMES_HERE, HANDOFF_CONSENT
 from bot.web.limits import client_address, networks
+from bot.web.server import KnowledgeWatch
 from bot.web.sessions import looks_like_session
-from tests.conftest import Clock
+from tests.conftest import ROOT, Clock
 from tests.webchat import NOW, post, web_client, web_settings
 
 STATIC = Path(__file__).parent.parent / "bot" / "web" / "static"
@@ -49,7 +52,6 @@ async def test_page_is_polish_strict_and_small(tmp_path: Path) -> None:
 
 
 async def test_privacy_note_names_the_controller(tmp_path: Path) -> None:
-    from dataclasses import replace
     settings = web_settings(tmp_path)
     settings = replace(settings, privacy=replace(settings.privacy,
                                                  controller="Gmina Przykładowa <i>"))
@@ -197,3 +199,17 @@ async def test_sessions_expire_with_the_retention_time(tmp_path: Path) -> None:
         channel.tidy()
         assert channel.chat.store.connection.execute(
             "SELECT COUNT(*) FROM web_messages").fetchone()[0] == 0
+
+
+def test_alone_the_web_chat_picks_up_edited_knowledge(tmp_path: Path) -> None:
+    knowledge = tmp_path / "knowledge"
+    shutil.copytree(ROOT / "knowledge", knowledge)
+    settings = web_settings(tmp_path)
+    settings = replace(settings, knowledge=replace(settings.knowledge, path=str(knowledge)))
+    watch = KnowledgeWatch(settings, Clock(NOW))
+    before = watch.matcher
+    assert not watch.check()
+    (knowledge / "faq" / "zepsuty.yaml").write_text("- id: [\n", encoding="utf-8")
+    assert not watch.check() and watch.matcher is before  # broken: the old one stays
+    (knowledge / "faq" / "zepsuty.yaml").unlink()
+    assert watch.check() and watch.matcher is not before

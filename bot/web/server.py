@@ -20,7 +20,7 @@ from bot.config import Settings
 from bot.conversation import Conversation
 from bot.conversation.service import ConversationSettings
 from bot.conversation.state import ConversationStates
-from bot.loader import load_valid_knowledge
+from bot.loader import knowledge_fingerprint, load_knowledge, load_valid_knowledge
 from bot.matcher import Matcher
 from bot.office_hours import parse_office_hours
 from bot.question_log import QuestionLog
@@ -36,6 +36,7 @@ log = logging.getLogger(__name__)
 
 WEB_KEY = "web_chat"
 HOUSEKEEPING_SECONDS = 3600.0
+KNOWLEDGE_WATCH_SECONDS = 5.0
 OFFER_LIFETIME = dt.timedelta(days=7)
 
 
@@ -112,14 +113,39 @@ def web_channel(settings: Settings, core: Conversation, *, clock: Clock = utc_no
     return WebChannel(settings, chat, postman, app, standalone)
 
 
-def standalone_conversation(settings: Settings, clock: Clock = utc_now) -> Conversation:
+class KnowledgeWatch:
+    """Alone, the web chat picks up edited knowledge as the Telegram channel does: a sound
+    knowledge base replaces the one in service; a broken one is logged and ignored."""
+
+    def __init__(self, settings: Settings, clock: Clock) -> None:
+        self._settings = settings
+        self._clock = clock
+        self._fingerprint = knowledge_fingerprint(settings.knowledge.path)
+        knowledge = load_valid_knowledge(settings.knowledge.path, clock())
+        self.matcher = Matcher(knowledge, settings.matcher.thresholds())
+
+    def check(self) -> bool:
+        fingerprint = knowledge_fingerprint(self._settings.knowledge.path)
+        if fingerprint == self._fingerprint:
+            return False
+        self._fingerprint = fingerprint
+        result = load_knowledge(self._settings.knowledge.path, self._clock())
+        if not result.ok:
+            log.error("knowledge not reloaded: %s", "; ".join(map(str, result.problems[:5])))
+            return False
+        self.matcher = Matcher(result.knowledge, self._settings.matcher.thresholds())
+        log.info("knowledge reloaded: %d entries", len(result.knowledge.entries))
+        return True
+
+
+def standalone_conversation(settings: Settings, clock: Clock = utc_now,
+                            watch: KnowledgeWatch | None = None) -> Conversation:
     """The conversation core without Telegram: the bundled (or configured) knowledge and the
     configured database; hand-offs wait there for a coordinator."""
-    knowledge = load_valid_knowledge(settings.knowledge.path, clock())
-    matcher = Matcher(knowledge, settings.matcher.thresholds())
+    watch = watch or KnowledgeWatch(settings, clock)
     connection = storage.connect(settings.storage.path)
     return Conversation(
-        lambda: matcher, TicketDesk(connection, clock),
+        lambda: watch.matcher, TicketDesk(connection, clock),
         QuestionLog(connection, keep_text=settings.privacy.keep_question_text, clock=clock),
         SubscriptionBook(connection, clock), ConversationStates(connection, clock),
         coordinator_chat=lambda: settings.coordinator.chat_id,
@@ -134,9 +160,11 @@ def standalone_conversation(settings: Settings, clock: Clock = utc_now) -> Conve
 async def serve_web(settings: Settings, stop: asyncio.Event, *,
                     announce: Any = print) -> None:
     """`run_bot.py --web`: the web chat alone until `stop` is set."""
-    core = standalone_conversation(settings)
+    watch = KnowledgeWatch(settings, utc_now)
+    core = standalone_conversation(settings, watch=watch)
     channel = web_channel(settings, core, standalone=True)
     await channel.start()
+    watching = asyncio.create_task(_watch(watch), name="knowledge-watch")
     announce(f"Czat na stronie działa: {channel.url}  (Ctrl+C kończy)")
     if not settings.coordinator.chat_id:
         announce("Bez Telegrama: pytania przekazane koordynatorowi czekają w bazie "
@@ -144,8 +172,18 @@ async def serve_web(settings: Settings, stop: asyncio.Event, *,
     try:
         await stop.wait()
     finally:
+        watching.cancel()
         await channel.stop()
         core.desk.close_storage()
+
+
+async def _watch(watch: KnowledgeWatch) -> None:
+    while True:
+        await asyncio.sleep(KNOWLEDGE_WATCH_SECONDS)
+        try:
+            watch.check()
+        except OSError:
+            log.warning("could not read the knowledge", exc_info=True)
 
 
 def attach_web(application: Any, settings: Settings, *, poll_seconds: float = POLL_SECONDS,
