@@ -45,3 +45,5 @@ async def test_web_ticket_goes_to_the_coordinator_and_the_answer_comes_back(
         assert not [s for s in tg.sent if str(s.chat_id) == session]  # nothing to Telegram
         told = await tg.wait_for_text(COORDINATOR_CHAT.id, "jest już na czacie na stronie")
         assert told.buttons == [(texts.LEARN, "learn:1")]
+        assert not [s for s in tg.messages_to(COORDINATOR_CHAT.id)
+                    if "gdy tylko Telegram pozwoli" in (s.text or "")]

@@ -11,6 +11,7 @@ from telegram.ext import ContextTypes
 from bot.tg.delivery import flush_deliveries
 from bot.tg.render import open_tickets_html
 from bot.tg.services import coordinators_only, services
+from bot.tickets import TELEGRAM
 
 TICKET_HEADER = re.compile(r"Zgłoszenie (?:#|nr )(\d+)")
 REPLY_USAGE = "Użycie: /odpowiedz NUMER treść odpowiedzi"
@@ -84,6 +85,7 @@ async def _answer(update: Update, context: ContextTypes.DEFAULT_TYPE, number: in
         await update.effective_message.reply_text(f"Nie ma zgłoszenia #{number}.")
         return
     await flush_deliveries(context.bot, svc)  # confirms, or reports a blocked resident
-    if any(d.kind == "answer" and d.ticket_id == number for d in svc.desk.pending_deliveries()):
+    if any(d.kind == "answer" and d.ticket_id == number and d.channel == TELEGRAM
+           for d in svc.desk.pending_deliveries()):  # the web chat's go out on their own
         await update.effective_message.reply_text(
             f"Odpowiedź na zgłoszenie #{number} zapisana; wyślę ją, gdy tylko Telegram pozwoli.")

@@ -139,6 +139,12 @@
   }
 
   function handle(data, before) {
+    if (data.status === 404 && before) {
+      reset(null);
+      polling += 1;
+      say("Poprzednia rozmowa wygasła. Wyślij wiadomość jeszcze raz – zacznę nową.", true);
+      return false;
+    }
     if (data.status !== 200) {
       say(data.error || "Nie udało się wysłać. Spróbuj ponownie.", true);
       return false;
