@@ -187,6 +187,7 @@ async def test_the_web_chat_in_chromium(tg: FakeTelegram, settings: Settings, br
 
         await click_choice(browser, EMAIL_OFFER)  # the optional e-mail, with consent
         await until(browser, "!document.getElementById('email').hidden")
+        assert await axe_violations(browser) == []
         address = await in_thread(browser.find_element, "id", "adres")
         await in_thread(address.send_keys, "anna@example.pl")
         await in_thread(browser.execute_script, "document.getElementById('zgoda').click();"
@@ -207,6 +208,18 @@ async def test_the_web_chat_in_chromium(tg: FakeTelegram, settings: Settings, br
         await in_thread(browser.refresh)
         await until(browser, bubble_with("Pies czeka w schronisku"))
         await until(browser, bubble_with("zgubiłem psa na spacerze", "person"))
+        await in_thread(browser.execute_script, "document.getElementById('link').click();")
+        link = await until(browser, "document.getElementById('link-tekst').value")
+        session = await in_thread(browser.execute_script,
+                                  "return localStorage.getItem('infolinia.sesja');")
+        assert link == f"{channel.url}#s={session}"
+        assert await axe_violations(browser) == []
+        # "Another device": nothing stored, only the saved link.
+        await in_thread(browser.execute_script, "localStorage.clear();")
+        await in_thread(browser.get, "about:blank")
+        await in_thread(browser.get, link)
+        await until(browser, bubble_with("Pies czeka w schronisku"))
+        assert await in_thread(browser.execute_script, "return location.hash;") == ""
         await in_thread(browser.set_window_size, 390, 844)  # a phone's first screen
         await asyncio.sleep(0.5)
         await in_thread(browser.save_screenshot, str(SCREENSHOTS / "czat-390-telefon.png"))
