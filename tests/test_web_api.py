@@ -48,7 +48,11 @@ async def test_page_is_polish_strict_and_small(tmp_path: Path) -> None:
         assert (await client.get("/widget.js")).status == 200
     size = sum((STATIC / n).stat().st_size for n in ("app.js", "app.css", "widget.js"))
     assert size <= 60_000
-    assert "innerHTML" not in (STATIC / "app.js").read_text() + (STATIC / "widget.js").read_text()
+    scripts = (STATIC / "app.js").read_text() + (STATIC / "widget.js").read_text()
+    assert "innerHTML" not in scripts and "eval(" not in scripts
+    for name in ("app.js", "app.css", "czat.html"):  # no third-party requests
+        assert "http://" not in (STATIC / name).read_text()
+        assert "https://" not in (STATIC / name).read_text()
 
 
 async def test_privacy_note_names_the_controller(tmp_path: Path) -> None:

@@ -47,3 +47,9 @@ async def test_web_ticket_goes_to_the_coordinator_and_the_answer_comes_back(
         assert told.buttons == [(texts.LEARN, "learn:1")]
         assert not [s for s in tg.messages_to(COORDINATOR_CHAT.id)
                     if "gdy tylko Telegram pozwoli" in (s.text or "")]
+
+        # A conversation gone (expired) before the answer: the coordinator hears so.
+        channel.chat.store.delete(session)
+        await tg.send_text(COORDINATOR, "Jeszcze jedno.", chat=COORDINATOR_CHAT, reply_to=post)
+        await tg.wait_for_text(COORDINATOR_CHAT.id, "Nie dostarczyłem odpowiedzi na "
+                               "zgłoszenie #1: tej rozmowy na stronie już nie ma")

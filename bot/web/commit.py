@@ -38,14 +38,18 @@ class GroupCommit:
     def _flush(self) -> None:
         batch, self._queue, self._scheduled = self._queue, [], False
         done: list[tuple[asyncio.Future[Any], bool, Any]] = []
+        # Nobody holds a transaction across an await, but if someone did, ours joins theirs.
+        own = not self._db.in_transaction
         try:
-            self._db.execute("BEGIN IMMEDIATE")
+            if own:
+                self._db.execute("BEGIN IMMEDIATE")
             for work, future in batch:
                 done.append((future, *self._one(work)))
-            self._db.execute("COMMIT")
+            if own:
+                self._db.execute("COMMIT")
         except sqlite3.Error as exc:  # the disk is full or the file locked: nothing stored
             log.exception("web chat: a group commit failed")
-            if self._db.in_transaction:
+            if own and self._db.in_transaction:
                 self._db.execute("ROLLBACK")
             done = [(future, False, exc) for _, future in batch]
         self.batches += 1

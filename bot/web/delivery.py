@@ -131,9 +131,12 @@ class WebPostman:
 
     def __init__(self, desk: TicketDesk, senders: Mapping[str, Sender], *,
                  clock: Clock = utc_now, interval: float = 1.0,
-                 on_sent: Callable[[Delivery], Awaitable[None]] | None = None) -> None:
+                 on_sent: Callable[[Delivery], Awaitable[None]] | None = None,
+                 on_dropped: Callable[[Delivery, str], Awaitable[None]] | None = None) -> None:
         self._desk = desk
-        self.on_sent = on_sent  # e.g. the coordinator told that an answer is in the page
+        # e.g. the coordinator told that an answer is in the page, or that it cannot be
+        self.on_sent = on_sent
+        self.on_dropped = on_dropped
         self._senders = dict(senders)
         self._clock = clock
         self._interval = interval
@@ -165,11 +168,13 @@ class WebPostman:
                 outcome = Outcome.retry(reason=f"{type(exc).__name__}: {exc}"[:200])
             self._record(delivery, outcome)
             sent += outcome.kind == "sent"
-            if outcome.kind == "sent" and self.on_sent is not None:
-                try:
+            try:  # a courtesy; the delivery itself is recorded
+                if outcome.kind == "sent" and self.on_sent is not None:
                     await self.on_sent(delivery)
-                except Exception:  # a courtesy; the delivery itself is recorded
-                    log.warning("after web delivery %s", delivery.id, exc_info=True)
+                if outcome.kind in ("gone", "rejected") and self.on_dropped is not None:
+                    await self.on_dropped(delivery, outcome.reason)
+            except Exception:
+                log.warning("after web delivery %s", delivery.id, exc_info=True)
         return sent
 
     async def _run(self) -> None:

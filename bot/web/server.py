@@ -210,7 +210,10 @@ def attach_web(application: Any, settings: Settings, *, poll_seconds: float = PO
             channel.postman.kick()  # a coordinator's answer to a web ticket
 
         svc.on_owed = owed
-        channel.postman.on_sent = lambda delivery: _confirm(app, settings, delivery)
+        channel.postman.on_sent = lambda delivery: _tell(
+            app, settings, delivery, ANSWER_IN_PAGE, learn=True)
+        channel.postman.on_dropped = lambda delivery, _: _tell(
+            app, settings, delivery, ANSWER_NOT_IN_PAGE)
         await channel.start()
         app.bot_data[WEB_KEY] = channel
 
@@ -227,11 +230,14 @@ def attach_web(application: Any, settings: Settings, *, poll_seconds: float = PO
 
 ANSWER_IN_PAGE = ("Odpowiedź na zgłoszenie #{number} jest już na czacie na stronie: "
                   "mieszkaniec zobaczy ją po otwarciu strony.")
+ANSWER_NOT_IN_PAGE = ("Nie dostarczyłem odpowiedzi na zgłoszenie #{number}: tej rozmowy na "
+                      "stronie już nie ma (wygasła albo mieszkaniec usunął dane).")
 
 
-async def _confirm(application: Any, settings: Settings, delivery: Any) -> None:
-    """As for Telegram answers: the coordinator chat hears the answer is there, with the button
-    that adds it to the knowledge. (At merge: the outbox's confirmations do this.)"""
+async def _tell(application: Any, settings: Settings, delivery: Any, text: str, *,
+                learn: bool = False) -> None:
+    """As for Telegram answers: the coordinator chat hears whether the answer is there, with
+    the button that adds it to the knowledge. (At merge: the outbox's confirmations.)"""
     from telegram.error import TelegramError
 
     from bot.tg.learning import learn_keyboard
@@ -240,8 +246,8 @@ async def _confirm(application: Any, settings: Settings, delivery: Any) -> None:
         return
     with contextlib.suppress(TelegramError):
         await application.bot.send_message(
-            settings.coordinator.chat_id, ANSWER_IN_PAGE.format(number=delivery.ticket_id),
-            reply_markup=learn_keyboard(delivery.ticket_id))
+            settings.coordinator.chat_id, text.format(number=delivery.ticket_id),
+            reply_markup=learn_keyboard(delivery.ticket_id) if learn else None)
 
 
 def adopt_waiting_tickets(desk: TicketDesk, coordinator_chat: int) -> int:
