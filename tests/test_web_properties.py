@@ -86,7 +86,7 @@ def _unlimited(served: Served) -> None:
             limit.rate, limit.count = 1e9, 10**9
 
 
-common = settings(max_examples=150, deadline=None,
+common = settings(max_examples=80, deadline=None,
                   suppress_health_check=[HealthCheck.function_scoped_fixture])
 
 
