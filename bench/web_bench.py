@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import os
 import random
 import resource
 import socket
@@ -177,6 +178,9 @@ async def main() -> None:
     args = parser.parse_args()
     more_files()
     asked = questions()
+    load = ", ".join(f"{v:.1f}" for v in os.getloadavg())
+    print(f"machine: {os.cpu_count()} cores, load average {load} before the run "
+          "(other work on the machine lengthens the tail)")
     with tempfile.TemporaryDirectory() as folder:
         port = free_port()
         server = await start_server(Path(folder), port, unlimited=False)
