@@ -46,6 +46,7 @@ async def test_page_is_polish_strict_and_small(tmp_path: Path) -> None:
             response = await client.get(f"/czat/{name}")
             assert response.status == 200
         assert (await client.get("/widget.js")).status == 200
+        assert (await (await client.get("/healthz")).json())["status"] == "ok"
     size = sum((STATIC / n).stat().st_size for n in ("app.js", "app.css", "widget.js"))
     assert size <= 60_000
     scripts = (STATIC / "app.js").read_text() + (STATIC / "widget.js").read_text()

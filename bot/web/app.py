@@ -190,7 +190,14 @@ def build_app(chat: WebChat, settings: Settings, *, poll_seconds: float = POLL_S
         exchange = await commit.run(lambda: chat.set_email(session, email or None))
         return _json(exchange.as_json())
 
+    started = time.monotonic()
+
+    async def health(request: web.Request) -> web.Response:
+        return _json({"status": "ok", "open_polls": chat.live.waiting(),
+                      "uptime_seconds": round(time.monotonic() - started, 1)})
+
     app = web.Application(client_max_size=MAX_BODY, middlewares=[_errors])
+    app.router.add_get("/healthz", health)
     app[LIMITS_KEY] = limits
     app[COMMIT_KEY] = commit
     app.router.add_get("/czat", show_page)
