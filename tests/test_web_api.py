@@ -83,6 +83,17 @@ async def test_a_question_is_answered_and_the_conversation_kept(tmp_path: Path) 
         assert history["messages"][1]["choices"] == []
 
 
+async def test_typed_commands_work_as_in_telegram(tmp_path: Path) -> None:
+    async with web_client(web_settings(tmp_path)) as (client, _):
+        menu = await post(client, session=None, text="/menu")
+        assert menu["messages"][0]["text"] == texts.MENU_PROMPT
+        session = menu["session"]
+        unknown = await post(client, session=session, text="/cokolwiek")
+        assert unknown["messages"][0]["text"] == texts.UNKNOWN_COMMAND
+        mine = await post(client, session=session, text="/moje_dane")
+        assert mine["messages"][0]["text"].startswith(texts.MY_DATA_TITLE)
+
+
 async def test_menu_and_did_you_mean(tmp_path: Path) -> None:
     async with web_client(web_settings(tmp_path)) as (client, _):
         category = await post(client, session=None, choice="cat:spoldzielnie")

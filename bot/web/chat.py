@@ -7,7 +7,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from bot import texts
-from bot.conversation import Conversation, Sender, Turn
+from bot.conversation import Conversation, Reply, Sender, Turn
 from bot.conversation.choices import ChoiceKind, decode
 from bot.web.live import Live
 from bot.web.sessions import WebMessage, WebSessions
@@ -82,9 +82,14 @@ class WebChat:
             session = self._open(session)
             self.store.add(session, "person", text)
             sender = self._sender(session)
-            command = COMMANDS.get(text.split(maxsplit=1)[0].casefold())
-            turn = (getattr(self.core, command)(sender) if command is not None
-                    else self.core.message(sender, text))
+            word = text.split(maxsplit=1)[0].casefold()
+            command = COMMANDS.get(word)
+            if command is not None:
+                turn = getattr(self.core, command)(sender)
+            elif word.startswith("/") and word[1:].isalpha():
+                turn = Turn.of(Reply(texts.UNKNOWN_COMMAND, kind="info"))
+            else:
+                turn = self.core.message(sender, text)
             exchange = self._record(session, turn)
         self._after(exchange)
         return exchange
