@@ -249,6 +249,7 @@ async def test_the_web_chat_in_chromium(tg: FakeTelegram, settings: Settings, br
                             "document.querySelector('button[aria-controls=infolinia-czat]')"
                             ".click();")
             await until(browser, "document.getElementById('infolinia-czat')")
+            assert await axe_violations(browser) == []  # the button and the frame are named
             frame = await in_thread(browser.find_element, "id", "infolinia-czat")
             await in_thread(browser.switch_to.frame, frame)
             await until(browser, bubble_with("Pies czeka w schronisku"))  # same session
