@@ -26,7 +26,7 @@ from bot import texts
 from bot.config import Settings
 from bot.web.chat import UnknownSession, WebChat
 from bot.web.commit import GroupCommit
-from bot.web.limits import RateLimit, client_address, networks, retry_after
+from bot.web.limits import RateLimit, client_address, is_local, networks, retry_after
 from bot.web.sessions import looks_like_session
 
 log = logging.getLogger(__name__)
@@ -88,6 +88,12 @@ class WebLimits:
         if wait:
             raise ApiError(429, retry=wait)
 
+    def check_address(self, limit: RateLimit, address: str) -> None:
+        """Per-address limits; this machine itself (a proxy not listed in
+        web.trusted_proxies, a check, the bench) is limited per session only."""
+        if not is_local(address):
+            self.check(limit, address)
+
 
 LIMITS_KEY = web.AppKey("limits", WebLimits)
 COMMIT_KEY = web.AppKey("commit", GroupCommit)
@@ -105,8 +111,16 @@ def build_app(chat: WebChat, settings: Settings, *, poll_seconds: float = POLL_S
                    f"frame-ancestors {frame_ancestors}")
     static = {name: (STATIC / name).read_bytes() for name in ("app.js", "app.css", "widget.js")}
 
+    warned: list[bool] = []
+
     def ip_of(request: web.Request) -> str:
-        return client_address(request.remote, request.headers.get("X-Forwarded-For"), trusted)
+        forwarded = request.headers.get("X-Forwarded-For")
+        address = client_address(request.remote, forwarded, trusted)
+        if forwarded and address == request.remote and is_local(address) and not warned:
+            warned.append(True)
+            log.warning("X-Forwarded-For from %s ignored: list the proxy in "
+                        "web.trusted_proxies for per-address rate limits", address)
+        return address
 
     async def show_page(request: web.Request) -> web.Response:
         return web.Response(body=page, content_type="text/html", charset="utf-8", headers={
@@ -123,7 +137,7 @@ def build_app(chat: WebChat, settings: Settings, *, poll_seconds: float = POLL_S
 
     async def post_message(request: web.Request) -> web.Response:
         ip = ip_of(request)
-        limits.check(limits.ip_posts, ip)
+        limits.check_address(limits.ip_posts, ip)
         body = await _json_body(request)
         session = body.get("session")
         if session is not None and not isinstance(session, str):
@@ -134,7 +148,7 @@ def build_app(chat: WebChat, settings: Settings, *, poll_seconds: float = POLL_S
         if session is not None and not looks_like_session(session):
             raise ApiError(404)
         if session is None:
-            limits.check(limits.ip_sessions, ip)
+            limits.check_address(limits.ip_sessions, ip)
         else:
             limits.check(limits.session_posts, session)
         if text is not None:
@@ -154,12 +168,12 @@ def build_app(chat: WebChat, settings: Settings, *, poll_seconds: float = POLL_S
 
     async def poll(request: web.Request) -> web.Response:
         ip = ip_of(request)
-        limits.check(limits.ip_polls, ip)
+        limits.check_address(limits.ip_polls, ip)
         session = request.match_info["session"]
         after = _position(request.query.get("po", "0"))
         messages = chat.messages_after(session, after)  # 404 before any waiting
         if not messages:
-            if (limits.open_polls.get(ip, 0) >= IP_OPEN_POLLS
+            if ((limits.open_polls.get(ip, 0) >= IP_OPEN_POLLS and not is_local(ip))
                     or chat.live.waiting(session) >= SESSION_OPEN_POLLS):
                 raise ApiError(429, retry=5)
             limits.open_polls[ip] = limits.open_polls.get(ip, 0) + 1
@@ -173,7 +187,7 @@ def build_app(chat: WebChat, settings: Settings, *, poll_seconds: float = POLL_S
         return _json({"messages": [m.as_json() for m in messages]})
 
     async def set_email(request: web.Request) -> web.Response:
-        limits.check(limits.ip_posts, ip_of(request))
+        limits.check_address(limits.ip_posts, ip_of(request))
         session = request.match_info["session"]
         if not looks_like_session(session):
             raise ApiError(404)

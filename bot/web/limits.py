@@ -74,3 +74,11 @@ def _trusted(address: str, trusted: tuple[Network, ...]) -> bool:
     except ValueError:
         return False
     return any(ip in network for network in trusted)
+
+
+def is_local(address: str) -> bool:
+    """A loopback address: a request from this machine itself."""
+    try:
+        return ipaddress.ip_address(address).is_loopback
+    except ValueError:
+        return False
