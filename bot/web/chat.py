@@ -7,8 +7,9 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from bot import texts
-from bot.conversation import Conversation, Reply, Sender, Turn
+from bot.conversation import Reply, Sender, Turn
 from bot.conversation.choices import ChoiceKind, decode
+from bot.conversation.service import Conversation
 from bot.web.live import Live
 from bot.web.sessions import WebMessage, WebSessions
 

@@ -1,9 +1,12 @@
 """What the ticket desk owes web residents: the coordinator's answer into the session, and a
 copy by e-mail when the person left an address.
 
-Both are rows of `deliveries` (channel 'web' and 'email'), so a failed send or a restart loses
-nothing. Each channel has a sender with the outbox's shape (`async send(delivery) -> Outcome`);
-`WebPostman` drains the two channels until the shared outbox (bot/outbox.py) takes them over.
+Both are rows of `deliveries` (channel 'web' kind 'answer', channel 'email' kind 'email'), so a
+failed send or a restart loses nothing. Each channel has a sender with the outbox's shape
+(`async send(delivery) -> Outcome`, reading only id, kind, chat_id, ticket_id and text);
+`WebPostman` drains the two channels until the shared outbox (bot/outbox.py) takes them over:
+checked against it, the senders work unchanged as `Outbox.start({..., "web": ..., "email":
+...})` senders.
 """
 
 from __future__ import annotations
@@ -92,9 +95,9 @@ class WebSender:
 def owe_email(store: WebSessions, delivery: Delivery) -> None:
     """The e-mail copy of an answer: its own delivery row, addressed by session (the address is
     looked up when sending, so deleting one's data leaves nothing to send)."""
-    store.connection.execute(
+    store.connection.execute(  # kind 'email': not a second answer to confirm to the coordinator
         "INSERT INTO deliveries (kind, ticket_id, chat_id, text, created_at, channel) "
-        "VALUES ('answer', ?, ?, ?, ?, ?)",
+        "VALUES ('email', ?, ?, ?, ?, ?)",
         (delivery.ticket_id, delivery.chat_id, delivery.text, store.now(), EMAIL))
 
 

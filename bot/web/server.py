@@ -17,8 +17,7 @@ from aiohttp import web
 
 from bot import storage
 from bot.config import Settings
-from bot.conversation import Conversation
-from bot.conversation.service import ConversationSettings
+from bot.conversation.service import Conversation, ConversationSettings
 from bot.conversation.state import ConversationStates
 from bot.loader import knowledge_fingerprint, load_knowledge, load_valid_knowledge
 from bot.matcher import Matcher
@@ -50,6 +49,8 @@ class WebChannel:
     app: web.Application
     # Alone, the web chat also does the retention work the Telegram channel does otherwise.
     standalone: bool = False
+    # The senders by channel ('web', 'email'): the postman's, or the shared outbox's at merge.
+    senders: dict[str, Any] = field(default_factory=dict)
     runner: web.AppRunner | None = None
     url: str = ""
     _housekeeping: asyncio.Task[None] | None = field(default=None, repr=False)
@@ -110,7 +111,7 @@ def web_channel(settings: Settings, core: Conversation, *, clock: Clock = utc_no
     chat = WebChat(core, store, live, retention_days=settings.privacy.retention_days,
                    email_enabled=email, kick=postman.kick)
     app = build_app(chat, settings, poll_seconds=poll_seconds)
-    return WebChannel(settings, chat, postman, app, standalone)
+    return WebChannel(settings, chat, postman, app, standalone, senders)
 
 
 class KnowledgeWatch:
