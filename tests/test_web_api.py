@@ -15,6 +15,7 @@ from bot.web.limits import client_address, networks
 from bot.web.server import KnowledgeWatch
 from bot.web.sessions import looks_like_session
 from tests.conftest import ROOT, Clock
+from tests.test_telegram_meetings import MEETINGS_YAML
 from tests.webchat import NOW, post, web_client, web_settings
 
 STATIC = Path(__file__).parent.parent / "bot" / "web" / "static"
@@ -232,3 +233,22 @@ def test_alone_the_web_chat_picks_up_edited_knowledge(tmp_path: Path) -> None:
     assert not watch.check() and watch.matcher is before  # broken: the old one stays
     (knowledge / "faq" / "zepsuty.yaml").unlink()
     assert watch.check() and watch.matcher is not before
+
+
+async def test_upcoming_meetings_offer_a_calendar_file(tmp_path: Path) -> None:
+    knowledge = tmp_path / "knowledge"
+    shutil.copytree(ROOT / "knowledge", knowledge)
+    (knowledge / "meetings.yaml").write_text(MEETINGS_YAML, encoding="utf-8")
+    settings = web_settings(tmp_path)
+    settings = replace(settings, knowledge=replace(settings.knowledge, path=str(knowledge)))
+    async with web_client(settings, Clock(NOW - dt.timedelta(days=2))) as (client, _):
+        reply = await post(client, session=None, choice="q:spotkania.najblizsze")
+        cards = [m for m in reply["messages"] if m["choices"]]
+        assert [c["choices"] for c in cards] == [
+            [{"id": "web:ics:2026-12-walne", "label": texts.ADD_TO_CALENDAR}]]  # public only
+        assert not any("rem:" in str(m["choices"]) for m in reply["messages"])  # Telegram's
+        ics = await client.get("/czat/spotkanie/2026-12-walne.ics")
+        assert ics.status == 200 and ics.headers["Content-Type"].startswith("text/calendar")
+        assert b"BEGIN:VEVENT" in await ics.read()
+        assert (await client.get("/czat/spotkanie/2026-12-zarzad.ics")).status == 404
+        assert (await client.get("/czat/spotkanie/nie-ma.ics")).status == 404

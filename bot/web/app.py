@@ -23,7 +23,9 @@ from typing import Any
 from aiohttp import web
 
 from bot import texts
+from bot.calendar_file import calendar_filename, meeting_calendar
 from bot.config import Settings
+from bot.meetings import find, visible
 from bot.web.chat import UnknownSession, WebChat
 from bot.web.commit import GroupCommit
 from bot.web.limits import RateLimit, client_address, is_local, networks, retry_after
@@ -204,6 +206,15 @@ def build_app(chat: WebChat, settings: Settings, *, poll_seconds: float = POLL_S
         exchange = await commit.run(lambda: chat.set_email(session, email or None))
         return _json(exchange.as_json())
 
+    async def calendar(request: web.Request) -> web.Response:
+        """A public meeting as an .ics file ("Dodaj do kalendarza")."""
+        meeting = find(chat.core.knowledge.meetings, request.match_info["meeting"])
+        if meeting is None or not visible(meeting, member=False):
+            raise ApiError(404, "Nie ma takiego spotkania.")
+        return web.Response(body=meeting_calendar(meeting, chat.store.clock()), headers={
+            "Content-Type": "text/calendar; charset=utf-8",
+            "Content-Disposition": f'attachment; filename="{calendar_filename(meeting)}"'})
+
     started = time.monotonic()
 
     async def health(request: web.Request) -> web.Response:
@@ -218,6 +229,7 @@ def build_app(chat: WebChat, settings: Settings, *, poll_seconds: float = POLL_S
     for name in static:
         app.router.add_get(f"/czat/{name}", static_file(name))
     app.router.add_get("/widget.js", static_file("widget.js"))
+    app.router.add_get("/czat/spotkanie/{meeting}.ics", calendar)
     app.router.add_post("/api/czat", post_message)
     app.router.add_get("/api/czat/{session}", poll)
     app.router.add_post("/api/czat/{session}/email", set_email)

@@ -22,6 +22,7 @@ COMMANDS = {"/start": "menu", "/menu": "menu", "/pomoc": "menu", "/help": "menu"
 PAGE_CHOICES = {"kontakt": "contact", "moje_dane": "my_data", "usun_dane": "forget_request"}
 PAGE_LABELS = {"kontakt": "Kontakt", "moje_dane": "Moje dane", "usun_dane": "Usuń moje dane"}
 EMAIL_CHOICE = "web:email"  # opens the page's e-mail form; never sent to the server
+CALENDAR_CHOICE = "web:ics:"  # + meeting id: the page links to /czat/spotkanie/<id>.ics
 # Buttons whose effect is Telegram's own (calendar files, reminders, coordinators' tools).
 NOT_ON_THE_WEB = {ChoiceKind.CALENDAR, ChoiceKind.REMINDERS, ChoiceKind.LEARN,
                   ChoiceKind.LEARN_NEW, ChoiceKind.LEARN_CATEGORY, ChoiceKind.LEARN_AS,
@@ -176,6 +177,8 @@ class WebChat:
             choices = [(c.id, c.label) for c in reply.choices
                        if not c.private_link and _on_the_web(c.id)]
             text = reply.text
+            if reply.meeting_id is not None:
+                choices.append((CALENDAR_CHOICE + reply.meeting_id, texts.ADD_TO_CALENDAR))
             if reply.kind == "offer" and choices:
                 text += "\n\n" + HANDOFF_CONSENT.format(days=self.retention_days)
             if reply.kind == "handed_off":

@@ -55,6 +55,9 @@ class WebSessions:
     def connection(self) -> sqlite3.Connection:
         return self._db
 
+    def clock(self) -> dt.datetime:
+        return self._clock()
+
     @contextmanager
     def transaction(self) -> Iterator[None]:
         """One commit (one fsync) for everything a request changes."""

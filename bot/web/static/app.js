@@ -62,12 +62,21 @@
       list.className = "choices";
       message.choices.forEach(function (choice) {
         var li = document.createElement("li");
-        var button = document.createElement("button");
-        button.type = "button";
-        button.className = "choice";
-        button.setAttribute("data-choice", choice.id);
-        button.textContent = choice.label;
-        li.appendChild(button);
+        var meeting = /^web:ics:([A-Za-z0-9_.-]+)$/.exec(choice.id);
+        var control;
+        if (meeting) {   // a download, not a choice
+          control = document.createElement("a");
+          control.className = "choice link";
+          control.href = "/czat/spotkanie/" + meeting[1] + ".ics";
+          control.setAttribute("download", meeting[1] + ".ics");
+        } else {
+          control = document.createElement("button");
+          control.type = "button";
+          control.className = "choice";
+          control.setAttribute("data-choice", choice.id);
+        }
+        control.textContent = choice.label;
+        li.appendChild(control);
         list.appendChild(li);
       });
       item.appendChild(list);
