@@ -61,6 +61,12 @@ def rss_mb(pid: int) -> float:
     return 0.0
 
 
+def cpu_seconds(pid: int) -> float:
+    """User + system CPU time of a process: independent of what else the machine runs."""
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
 def address(n: int) -> str:
     return f"198.18.{n // 250}.{n % 250 + 1}"  # the benchmarking range (RFC 2544), never sent to
 
@@ -185,19 +191,25 @@ async def main() -> None:
         port = free_port()
         server = await start_server(Path(folder), port, unlimited=False)
         try:
+            used = cpu_seconds(server.pid)
             latencies, rate, statuses = await sessions_phase(
                 port, args.sessions, args.questions, (0.5, 1.5), asked)
             report(f"{args.sessions} sessions at a person's pace", latencies, rate, statuses)
+            print(f"  server CPU per request: "
+                  f"{(cpu_seconds(server.pid) - used) / len(latencies) * 1000:.2f} ms")
         finally:
             server.terminate()
             server.wait(10)
         port = free_port()
         server = await start_server(Path(folder), port, unlimited=True)
         try:
+            used = cpu_seconds(server.pid)
             latencies, rate, statuses = await sessions_phase(
                 port, args.sessions, args.questions, (0.0, 0.0), asked)
             report(f"{args.sessions} sessions without pauses (saturation)", latencies, rate,
                    statuses)
+            print(f"  server CPU per request: "
+                  f"{(cpu_seconds(server.pid) - used) / len(latencies) * 1000:.2f} ms")
             if args.polls:
                 memory = await polls_phase(port, server, args.polls, args.rounds)
                 print("server memory (RSS) with long polls:")
