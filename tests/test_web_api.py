@@ -8,11 +8,13 @@ import shutil
 from dataclasses import replace
 from pathlib import Path
 
+import aiohttp
+
 from bot import texts
 from bot.web.app import MAX_TEXT
 from bot.web.chat import ANSWER_COMES_HERE, HANDOFF_CONSENT
 from bot.web.limits import client_address, networks
-from bot.web.server import KnowledgeWatch
+from bot.web.server import KnowledgeWatch, standalone_conversation, web_channel
 from bot.web.sessions import looks_like_session
 from tests.conftest import ROOT, Clock
 from tests.test_telegram_meetings import MEETINGS_YAML
@@ -252,3 +254,22 @@ async def test_upcoming_meetings_offer_a_calendar_file(tmp_path: Path) -> None:
         assert b"BEGIN:VEVENT" in await ics.read()
         assert (await client.get("/czat/spotkanie/2026-12-zarzad.ics")).status == 404
         assert (await client.get("/czat/spotkanie/nie-ma.ics")).status == 404
+
+
+async def test_stopping_does_not_wait_for_open_long_polls(tmp_path: Path) -> None:
+    settings = web_settings(tmp_path)
+    core = standalone_conversation(settings, Clock(NOW))
+    channel = web_channel(settings, core, poll_seconds=25.0, clock=Clock(NOW))
+    await channel.start()
+    async with aiohttp.ClientSession() as http:
+        api = channel.url.replace("/czat", "/api/czat")
+        async with http.post(api, json={"session": None, "text": "klaster"}) as response:
+            session = (await response.json())["session"]
+        waiting = asyncio.ensure_future(http.get(f"{api}/{session}?po=5"))
+        await asyncio.sleep(0.2)
+        started = asyncio.get_running_loop().time()
+        await channel.stop()
+        assert asyncio.get_running_loop().time() - started < 3
+        response = await asyncio.wait_for(waiting, 3)
+        assert response.status == 200 and (await response.json()) == {"messages": []}
+    core.desk.close_storage()

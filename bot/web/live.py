@@ -22,6 +22,11 @@ class Live:
             if not future.done():
                 future.set_result(None)
 
+    def wake_all(self) -> None:
+        """Stopping: every waiting page gets its (empty) answer now and polls again later."""
+        for session in list(self._waiting):
+            self.notify(session)
+
     async def wait(self, session: str, timeout: float) -> bool:
         """Until something new arrives for `session` (True) or `timeout` passes (False)."""
         future: asyncio.Future[None] = asyncio.get_running_loop().create_future()

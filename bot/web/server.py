@@ -36,6 +36,7 @@ log = logging.getLogger(__name__)
 WEB_KEY = "web_chat"
 HOUSEKEEPING_SECONDS = 3600.0
 KNOWLEDGE_WATCH_SECONDS = 5.0
+STOP_GRACE = 2.0  # seconds for requests in hand when stopping
 OFFER_LIFETIME = dt.timedelta(days=7)
 
 
@@ -56,7 +57,8 @@ class WebChannel:
     _housekeeping: asyncio.Task[None] | None = field(default=None, repr=False)
 
     async def start(self) -> None:
-        self.runner = web.AppRunner(self.app, access_log=None)  # no session ids in logs
+        # No access log: paths carry session ids. Stopping waits briefly for requests in hand.
+        self.runner = web.AppRunner(self.app, access_log=None, shutdown_timeout=STOP_GRACE)
         await self.runner.setup()
         site = web.TCPSite(self.runner, self.settings.web.listen, self.settings.web.port)
         await site.start()
@@ -73,6 +75,7 @@ class WebChannel:
             with contextlib.suppress(asyncio.CancelledError):
                 await self._housekeeping
         await self.postman.stop()
+        self.chat.live.wake_all()  # long polls answer now instead of holding the stop 25 s
         if self.runner is not None:
             await self.runner.cleanup()
 
