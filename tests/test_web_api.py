@@ -86,6 +86,22 @@ async def test_a_question_is_answered_and_the_conversation_kept(tmp_path: Path) 
         assert history["messages"][1]["choices"] == []
 
 
+async def test_every_way_to_the_coordinator_says_what_is_kept(tmp_path: Path) -> None:
+    consent = HANDOFF_CONSENT.format(days=365)
+    async with web_client(web_settings(tmp_path)) as (client, _):
+        ask = await post(client, session=None, choice="ask")
+        assert ask["messages"][0]["text"] == f"{texts.ASK_PROMPT}\n\n{consent}"
+        session = ask["session"]
+        handed = await post(client, session=session, text="Czy mogę przyjść z psem?")
+        assert handed["messages"][0]["text"].startswith("Przekazałem pytanie")
+        answer = await post(client, session=session, text="jak dołączyć do klastra")
+        not_helped = await post(client, session=session,
+                                choice=answer["messages"][0]["choices"][1]["id"])
+        assert not_helped["messages"][0]["text"].endswith(consent)
+        menu = await post(client, session=session, text="/menu")
+        assert consent not in menu["messages"][0]["text"]
+
+
 async def test_typed_commands_work_as_in_telegram(tmp_path: Path) -> None:
     async with web_client(web_settings(tmp_path)) as (client, _):
         menu = await post(client, session=None, text="/menu")

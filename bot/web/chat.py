@@ -179,7 +179,7 @@ class WebChat:
             text = reply.text
             if reply.meeting_id is not None:
                 choices.append((CALENDAR_CHOICE + reply.meeting_id, texts.ADD_TO_CALENDAR))
-            if reply.kind == "offer" and choices:
+            if _hands_off_next(reply.kind, text, choices):
                 text += "\n\n" + HANDOFF_CONSENT.format(days=self.retention_days)
             if reply.kind == "handed_off":
                 text += "\n\n" + ANSWER_COMES_HERE
@@ -216,3 +216,12 @@ class WebChat:
 def _on_the_web(choice: str) -> bool:
     decoded = decode(choice)
     return decoded is None or decoded[0] not in NOT_ON_THE_WEB
+
+
+def _hands_off_next(kind: str, text: str, choices: list[tuple[str, str]]) -> bool:
+    """A reply after which one tap or the next message goes to the coordinator: it says so."""
+    if texts.ASK_PROMPT in text:
+        return True
+    return kind in ("offer", "prompt") and any(
+        (decoded := decode(c)) is not None and decoded[0] is ChoiceKind.HAND_OFF
+        for c, _ in choices)
