@@ -17,7 +17,7 @@ from aiohttp.test_utils import TestClient, TestServer
 from aiosmtpd.controller import Controller
 
 from bot.config import EmailSettings, Settings, StorageSettings, WebSettings
-from bot.web.server import WebChannel, standalone_conversation, web_channel
+from bot.web.server import KnowledgeWatch, WebChannel, standalone_conversation, web_channel
 from tests.conftest import ROOT, Clock
 
 NOW = dt.datetime(2026, 11, 28, 10, 0, tzinfo=dt.UTC)
@@ -36,11 +36,24 @@ def with_email(settings: Settings, port: int) -> Settings:
                    web=replace(settings.web, public_url="https://infolinia.example"))
 
 
+_BUNDLED: dict[str, KnowledgeWatch] = {}
+
+
+def knowledge_watch(settings: Settings, clock: Clock) -> KnowledgeWatch:
+    """The bundled knowledge is loaded once for all tests (it is only read)."""
+    path = settings.knowledge.path
+    if path != str(ROOT / "knowledge"):
+        return KnowledgeWatch(settings, clock)
+    if path not in _BUNDLED:
+        _BUNDLED[path] = KnowledgeWatch(settings, clock)
+    return _BUNDLED[path]
+
+
 @asynccontextmanager
 async def web_client(settings: Settings, clock: Clock | None = None, poll_seconds: float = 1.0
                      ) -> AsyncIterator[tuple[TestClient, WebChannel]]:
     clock = clock or Clock(NOW)
-    core = standalone_conversation(settings, clock)
+    core = standalone_conversation(settings, clock, knowledge_watch(settings, clock))
     channel = web_channel(settings, core, clock=clock, poll_seconds=poll_seconds,
                           standalone=True)
     client = TestClient(TestServer(channel.app))
