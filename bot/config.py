@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import ipaddress
 import os
 import re
 from collections.abc import Mapping
@@ -69,7 +70,7 @@ class StorageSettings:
 @dataclass(frozen=True)
 class PrivacySettings:
     notice_url: str = ""
-    controller: str = ""  # the data controller's name, shown in the /start privacy note
+    controller: str = ""  # the data controller's name, shown in the privacy notes
     retention_days: int = 365
     keep_question_text: bool = True
 
@@ -102,6 +103,34 @@ class MeetingSettings:
 
 
 @dataclass(frozen=True)
+class WebSettings:
+    """The web chat (bot.web): a page, a widget and a JSON API on the bot's own server."""
+
+    enabled: bool = False
+    listen: str = "127.0.0.1"
+    port: int = 8080
+    public_url: str = ""  # e.g. "https://infolinia.example.pl": links to a conversation
+    allowed_origins: tuple[str, ...] = ()  # pages that may embed the chat (frame-ancestors)
+    trusted_proxies: tuple[str, ...] = ()  # addresses/networks whose X-Forwarded-For counts
+
+
+@dataclass(frozen=True)
+class EmailSettings:
+    """SMTP for answers sent by e-mail to residents of the web chat who asked for it."""
+
+    host: str = ""  # empty: no e-mail is sent
+    port: int = 587
+    starttls: bool = True
+    user: str = ""
+    password: str = ""  # better: the environment variable INFOLINIA_SMTP_PASSWORD
+    sender: str = ""  # the From address, e.g. "Infolinia Klastra <infolinia@example.pl>"
+
+    @property
+    def enabled(self) -> bool:
+        return bool(self.host)
+
+
+@dataclass(frozen=True)
 class Settings:
     telegram: TelegramSettings = field(default_factory=TelegramSettings)
     cluster: ClusterSettings = field(default_factory=ClusterSettings)
@@ -112,9 +141,12 @@ class Settings:
     matcher: MatcherSettings = field(default_factory=MatcherSettings)
     meetings: MeetingSettings = field(default_factory=MeetingSettings)
     limits: LimitSettings = field(default_factory=LimitSettings)
+    web: WebSettings = field(default_factory=WebSettings)
+    email: EmailSettings = field(default_factory=EmailSettings)
 
 
 TOKEN_ENV = "TELEGRAM_BOT_TOKEN"
+SMTP_PASSWORD_ENV = "INFOLINIA_SMTP_PASSWORD"
 
 
 DEFAULT_CONFIG = "config.yaml"
@@ -142,6 +174,9 @@ def load_settings(path: str | Path | None, env: Mapping[str, str] | None = None)
     token = env.get(TOKEN_ENV, "").strip()
     if token:
         settings = replace(settings, telegram=replace(settings.telegram, token=token))
+    password = env.get(SMTP_PASSWORD_ENV, "")
+    if password:
+        settings = replace(settings, email=replace(settings.email, password=password))
     _check_values(settings)
     return settings
 
@@ -185,12 +220,16 @@ def _convert(key: str, kind: Any, value: Any) -> Any:
         items = value if isinstance(value, list) else [value] if value is not None else []
         if all(isinstance(v, int) and not isinstance(v, bool) for v in items):
             return tuple(items)
+    elif kind == tuple[str, ...]:
+        items = value if isinstance(value, list) else [value] if value is not None else []
+        if all(isinstance(v, str) for v in items):
+            return tuple(v.strip() for v in items if v.strip())
     raise ConfigError(f"{key}: bad value {value!r} (expected {_describe(kind)})")
 
 
 def _describe(kind: Any) -> str:
-    return {str: "text", int: "a whole number", float: "a number", bool: "true or false"}.get(
-        kind, "a list of whole numbers")
+    return {str: "text", int: "a whole number", float: "a number", bool: "true or false",
+            tuple[str, ...]: "a list of texts"}.get(kind, "a list of whole numbers")
 
 
 def _check_values(settings: Settings) -> None:
@@ -234,6 +273,31 @@ def _check_values(settings: Settings) -> None:
             raise ConfigError(f"matcher.{key}: must be between 0 and 100")
     if settings.matcher.suggest_threshold > settings.matcher.answer_threshold:
         raise ConfigError("matcher.suggest_threshold: must not exceed matcher.answer_threshold")
+    _check_web(settings)
+
+
+def _check_web(settings: Settings) -> None:
+    web, email = settings.web, settings.email
+    for key, port in (("web.port", web.port), ("email.port", email.port)):
+        if not 1 <= port <= 65535:
+            raise ConfigError(f"{key}: must be 1-65535")
+    if web.public_url and not web.public_url.startswith(("http://", "https://")):
+        raise ConfigError("web.public_url: must start with http:// or https://")
+    for origin in web.allowed_origins:
+        if not re.fullmatch(r"https?://[A-Za-z0-9.-]+(:\d{1,5})?", origin):
+            raise ConfigError(f"web.allowed_origins: {origin!r} is not an origin like "
+                              "https://www.gmina.pl (scheme and host, no path)")
+    for proxy in web.trusted_proxies:
+        try:
+            ipaddress.ip_network(proxy, strict=False)
+        except ValueError:
+            raise ConfigError(f"web.trusted_proxies: {proxy!r} is not an IP address or "
+                              "network") from None
+    hook = settings.telegram.webhook
+    if (settings.telegram.mode == "webhook" and (hook.listen, hook.port) == (web.listen, web.port)):
+        raise ConfigError("web.port: the web chat needs a port other than the webhook's")
+    if email.enabled and "@" not in email.sender:
+        raise ConfigError("email.sender: the From address is needed to send e-mail")
 
 
 

@@ -473,7 +473,9 @@ class Outbox:
             if self._configured_chat != self._coordinator_chat:  # rows stored under the old id
                 self.store.redirect((self._channel, self._configured_chat),
                                     self._coordinator_chat)
-            self._candidates = dict.fromkeys(self.store.owed_destinations())
+            # Only channels this outbox sends for (the web chat has its own postman).
+            self._candidates = dict.fromkeys(d for d in self.store.owed_destinations()
+                                             if d[0] in self._senders)
         busy = self._residents_busy()
         for destination in list(self._candidates):
             if destination in self._workers or self._held(destination, now):

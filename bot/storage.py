@@ -255,6 +255,29 @@ _MIGRATIONS: tuple[str, ...] = (
     );
     CREATE INDEX drafts_awaiting ON drafts (channel, chat_id, user_id, awaiting);
     """,
+    # 6: the web chat: a session (a random id) is both the person and the chat; its messages,
+    # both ways, so a page reloaded or opened on another device shows the conversation.
+    """
+    CREATE TABLE web_sessions (
+        id TEXT PRIMARY KEY,
+        created_at TEXT NOT NULL,
+        active_at TEXT NOT NULL,
+        email TEXT,                      -- given by the person, with consent, for answers
+        email_consent_at TEXT
+    );
+    CREATE INDEX web_sessions_by_activity ON web_sessions (active_at);
+    CREATE TABLE web_messages (
+        session TEXT NOT NULL REFERENCES web_sessions (id) ON DELETE CASCADE,
+        seq INTEGER NOT NULL,            -- 1, 2, ... within the session: the API's message id
+        author TEXT NOT NULL,            -- bot | person
+        text TEXT NOT NULL,
+        choices TEXT NOT NULL DEFAULT '[]',  -- JSON [[id, label], ...]
+        created_at TEXT NOT NULL,
+        delivery_id INTEGER UNIQUE,      -- the delivery it came from (a coordinator's answer)
+        PRIMARY KEY (session, seq)
+    );
+    CREATE INDEX web_messages_by_time ON web_messages (created_at);
+    """,
 )
 SCHEMA_VERSION = 1 + len(_MIGRATIONS)
 

@@ -32,7 +32,7 @@ from bot.outbox import Delivery, Outcome
 from bot.textsplit import split_words, utf16_len
 from bot.tg.learning import learn_keyboard
 from bot.tg.ratelimit import OUTBOX_CALL
-from bot.tg.render import keyboard, who
+from bot.tg.render import WEB, WEB_CHANNEL_NAME, keyboard, who
 from bot.tickets import Ticket, TicketDesk
 
 log = logging.getLogger(__name__)
@@ -68,11 +68,15 @@ def ticket_post(ticket: Ticket, question: str, knowledge: KnowledgeBase, *, foll
                 limit: int = MESSAGE_LIMIT) -> TicketPost:
     """A ticket (or a follow-up) as messages: the question cut only between words, each part
     escaped on its own; over three messages it becomes the first part plus a .txt file."""
+    # A web session id is the key to that conversation: never shown, only the channel.
+    sender = (f"Kanał: {WEB_CHANNEL_NAME}" if ticket.channel == WEB
+              else f"Od: {who(ticket)}, ID {ticket.user_id}")
     if followup:
-        head = f"<b>Zgłoszenie #{ticket.id}, ciąg dalszy</b>\nOd: {who(ticket)}"
+        head = (f"<b>Zgłoszenie #{ticket.id}, ciąg dalszy</b>\n"
+                + (sender if ticket.channel == WEB else f"Od: {who(ticket)}"))
         tail = ""
     else:
-        head = f"<b>Zgłoszenie #{ticket.id}</b>\nOd: {who(ticket)}, ID {ticket.user_id}"
+        head = f"<b>Zgłoszenie #{ticket.id}</b>\n{sender}"
         suggested = [e.question for i in ticket.suggestions if (e := knowledge.entry(i))]
         lines = []
         if suggested:

@@ -17,6 +17,8 @@ from bot.knowledge import Entry, KnowledgeBase
 from bot.tickets import Ticket
 
 MESSAGE_LIMIT = 4096
+WEB = "web"
+WEB_CHANNEL_NAME = "czat na stronie"
 
 
 def split_message(text: str, limit: int = MESSAGE_LIMIT) -> list[str]:
@@ -80,6 +82,8 @@ def questions_keyboard(entries: Sequence[Entry], extra: Sequence[tuple[str, str]
 
 
 def who(ticket: Ticket) -> str:
+    if ticket.channel == WEB and not ticket.display_name:
+        return WEB_CHANNEL_NAME
     name = escape(ticket.display_name or "bez imienia")
     handle = f" (@{escape(ticket.username)})" if ticket.username else ""
     return f"{name}{handle}"

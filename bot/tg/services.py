@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import datetime as dt
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from telegram import Update, User
@@ -38,6 +39,7 @@ class Services:
     clock: Clock = utc_now
     outbox: Outbox | None = None  # set by the factory; everything owed goes through it
     reminder_lock: asyncio.Lock = field(default_factory=asyncio.Lock)
+    owed_listeners: list[Callable[[], None]] = field(default_factory=list)
     # Telegram's clock, not `clock`: compared with the dates of messages, which have whole
     # seconds (so a message of the second the bot started in is not taken for an old one).
     started_at: dt.datetime = field(
@@ -85,9 +87,12 @@ class Services:
         return self.outbox
 
     def deliveries_owed(self) -> None:
-        """Something new is owed: wake the outbox (it sends beside the conversation)."""
+        """Something new is owed: wake the outbox (it sends beside the conversation) and any
+        other channel's postman (the web chat's)."""
         if self.outbox is not None:
             self.outbox.kick()
+        for listener in self.owed_listeners:
+            listener()
 
     def now(self) -> dt.datetime:
         return self.clock()
