@@ -260,5 +260,12 @@ async def test_the_web_chat_in_chromium(tg: FakeTelegram, settings: Settings, br
             await in_thread(browser.set_window_size, 1280, 900)
             await asyncio.sleep(0.5)
             await in_thread(browser.save_screenshot, str(SCREENSHOTS / "widget-1280.png"))
+            # Escape inside the chat closes the panel; the focus goes back to the button.
+            await in_thread(browser.switch_to.frame, frame)
+            await in_thread(ActionChains(browser).send_keys(Keys.ESCAPE).perform)
+            await in_thread(browser.switch_to.default_content)
+            await until(browser, "document.getElementById('infolinia-czat').style.display"
+                                 " === 'none' && document.activeElement.getAttribute("
+                                 "'aria-expanded') === 'false'")
         finally:
             await runner.cleanup()

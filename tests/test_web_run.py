@@ -6,6 +6,7 @@ from __future__ import annotations
 import asyncio
 import os
 import signal
+import socket
 import sqlite3
 import sys
 from pathlib import Path
@@ -64,3 +65,23 @@ async def test_web_alone_then_with_telegram(tg: FakeTelegram, tmp_path: Path) ->
         process.send_signal(signal.SIGINT)
         _, stderr = await asyncio.wait_for(process.communicate(), timeout=20)
     assert process.returncode == 0, stderr.decode()
+
+
+async def test_a_busy_port_is_one_config_error_line(tmp_path: Path) -> None:
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = taken.getsockname()[1]
+        config = tmp_path / "web.yaml"
+        config.write_text(yaml.safe_dump({
+            "knowledge": {"path": str(ROOT / "knowledge")},
+            "storage": {"path": str(tmp_path / "bot.sqlite3")}, "web": {"port": port}}),
+            encoding="utf-8")
+        process = await asyncio.create_subprocess_exec(
+            sys.executable, str(ROOT / "run_bot.py"), "--web", "--config", str(config),
+            cwd=tmp_path, env={**os.environ, "TELEGRAM_BOT_TOKEN": ""},
+            stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.PIPE)
+        _, stderr = await asyncio.wait_for(process.communicate(), timeout=20)
+    assert process.returncode == 2
+    assert stderr.decode().strip().splitlines()[-1].startswith(
+        f"config error: web.port: cannot listen on 127.0.0.1:{port}")

@@ -16,7 +16,7 @@ from typing import Any
 from aiohttp import web
 
 from bot import storage
-from bot.config import Settings
+from bot.config import ConfigError, Settings
 from bot.conversation.service import Conversation, ConversationSettings
 from bot.conversation.state import ConversationStates
 from bot.loader import knowledge_fingerprint, load_knowledge, load_valid_knowledge
@@ -60,8 +60,13 @@ class WebChannel:
         # No access log: paths carry session ids. Stopping waits briefly for requests in hand.
         self.runner = web.AppRunner(self.app, access_log=None, shutdown_timeout=STOP_GRACE)
         await self.runner.setup()
-        site = web.TCPSite(self.runner, self.settings.web.listen, self.settings.web.port)
-        await site.start()
+        listen, port = self.settings.web.listen, self.settings.web.port
+        try:
+            await web.TCPSite(self.runner, listen, port).start()
+        except OSError as exc:
+            await self.runner.cleanup()
+            raise ConfigError(f"web.port: cannot listen on {listen}:{port} "
+                              f"({exc.strerror or exc})") from None
         host, port = self.runner.addresses[0][:2]
         host = f"[{host}]" if ":" in host else host
         self.url = f"http://{host}:{port}/czat"
@@ -169,7 +174,11 @@ async def serve_web(settings: Settings, stop: asyncio.Event, *,
     watch = KnowledgeWatch(settings, utc_now)
     core = standalone_conversation(settings, watch=watch)
     channel = web_channel(settings, core, standalone=True)
-    await channel.start()
+    try:
+        await channel.start()
+    except BaseException:
+        core.desk.close_storage()
+        raise
     watching = asyncio.create_task(_watch(watch), name="knowledge-watch")
     announce(f"Czat na stronie działa: {channel.url}  (Ctrl+C kończy)")
     if not settings.coordinator.chat_id:
