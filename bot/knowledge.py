@@ -46,12 +46,18 @@ class Entry:
     checked: dt.date | None = None
     action: str | None = None
     dynamic: str | None = None
+    button: str | None = None  # short label for menus and suggestions (a phone shows ~40 chars)
     file: str = ""
     line: int = 0
 
     @property
     def phrasings(self) -> tuple[str, ...]:
         return (self.question, *self.alternates, *self.keywords)
+
+    @property
+    def label(self) -> str:
+        """What a button shows: the short label, or the question when there is none."""
+        return self.button or self.question
 
     @property
     def is_smalltalk(self) -> bool:

@@ -18,10 +18,11 @@ from bot.yamlfile import LineDict, YamlSyntaxError, load_yaml
 
 TELEGRAM_MESSAGE_LIMIT = 4096
 RECOMMENDED_PHRASINGS = 5
+BUTTON_MAX_CHARS = 40  # what a phone shows on one button without cutting it
 DYNAMIC_KINDS = frozenset({"upcoming_meetings", "past_meetings"})
 ENTRY_FIELDS = frozenset(
     {"id", "category", "question", "alternates", "keywords", "answer", "source", "checked",
-     "action", "dynamic"}
+     "action", "dynamic", "button"}
 )
 REQUIRED_TEXT_FIELDS = ("id", "category", "question", "answer")
 
@@ -81,6 +82,7 @@ def load_knowledge(root: str | Path, now: dt.datetime | None = None) -> LoadResu
         entries.extend(found)
         extras.extend(added)
     entries = _add_phrasings(entries, extras, problems)
+    problems.extend(_missing_buttons(entries, categories))
     meetings_path = root / "meetings.yaml"
     meetings = ()
     if meetings_path.exists():
@@ -270,6 +272,11 @@ def _parse_entry(item: LineDict, categories: set[str], report: _Report) -> Entry
         report.error(item.line_of("dynamic"), eid, "pole „dynamic” może mieć wartość: "
                      + ", ".join(sorted(DYNAMIC_KINDS)))
         ok = False
+    button = _text(item.get("button")) or None
+    if button is not None and len(button) > BUTTON_MAX_CHARS:
+        report.error(item.line_of("button"), eid, f"„button” ma {len(button)} znaków, a przycisk "
+                     f"mieści najwyżej {BUTTON_MAX_CHARS}")
+        ok = False
     if not ok or eid is None:
         return None
     assert alternates is not None and keywords is not None and source is not None
@@ -279,8 +286,17 @@ def _parse_entry(item: LineDict, categories: set[str], report: _Report) -> Entry
     return Entry(
         id=eid, category=category, question=_text(item["question"]), answer=answer,
         alternates=tuple(alternates), keywords=tuple(keywords), source=tuple(source),
-        checked=checked, action=action, dynamic=dynamic, file=report.file, line=item.line,
+        checked=checked, action=action, dynamic=dynamic, button=button, file=report.file,
+        line=item.line,
     )
+
+
+def _missing_buttons(entries: list[Entry], categories: list[Category]) -> list[Problem]:
+    """Entries listed in a menu without a short label get the whole question cut on a phone."""
+    in_menu = {c.id for c in categories if c.in_menu}
+    return [Problem(e.file, e.line, e.id, "brak pola „button” (krótki napis na przycisku menu, "
+                    f"do {BUTTON_MAX_CHARS} znaków)", "warning")
+            for e in entries if e.category in in_menu and e.button is None]
 
 
 def _text(value: Any) -> str:
