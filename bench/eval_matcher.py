@@ -1,5 +1,9 @@
 #!/usr/bin/env python3
-"""Print the matcher's accuracy on evaluation sets (default: tests/data/*.yaml eval files).
+"""Print the matcher's accuracy on evaluation sets (default: every tests/data/*.yaml).
+
+Per set: right answer given directly; right entry in the answer or the suggestions; wrong
+direct answers; out-of-scope questions answered (small talk counts: it is not a hand-off);
+direct answers for messages of 16+ words.
 
 Usage: python bench/eval_matcher.py [EVAL_YAML ...] [--knowledge PATH] [--misses]
 """
@@ -8,6 +12,7 @@ from __future__ import annotations
 
 import argparse
 import sys
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import yaml
@@ -15,38 +20,76 @@ import yaml
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from bot.loader import load_valid_knowledge
-from bot.matcher import Matcher
+from bot.matcher import Matcher, MatchResult
 
 ROOT = Path(__file__).resolve().parent.parent
-DEFAULT_SETS = [ROOT / "tests/data/dev.yaml", ROOT / "tests/data/holdout.yaml",
-                ROOT / "tests/data/fresh.yaml"]
+LONG_WORDS = 16
 
 
-def evaluate(matcher: Matcher, path: Path, show_misses: bool) -> None:
+@dataclass
+class Tally:
+    cases: int = 0
+    right: int = 0
+    reachable: int = 0  # right entry answered or suggested
+    wrong: int = 0
+    long_cases: int = 0
+    long_right: int = 0
+    unrelated: int = 0
+    unrelated_answered: int = 0
+    unrelated_smalltalk: int = 0  # "???" or "xD" among them, answered as small talk
+    misses: list[str] = field(default_factory=list)
+
+    def add(self, other: Tally) -> None:
+        for name in ("cases", "right", "reachable", "wrong", "long_cases", "long_right",
+                     "unrelated", "unrelated_answered", "unrelated_smalltalk"):
+            setattr(self, name, getattr(self, name) + getattr(other, name))
+
+    def line(self, name: str) -> str:
+        def share(part: int, whole: int) -> str:
+            return f"{part}/{whole} ({part / whole:.1%})" if whole else "-"
+        return (f"{name}: direct {share(self.right, self.cases)}, in answer or suggestions "
+                f"{share(self.reachable, self.cases)}, wrong direct {share(self.wrong, self.cases)}"
+                f", out-of-scope answered {share(self.unrelated_answered, self.unrelated)} "
+                f"(+{self.unrelated_smalltalk} small talk), "
+                f"16+ words direct {share(self.long_right, self.long_cases)}")
+
+
+def _describe(result: MatchResult) -> str:
+    got = result.entry.id if result.entry else None
+    sugg = [(s.entry.id, s.score) for s in result.suggestions]
+    return f"{result.status} {got} {result.score} {sugg} lang={result.language}"
+
+
+def evaluate(matcher: Matcher, path: Path) -> Tally:
     data = yaml.safe_load(path.read_text(encoding="utf-8"))
-    cases = [(q, c["ids"]) for c in data["in_scope"] for q in c["q"]]
-    right = in_suggestions = 0
-    for question, ids in cases:
-        result = matcher.match(question)
-        if result.status == "answer" and result.entry and result.entry.id in ids:
-            right += 1
-            continue
-        if any(s.entry.id in ids for s in result.suggestions):
-            in_suggestions += 1
-        if show_misses:
-            got = result.entry.id if result.entry else None
-            sugg = [(s.entry.id, s.score) for s in result.suggestions]
-            print(f"  MISS {question!r} want {ids[0]}: {result.status} {got} {result.score} {sugg}")
-    false = 0
+    tally = Tally()
+    for case in data.get("in_scope", []):
+        ids = case["ids"]
+        for question in case["q"]:
+            result = matcher.match(question)
+            long = len(question.split()) >= LONG_WORDS
+            tally.cases += 1
+            tally.long_cases += long
+            answered = result.status == "answer" and result.entry is not None
+            if answered and result.entry.id in ids:  # type: ignore[union-attr]
+                tally.right += 1
+                tally.reachable += 1
+                tally.long_right += long
+                continue
+            if answered:
+                tally.wrong += 1
+            if any(s.entry.id in ids for s in result.suggestions):
+                tally.reachable += 1
+            tally.misses.append(f"  MISS {question!r} want {ids[0]}: {_describe(result)}")
     for question in data.get("out_of_scope", []):
         result = matcher.match(question)
-        if result.status == "answer":
-            false += 1
-            if show_misses:
-                print(f"  FALSE {question!r}: {result.entry.id} {result.score}")  # type: ignore
-    n, m = len(cases), len(data.get("out_of_scope", []))
-    print(f"{path.name}: answered right {right}/{n} ({right / n:.1%}), right one suggested "
-          f"{in_suggestions}, out-of-scope answered {false}/{m} ({false / max(m, 1):.1%})")
+        tally.unrelated += 1
+        if result.status == "answer" and result.entry and result.entry.is_smalltalk:
+            tally.unrelated_smalltalk += 1
+        elif result.status == "answer":
+            tally.unrelated_answered += 1
+            tally.misses.append(f"  FALSE {question!r}: {_describe(result)}")
+    return tally
 
 
 def main() -> None:
@@ -56,8 +99,14 @@ def main() -> None:
     parser.add_argument("--misses", action="store_true")
     args = parser.parse_args()
     matcher = Matcher(load_valid_knowledge(args.knowledge))
-    for path in args.sets or [p for p in DEFAULT_SETS if p.exists()]:
-        evaluate(matcher, path, args.misses)
+    total = Tally()
+    for path in args.sets or sorted((ROOT / "tests/data").glob("*.yaml")):
+        tally = evaluate(matcher, path)
+        if args.misses:
+            print("\n".join(tally.misses))
+        print(tally.line(path.name))
+        total.add(tally)
+    print(total.line("all"))
 
 
 if __name__ == "__main__":

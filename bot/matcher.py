@@ -18,7 +18,15 @@ from typing import Literal
 from rapidfuzz import fuzz, process
 
 from bot.knowledge import Entry, KnowledgeBase
+from bot.language import (
+    ACKNOWLEDGING_SYMBOLS,
+    detect_language,
+    is_foreign_thanks,
+    looks_like_gibberish,
+    visible_symbols,
+)
 from bot.normalize import Normalizer
+from bot.polish import fold
 
 Status = Literal["answer", "suggest", "handoff"]
 
@@ -38,6 +46,11 @@ SMALLTALK_EASING = 20.0
 SMALLTALK_KNOWN_SHARE = 0.5  # small talk is answered this far below the answer threshold
 UNKNOWN_WORD_WEIGHT = 1.0  # of the weight of the rarest known word
 SIMILARITY_CACHE_SIZE = 4096
+# Small-talk entries the matcher picks itself for messages that are not questions.
+ACKNOWLEDGEMENT_ID = "rozmowa.potwierdzenie"
+NOT_UNDERSTOOD_ID = "rozmowa.niezrozumiale"
+THANKS_ID = "rozmowa.podziekowanie"
+GIBBERISH_MAX_WORDS = 2
 
 
 @dataclass(frozen=True)
@@ -70,6 +83,9 @@ class MatchResult:
     entry: Entry | None
     score: float
     suggestions: tuple[Suggestion, ...]
+    # "en", "uk", "ru" or "de" for a message in that language (handed off, or answered when it
+    # is thanks); None for Polish.
+    language: str | None = None
 
 
 class Matcher:
@@ -87,7 +103,9 @@ class Matcher:
             seen: set[str] = set()
             distinct: set[frozenset[str]] = set()  # phrasings that normalize alike score alike
             for text in entry.phrasings:
-                tokens = tuple(dict.fromkeys(self.normalizer.tokens(text)))
+                # Greetings and "ok" in a question's phrasing are noise; in small talk, the point.
+                tokens = tuple(dict.fromkeys(self.normalizer.tokens(
+                    text, drop_courtesy=not entry.is_smalltalk)))
                 if tokens and frozenset(tokens) not in distinct:
                     distinct.add(frozenset(tokens))
                     self._phrasing_entry.append(index)
@@ -115,19 +133,45 @@ class Matcher:
         self._phrasing_weight = [sum(self._idf[t] for t in tokens)
                                  for tokens in self._phrasing_tokens]
         self._similar_cache: dict[str, dict[str, float]] = {}
+        self._by_id = {entry.id: index for index, entry in enumerate(self._entries)}
 
     def match(self, text: str) -> MatchResult:
+        if not text.strip():
+            return MatchResult(text, "handoff", None, 0.0, ())
+        language = detect_language(text[:MAX_QUERY_CHARS])
+        if language is not None:
+            # The coordinator answers in any language; the helpline itself only in Polish.
+            thanks = self._smalltalk(text, THANKS_ID) if is_foreign_thanks(text) else None
+            if thanks is not None:
+                return MatchResult(**{**thanks.__dict__, "language": language})
+            return MatchResult(text, "handoff", None, 0.0, (), language)
         full, content = self.normalizer.readings(text[:MAX_QUERY_CHARS])
         tokens = _distinct(full)
         if not tokens:
-            return MatchResult(text, "handoff", None, 0.0, ())
+            return self._not_a_question(text) or MatchResult(text, "handoff", None, 0.0, ())
         ranked = self._rank(tokens)
         # "dzień dobry, jak dołączyć?" is about joining; "dzięki wielkie" is thanks: try both.
         if content is not None and (content_tokens := _distinct(content)) != tokens:
             without_courtesy = self._rank(content_tokens)
             if without_courtesy and (not ranked or without_courtesy[0].score > ranked[0].score):
                 ranked = without_courtesy
-        return self._decide(text, ranked)
+        result = self._decide(text, ranked)
+        if result.status == "handoff" and _is_gibberish(text, tokens, self._idf):
+            return self._smalltalk(text, NOT_UNDERSTOOD_ID) or result
+        return result
+
+    def _not_a_question(self, text: str) -> MatchResult | None:
+        """"👍", "???", "a w i z", a zero-width space: nothing to match, but a reply is due."""
+        symbols = visible_symbols(text)
+        if symbols and not fold(text) and set(symbols) <= ACKNOWLEDGING_SYMBOLS:
+            return self._smalltalk(text, ACKNOWLEDGEMENT_ID)
+        return self._smalltalk(text, NOT_UNDERSTOOD_ID)
+
+    def _smalltalk(self, text: str, entry_id: str) -> MatchResult | None:
+        index = self._by_id.get(entry_id)
+        if index is None:  # a knowledge base without this small talk hands such messages off
+            return None
+        return MatchResult(text, "answer", self._entries[index], 100.0, ())
 
     def _rank(self, tokens: list[str]) -> list[_Ranked]:
         """(score, entry index) for every entry sharing a word with the question, best first."""
@@ -202,7 +246,8 @@ class Matcher:
             sure = (top.score >= limits.answer and clear_lead
                     and top.known >= MIN_KNOWN_SHARE)
         if sure:
-            others = self._suggestions(ranked[1:], limits.suggest)
+            # "ok" or "dzięki" needs no "see also".
+            others = () if entry.is_smalltalk else self._suggestions(ranked[1:], limits.suggest)
             return MatchResult(text, "answer", entry, score, others)
         if top.score >= limits.suggest:
             choices = self._suggestions(ranked, limits.suggest)
@@ -257,6 +302,12 @@ class Matcher:
         if similar:
             return self._idf[max(similar, key=similar.__getitem__)]
         return self._unknown_weight
+
+
+def _is_gibberish(text: str, tokens: list[str], known: dict[str, float]) -> bool:
+    words = fold(text).split()
+    return (0 < len(words) <= GIBBERISH_MAX_WORDS and not any(t in known for t in tokens)
+            and all(looks_like_gibberish(w) for w in words))
 
 
 def _distinct(tokens: list[str]) -> list[str]:

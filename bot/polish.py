@@ -26,11 +26,11 @@ STOP_WORDS = frozenset(
     jakiegos je jego jej jest jestem jestes juz ktora ktore ktorego ktorej ktory ktorych
     ktorym ktos ku lub ma mam mamy mi mna mnie mu my na nad nam nas nasz nasza nasze
     naszego naszej naszym nie niech niz no o od oraz po pod przez przy sa sie siebie sobie
-    ta tak taka taki takie takiego takze tam te tego tej ten to toba tobie tu tutaj ty
+    ta taka taki takie takiego takze tam te tego tej ten to toba tobie tu tutaj ty
     tych tylko tym u w was wam wasz wasza wasze waszej waszym we wlasnie wlasciwie wy z za
-    ze zeby zas chce chcialbym chcialabym chcialem prosze pan pani panstwo ok okej jeszcze
+    ze zeby zas chce chcialbym chcialabym chcialem prosze pan pani panstwo jeszcze
     tez teraz czemu niby wiec powiedz powiedzcie podaj podajcie wiedziec dowiedziec
-    interesuje rozumiem znaczy generalnie ogolnie troche eee yyy hmm
+    interesuje znaczy generalnie ogolnie troche eee yyy hmm
     """.split()
 )
 
@@ -40,6 +40,12 @@ COURTESY_WORDS = frozenset(
     """
     dzien dobry dobranoc wieczor czesc witam witaj witajcie hej hejka siema siemka halo
     elo dziekuje dzieki dziekujemy dziekuja pozdrawiam pozdrowienia serdecznie uprzejmie
+    """.split()
+) | frozenset(
+    # Acknowledgements: alone they are small talk ("ok", "tak"), before a question noise.
+    """
+    ok okej oki okey okay tak dobrze dobra jasne spoko rozumiem aha acha zgoda super fajnie
+    swietnie ekstra git przyjalem przyjelam kumam
     """.split()
 )
 
