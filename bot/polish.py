@@ -107,3 +107,17 @@ def nasal_respellings(word: str) -> list[str]:
         if spoken in word:
             variants.append(word.replace(spoken, letter))
     return variants
+
+
+# Spellings that sound alike: "morze"/"może", "pszystąpienie"/"przystąpienie", "kturzy"/"którzy",
+# "chaos"/"haos", "klasterr". Applied to stems, both the knowledge's and a question's.
+_SOUND_ALIKE = (("rz", "z"), ("sz", "z"), ("ch", "h"), ("u", "o"))
+_DOUBLED = re.compile(r"(.)\1+")
+
+
+@lru_cache(maxsize=65536)
+def sound_key(word: str) -> str:
+    """One spelling for words that sound the same, so typing by ear still finds them."""
+    for spelled, sound in _SOUND_ALIKE:
+        word = word.replace(spelled, sound)
+    return _DOUBLED.sub(r"\1", word)

@@ -35,12 +35,22 @@ def out_of_scope(name: str) -> list[str]:
 @pytest.mark.parametrize(
     ("question", "ids"), [pytest.param(q, ids, id=q) for q, ids in in_scope("dev.yaml")]
 )
-def test_every_development_question_is_answered_right(
+def test_every_development_question_leads_to_its_entry(
     matcher: Matcher, question: str, ids: list[str]
 ) -> None:
+    """Answered, or (for bare keywords shared by siblings: "członkowie spółdzielni") offered
+    first among the suggestions."""
     result = matcher.match(question)
-    assert result.status == "answer", (result.status, result.score, result.suggestions)
-    assert result.entry is not None and result.entry.id in ids
+    first = result.entry if result.status == "answer" else (
+        result.suggestions[0].entry if result.suggestions else None)
+    assert first is not None and first.id in ids, (result.status, result.score)
+
+
+def test_development_questions_are_nearly_all_answered_directly(matcher: Matcher) -> None:
+    cases = in_scope("dev.yaml")
+    right = sum(1 for q, ids in cases
+                if (r := matcher.match(q)).status == "answer" and r.entry and r.entry.id in ids)
+    assert right / len(cases) >= 0.95, f"{right}/{len(cases)}"
 
 
 @pytest.mark.parametrize("question", out_of_scope("dev.yaml"))
@@ -53,10 +63,12 @@ def test_no_development_out_of_scope_question_is_answered(
     assert not faq_answer, (result.entry.id if result.entry else None, result.score)
 
 
-@pytest.mark.parametrize(("name", "floor"), [("holdout.yaml", 0.91), ("fresh.yaml", 0.86)])
+@pytest.mark.parametrize(("name", "floor"), [("holdout.yaml", 0.92), ("fresh.yaml", 0.89),
+                                             ("blind_tune.yaml", 0.83)])
 def test_held_out_sets_stay_above_their_floor(matcher: Matcher, name: str, floor: float) -> None:
-    """Sets written apart from the knowledge. The target is 95% answered right with at most 5%
-    of unrelated questions answered; the floors guard what the matcher reaches today."""
+    """Sets written apart from the knowledge (blind_tune.yaml by people who never saw it).
+    The target is 92% answered right with at most 3% of unrelated questions answered; the
+    floors guard what the matcher reaches today."""
     cases = in_scope(name)
     right = sum(
         1 for q, ids in cases
@@ -173,3 +185,56 @@ def test_thresholds_decide_between_answer_suggest_and_handoff(knowledge: Knowled
     assert strict.match(question).status == "suggest"
     hopeless = Matcher(knowledge, Thresholds(answer=100.1, margin=0, suggest=100.1))
     assert hopeless.match(question).status == "handoff"
+
+
+def test_a_long_story_is_answered_with_the_entry_its_question_asks_for(matcher: Matcher) -> None:
+    story = ("Dobry wieczór, u mnie w Janowie od godziny nie ma prądu, w lodówce wszystko się "
+             "rozmrozi, sąsiadka też nie ma światła, sprawdziłam korki i są w porządku. "
+             "Gdzie mam dzwonić, żeby zgłosić awarię??")
+    result = matcher.match(story)
+    assert result.status == "answer" and result.entry is not None
+    assert result.entry.id == "inne.awaria"
+
+
+def test_a_self_introduction_and_a_place_name_do_not_hide_the_question(
+    matcher: Matcher
+) -> None:
+    result = matcher.match("Jestem wójtem gminy Przyrów i rada pyta mnie, ile kosztuje "
+                           "członkostwo naszej gminy w klastrze, czy są jakieś składki?")
+    assert result.status == "answer" and result.entry is not None
+    assert result.entry.id == "czlonkostwo.koszty"
+
+
+@pytest.mark.parametrize(
+    ("question", "entry_id"),
+    [("ile kosztuje członkostwo w klastrze", "czlonkostwo.koszty"),
+     ("kto może zostać członkiem klastra", "czlonkostwo.kto_moze"),
+     ("jak zostać członkiem klastra", "czlonkostwo.jak_dolaczyc"),
+     ("czy opłaca się wejść do klastra", "czlonkostwo.korzysci"),
+     ("czym jest spółdzielnia energetyczna", "spoldzielnie.czym_jest"),
+     ("jak założyć spółdzielnię energetyczną", "spoldzielnie.jak_zalozyc"),
+     ("kto może założyć spółdzielnię energetyczną", "spoldzielnie.kto_moze")],
+)
+def test_siblings_of_one_topic_are_told_apart_by_the_question_form(
+    matcher: Matcher, question: str, entry_id: str
+) -> None:
+    result = matcher.match(question)
+    assert result.status == "answer" and result.entry is not None
+    assert result.entry.id == entry_id
+
+
+@pytest.mark.parametrize("question", ["jak morze gmina pszystąpić do klastra",
+                                      "jakie są obowionzki członków klastra"])
+def test_spelling_by_ear_is_understood(matcher: Matcher, question: str) -> None:
+    result = matcher.match(question)
+    assert result.entry is not None or result.suggestions
+    first = result.entry or result.suggestions[0].entry
+    assert first.id in ("czlonkostwo.jak_dolaczyc", "czlonkostwo.kto_moze",
+                        "czlonkostwo.obowiazki")
+
+
+def test_a_bare_topic_word_offers_the_siblings_together(matcher: Matcher) -> None:
+    result = matcher.match("spółdzielnia energetyczna")
+    assert result.status == "suggest"
+    assert len(result.suggestions) >= 2
+    assert all(s.entry.id.startswith("spoldzielnie.") for s in result.suggestions)

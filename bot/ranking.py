@@ -1,0 +1,42 @@
+"""Turns the matcher's evidence about each candidate entry into probabilities.
+
+A conditional logit: each candidate's utility is a weighted sum of its features, and a "none
+of them" alternative (the question is out of scope) has a utility from features of the
+question as a whole. A softmax over both gives each entry's probability of being the one
+asked about. The weights are fitted by `bench/fit_ranker.py` on the evaluation sets in
+tests/data (the lead's final set is never used) and pasted here.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Sequence
+
+# Per candidate entry (see Matcher._features for what each one measures).
+ENTRY_FEATURES = (
+    "lifted", "phrasing", "known", "sentence", "form_fit", "form_best", "long_lifted",
+    "long_sentence", "long_known", "smalltalk",
+)
+# Per question, for the "none of them" alternative.
+QUESTION_FEATURES = ("bias", "long", "unknown_share", "top_lifted", "top_known", "unknown_words",
+                     "top_phrasing", "has_form")
+
+ENTRY_WEIGHTS: tuple[float, ...] = (
+    3.275, 5.694, 4.999, 5.757, 2.904, -0.315, 1.520, 0.071, 3.038, -0.364,
+)
+QUESTION_WEIGHTS: tuple[float, ...] = (
+    7.569, -1.888, 4.153, 2.508, 1.570, -0.687, 2.650, 1.043,
+)
+
+
+def probabilities(candidates: Sequence[Sequence[float]], question: Sequence[float]
+                  ) -> tuple[list[float], float]:
+    """Each candidate's probability, and the probability that none of them is meant."""
+    utilities = [sum(w * f for w, f in zip(ENTRY_WEIGHTS, row, strict=True))
+                 for row in candidates]
+    none = sum(w * f for w, f in zip(QUESTION_WEIGHTS, question, strict=True))
+    top = max([none, *utilities])
+    exps = [math.exp(u - top) for u in utilities]
+    none_exp = math.exp(none - top)
+    total = sum(exps) + none_exp
+    return [e / total for e in exps], none_exp / total
