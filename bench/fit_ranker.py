@@ -24,7 +24,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from bot import ranking
 from bot.language import detect_language
 from bot.loader import load_valid_knowledge
-from bot.matcher import MAX_QUERY_CHARS, Matcher, _distinct
+from bot.matcher import MAX_QUERY_CHARS, OUT_OF_SCOPE_CATEGORY, Matcher, _distinct
 
 ROOT = Path(__file__).resolve().parent.parent
 L2 = 0.0003
@@ -37,6 +37,8 @@ class Example:
     rows: list[list[float]]
     question: list[float]
     right: list[int]  # positions of correct candidates; empty for out of scope
+    # out of scope: positions of candidates that are known out-of-scope topics (right too)
+    absorb: list[int]
 
 
 def examples(matcher: Matcher, path: Path) -> list[Example]:
@@ -53,10 +55,13 @@ def examples(matcher: Matcher, path: Path) -> list[Example]:
         if not tokens:
             continue
         candidates, rows, question = matcher.features(part, tokens, content)
-        right = [i for i, e in enumerate(candidates) if matcher.knowledge.entries[e].id in ids]
+        entries = [matcher.knowledge.entries[e] for e in candidates]
+        right = [i for i, e in enumerate(entries) if e.id in ids]
         if ids and not right:
             continue  # the right entry is not even a candidate: nothing to learn from
-        found.append(Example(rows, question, right))
+        absorb = [] if ids else [i for i, e in enumerate(entries)
+                                 if e.category == OUT_OF_SCOPE_CATEGORY]
+        found.append(Example(rows, question, right, absorb))
     return found
 
 
@@ -84,8 +89,13 @@ def log_likelihood(data: list[Example], entry_w: list[float], question_w: list[f
                     grad_e[k] += share * f
             target_none = 0.0
         else:
-            total += math.log(max(p_none, 1e-12))
-            target_none = 1.0
+            p_right = p_none + sum(probs[i] for i in ex.absorb)
+            total += math.log(max(p_right, 1e-12))
+            for i in ex.absorb:
+                share = probs[i] / max(p_right, 1e-12)
+                for k, f in enumerate(ex.rows[i]):
+                    grad_e[k] += share * f
+            target_none = p_none / max(p_right, 1e-12)
         for p, row in zip(probs, ex.rows, strict=True):
             for k, f in enumerate(row):
                 grad_e[k] -= p * f

@@ -63,11 +63,15 @@ MIN_SPLIT_TOKENS = 5
 MAX_SENTENCES = 8
 MAX_CANDIDATES = 12  # entries compared per question, best lexical evidence first
 LONG_TOKENS = 12  # a message this long (in meaningful words) is a story around a question
-LONG_EASING = 30.0  # a long story spreads its evidence thin: answered this much lower
+NB_SMOOTHING = 0.5
+LONG_EASING = 35.0  # a long story spreads its evidence thin: answered this much lower
 # Small-talk entries the matcher picks itself for messages that are not questions.
 ACKNOWLEDGEMENT_ID = "rozmowa.potwierdzenie"
 NOT_UNDERSTOOD_ID = "rozmowa.niezrozumiale"
 THANKS_ID = "rozmowa.podziekowanie"
+# Topics the helpline knows it does not answer (another kind of cooperative, opening hours of
+# offices, recommending installers): recognised so that no other entry answers them instead.
+OUT_OF_SCOPE_CATEGORY = "poza"
 GIBBERISH_MAX_WORDS = 2
 
 
@@ -77,7 +81,7 @@ class Thresholds:
     Defaults are tuned on tests/data/*.yaml: at most about 1% wrong answers and 4% of
     out-of-scope questions answered."""
 
-    answer: float = 75.0
+    answer: float = 80.0
     margin: float = 3.0
     suggest: float = 10.0
     candidate_floor: float = 2.0  # below this an entry is not even shown to the coordinator
@@ -170,6 +174,17 @@ class Matcher:
                 self._postings[token].append(index)
         self._phrasing_weight = [sum(self._idf[t] for t in tokens)
                                  for tokens in self._phrasing_tokens]
+        # How often each entry's phrasings use each word: a naive Bayes view that weighs the
+        # whole of a long message by how typical each word is of each entry.
+        uses: list[Counter[str]] = [Counter() for _ in self._entries]
+        for entry, tokens in zip(self._phrasing_entry, self._phrasing_tokens, strict=True):
+            uses[entry].update(tokens)
+        vocabulary = max(len(self._idf), 1)
+        self._word_log_chance = [
+            {t: math.log((n + NB_SMOOTHING) / (sum(c.values()) + NB_SMOOTHING * vocabulary))
+             for t, n in c.items()} for c in uses]
+        self._unseen_log_chance = [
+            math.log(NB_SMOOTHING / (sum(c.values()) + NB_SMOOTHING * vocabulary)) for c in uses]
         self._similar_cache: dict[str, dict[str, float]] = {}
 
     def match(self, text: str) -> MatchResult:
@@ -212,6 +227,7 @@ class Matcher:
         fit = {e: max((self._form_share[e][f] for f in forms), default=0.0) for e in shortlist}
         best_fit = max(fit.values(), default=0.0)
         long = 1.0 if len(tokens) >= LONG_TOKENS else 0.0
+        typical = self._typicality(tokens, shortlist)
         nothing = _Ranked(0.0, -1, 0.0, 0.0)
         rows = []
         for entry in shortlist:
@@ -222,7 +238,8 @@ class Matcher:
                 lifted, whole_e.phrasing / 100.0, whole_e.known, sentence, fit[entry],
                 1.0 if best_fit > 0 and fit[entry] == best_fit else 0.0,
                 long * lifted, long * sentence, long * whole_e.known,
-                1.0 if self._entries[entry].is_smalltalk else 0.0,
+                1.0 if self._entries[entry].is_smalltalk else 0.0, typical[entry],
+                long * typical[entry],
             ])
         unknown = sum(1 for t in tokens if not self._similar(t))
         top_lifted = max((r[0] for r in rows), default=0.0)
@@ -230,6 +247,26 @@ class Matcher:
         top_phrasing = max((r[1] for r in rows), default=0.0)
         return shortlist, rows, [1.0, long, unknown / len(tokens), top_lifted, top_known,
                                  min(unknown, 3) / 3, top_phrasing, 1.0 if forms else 0.0]
+
+    def _typicality(self, tokens: list[str], shortlist: list[int]) -> dict[int, float]:
+        """Naive Bayes posterior (0-1) of each shortlisted entry given the message's known
+        words, each counted at the similarity of its closest known stem."""
+        evidence = []
+        for token in tokens:
+            similar = self._similar(token)
+            if similar:
+                best = max(similar, key=similar.__getitem__)
+                evidence.append((best, similar[best]))
+        if not evidence or not shortlist:
+            return dict.fromkeys(shortlist, 0.0)
+        logs = {}
+        for entry in shortlist:
+            chances, unseen = self._word_log_chance[entry], self._unseen_log_chance[entry]
+            logs[entry] = sum(value * chances.get(stem, unseen) for stem, value in evidence)
+        top = max(logs.values())
+        exps = {e: math.exp(v - top) for e, v in logs.items()}
+        total = sum(exps.values())
+        return {e: v / total for e, v in exps.items()}
 
     def _sentences(self, text: str) -> list[list[str]]:
         """Token lists of a long message's sentences and of each pair of neighbouring ones."""
@@ -325,6 +362,9 @@ class Matcher:
         ranked = sorted(zip(candidates, chances, strict=True), key=lambda pair: (-pair[1], pair[0]))
         entry = self._entries[ranked[0][0]]
         top = 100.0 * ranked[0][1]
+        if entry.category == OUT_OF_SCOPE_CATEGORY:
+            return MatchResult(text, "handoff", None, round(top, 1),
+                               self._suggestions(ranked, limits.candidate_floor))
         runner_up = 100.0 * ranked[1][1] if len(ranked) > 1 else 0.0
         score = round(top, 1)
         if entry.is_smalltalk:
@@ -350,9 +390,11 @@ class Matcher:
 
     def _suggestions(self, ranked: list[tuple[int, float]], floor: float
                      ) -> tuple[Suggestion, ...]:
-        # Small talk is answered when it is clearly meant, never offered as a "did you mean".
+        # Small talk is answered when it is clearly meant, never offered as a "did you mean";
+        # known out-of-scope topics are never offered either.
         picked = [Suggestion(self._entries[e], round(100.0 * p, 1)) for e, p in ranked
-                  if 100.0 * p >= floor and not self._entries[e].is_smalltalk]
+                  if 100.0 * p >= floor and not self._entries[e].is_smalltalk
+                  and self._entries[e].category != OUT_OF_SCOPE_CATEGORY]
         return tuple(picked[:MAX_SUGGESTIONS])
 
     def _similar(self, token: str) -> dict[str, float]:

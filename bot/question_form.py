@@ -51,3 +51,4 @@ FORMS = tuple(name for name, _ in _FORMS)
 def question_forms(folded: str) -> frozenset[str]:
     """The forms a folded question is asked in (often none, sometimes two)."""
     return frozenset(name for name, pattern in _FORMS if pattern.search(folded))
+

@@ -15,17 +15,17 @@ from collections.abc import Sequence
 # Per candidate entry (see Matcher._features for what each one measures).
 ENTRY_FEATURES = (
     "lifted", "phrasing", "known", "sentence", "form_fit", "form_best", "long_lifted",
-    "long_sentence", "long_known", "smalltalk",
+    "long_sentence", "long_known", "smalltalk", "typical", "long_typical",
 )
 # Per question, for the "none of them" alternative.
 QUESTION_FEATURES = ("bias", "long", "unknown_share", "top_lifted", "top_known", "unknown_words",
                      "top_phrasing", "has_form")
 
 ENTRY_WEIGHTS: tuple[float, ...] = (
-    3.275, 5.694, 4.999, 5.757, 2.904, -0.315, 1.520, 0.071, 3.038, -0.364,
+    2.548, 4.799, 3.576, 4.963, 2.167, -0.165, 0.624, 0.249, 1.103, -0.739, 2.275, 0.839,
 )
 QUESTION_WEIGHTS: tuple[float, ...] = (
-    7.569, -1.888, 4.153, 2.508, 1.570, -0.687, 2.650, 1.043,
+    7.601, -2.091, 3.743, 1.638, 0.479, -0.521, 2.162, 1.185,
 )
 
 

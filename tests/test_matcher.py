@@ -7,7 +7,7 @@ import yaml
 
 from bot.knowledge import KnowledgeBase
 from bot.loader import load_valid_knowledge
-from bot.matcher import Matcher, Thresholds
+from bot.matcher import OUT_OF_SCOPE_CATEGORY, Matcher, Thresholds
 
 ROOT = Path(__file__).parent.parent
 DATA = Path(__file__).parent / "data"
@@ -82,9 +82,21 @@ def test_held_out_sets_stay_above_their_floor(matcher: Matcher, name: str, floor
 
 
 def test_every_entry_answers_its_own_question(knowledge: KnowledgeBase, matcher: Matcher) -> None:
-    wrong = [e.id for e in knowledge.entries
-             if (r := matcher.match(e.question)).entry is None or r.entry.id != e.id]
+    wrong = [e.id for e in knowledge.entries if e.category != OUT_OF_SCOPE_CATEGORY
+             and ((r := matcher.match(e.question)).entry is None or r.entry.id != e.id)]
     assert wrong == []
+
+
+@pytest.mark.parametrize("question", ["Jaki jest REGON starostwa?",
+                                      "godziny otwarcia urzędu gminy w sobotę",
+                                      "jak założyć spółdzielnię mieszkaniową",
+                                      "czy znacie sprawdzoną firmę od pomp ciepła"])
+def test_known_out_of_scope_topics_are_handed_off_not_answered(
+    matcher: Matcher, question: str
+) -> None:
+    result = matcher.match(question)
+    assert result.status == "handoff" and result.entry is None
+    assert all(s.entry.category != OUT_OF_SCOPE_CATEGORY for s in result.suggestions)
 
 
 def test_typos_and_missing_diacritics_still_find_the_entry(matcher: Matcher) -> None:

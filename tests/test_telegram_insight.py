@@ -84,7 +84,7 @@ async def test_an_answer_becomes_a_new_entry_for_the_next_resident(
 async def test_an_answer_becomes_a_new_phrasing_of_a_suggested_entry(
     tg: FakeTelegram, learning_settings: Settings
 ) -> None:
-    question = "jak do was trafić"
+    question = "gdzie wy siedzicie"
     async with running_bot(learning_settings):
         choices = await ask(tg, question)
         assert any(data == "q:kontakt.adres" for _, data in choices.buttons)
