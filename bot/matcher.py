@@ -185,6 +185,12 @@ class Matcher:
              for t, n in c.items()} for c in uses]
         self._unseen_log_chance = [
             math.log(NB_SMOOTHING / (sum(c.values()) + NB_SMOOTHING * vocabulary)) for c in uses]
+        everywhere: Counter[str] = Counter()
+        for c in uses:
+            everywhere.update(c)
+        total_uses = sum(everywhere.values()) + NB_SMOOTHING * vocabulary
+        self._background_log_chance = {t: math.log((n + NB_SMOOTHING) / total_uses)
+                                       for t, n in everywhere.items()}
         self._similar_cache: dict[str, dict[str, float]] = {}
 
     def match(self, text: str) -> MatchResult:
@@ -227,7 +233,7 @@ class Matcher:
         fit = {e: max((self._form_share[e][f] for f in forms), default=0.0) for e in shortlist}
         best_fit = max(fit.values(), default=0.0)
         long = 1.0 if len(tokens) >= LONG_TOKENS else 0.0
-        typical = self._typicality(tokens, shortlist)
+        typical, lift = self._typicality(tokens, shortlist)
         nothing = _Ranked(0.0, -1, 0.0, 0.0)
         rows = []
         for entry in shortlist:
@@ -246,11 +252,15 @@ class Matcher:
         top_known = max((r[2] for r in rows), default=0.0)
         top_phrasing = max((r[1] for r in rows), default=0.0)
         return shortlist, rows, [1.0, long, unknown / len(tokens), top_lifted, top_known,
-                                 min(unknown, 3) / 3, top_phrasing, 1.0 if forms else 0.0]
+                                 min(unknown, 3) / 3, top_phrasing, 1.0 if forms else 0.0,
+                                 lift]
 
-    def _typicality(self, tokens: list[str], shortlist: list[int]) -> dict[int, float]:
+    def _typicality(self, tokens: list[str], shortlist: list[int]
+                    ) -> tuple[dict[int, float], float]:
         """Naive Bayes posterior (0-1) of each shortlisted entry given the message's known
-        words, each counted at the similarity of its closest known stem."""
+        words, each counted at the similarity of its closest known stem; and how much more
+        typical of its likeliest entry than of the knowledge at large the message's words
+        are (log-ratio per word, 0 when nothing is known)."""
         evidence = []
         for token in tokens:
             similar = self._similar(token)
@@ -258,7 +268,7 @@ class Matcher:
                 best = max(similar, key=similar.__getitem__)
                 evidence.append((best, similar[best]))
         if not evidence or not shortlist:
-            return dict.fromkeys(shortlist, 0.0)
+            return dict.fromkeys(shortlist, 0.0), 0.0
         logs = {}
         for entry in shortlist:
             chances, unseen = self._word_log_chance[entry], self._unseen_log_chance[entry]
@@ -266,7 +276,9 @@ class Matcher:
         top = max(logs.values())
         exps = {e: math.exp(v - top) for e, v in logs.items()}
         total = sum(exps.values())
-        return {e: v / total for e, v in exps.items()}
+        background = sum(value * self._background_log_chance[stem] for stem, value in evidence)
+        lift = (top - background) / len(tokens)
+        return {e: v / total for e, v in exps.items()}, lift
 
     def _sentences(self, text: str) -> list[list[str]]:
         """Token lists of a long message's sentences and of each pair of neighbouring ones."""

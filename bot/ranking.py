@@ -19,13 +19,13 @@ ENTRY_FEATURES = (
 )
 # Per question, for the "none of them" alternative.
 QUESTION_FEATURES = ("bias", "long", "unknown_share", "top_lifted", "top_known", "unknown_words",
-                     "top_phrasing", "has_form")
+                     "top_phrasing", "has_form", "typical_lift")
 
 ENTRY_WEIGHTS: tuple[float, ...] = (
-    2.548, 4.799, 3.576, 4.963, 2.167, -0.165, 0.624, 0.249, 1.103, -0.739, 2.275, 0.839,
+    2.592, 4.802, 3.672, 4.624, 2.239, -0.112, 0.553, 0.276, 1.006, -0.075, 2.719, 0.611,
 )
 QUESTION_WEIGHTS: tuple[float, ...] = (
-    7.601, -2.091, 3.743, 1.638, 0.479, -0.521, 2.162, 1.185,
+    7.245, -2.126, 3.669, 1.360, -0.097, -0.283, 2.057, 1.502, 1.509,
 )
 
 
