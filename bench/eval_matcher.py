@@ -5,7 +5,13 @@ Per set: right answer given directly; right entry in the answer or the suggestio
 direct answers; out-of-scope questions answered (small talk counts: it is not a hand-off);
 direct answers for messages of 16+ words.
 
+With --matcher previous, the same figures for bot/matcher.py at commit a103625 (run on
+today's knowledge and normalization); with --matcher naive, for the naive baseline of
+bench/match_bench.py (rapidfuzz WRatio against each entry's question: answer at 85 or more,
+suggest the best three at 60 or more).
+
 Usage: python bench/eval_matcher.py [EVAL_YAML ...] [--knowledge PATH] [--misses]
+                                    [--matcher current|previous|naive]
 """
 
 from __future__ import annotations
@@ -19,11 +25,35 @@ import yaml
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
+from match_bench import previous_matcher_module
+from rapidfuzz import fuzz, process
+
+from bot.knowledge import KnowledgeBase
 from bot.loader import load_valid_knowledge
-from bot.matcher import Matcher, MatchResult
+from bot.matcher import Matcher, MatchResult, Suggestion
+from bot.polish import fold
 
 ROOT = Path(__file__).resolve().parent.parent
 LONG_WORDS = 16
+NAIVE_ANSWER = 85.0
+NAIVE_SUGGEST = 60.0
+
+
+class NaiveMatcher:
+    """The baseline: the whole question against each entry's canonical question."""
+
+    def __init__(self, knowledge: KnowledgeBase) -> None:
+        self.entries = knowledge.entries
+        self.questions = [fold(e.question) for e in knowledge.entries]
+
+    def match(self, text: str) -> MatchResult:
+        found = process.extract(fold(text), self.questions, scorer=fuzz.WRatio, limit=3)
+        if found and found[0][1] >= NAIVE_ANSWER:
+            return MatchResult(text, "answer", self.entries[found[0][2]], found[0][1], ())
+        choices = tuple(Suggestion(self.entries[i], score) for _, score, i in found
+                        if score >= NAIVE_SUGGEST)
+        return MatchResult(text, "suggest" if choices else "handoff", None,
+                           found[0][1] if found else 0.0, choices)
 
 
 @dataclass
@@ -57,10 +87,10 @@ class Tally:
 def _describe(result: MatchResult) -> str:
     got = result.entry.id if result.entry else None
     sugg = [(s.entry.id, s.score) for s in result.suggestions]
-    return f"{result.status} {got} {result.score} {sugg} lang={result.language}"
+    return f"{result.status} {got} {result.score} {sugg} lang={getattr(result, 'language', None)}"
 
 
-def evaluate(matcher: Matcher, path: Path) -> Tally:
+def evaluate(matcher: Matcher | NaiveMatcher, path: Path) -> Tally:
     data = yaml.safe_load(path.read_text(encoding="utf-8"))
     tally = Tally()
     for case in data.get("in_scope", []):
@@ -97,8 +127,17 @@ def main() -> None:
     parser.add_argument("sets", nargs="*", type=Path)
     parser.add_argument("--knowledge", default=str(ROOT / "knowledge"))
     parser.add_argument("--misses", action="store_true")
+    parser.add_argument("--matcher", choices=("current", "previous", "naive"),
+                        default="current")
     args = parser.parse_args()
-    matcher = Matcher(load_valid_knowledge(args.knowledge))
+    knowledge = load_valid_knowledge(args.knowledge)
+    matcher: Matcher | NaiveMatcher = Matcher(knowledge)
+    if args.matcher == "naive":
+        matcher = NaiveMatcher(knowledge)
+    elif args.matcher == "previous":
+        previous = previous_matcher_module()
+        assert previous is not None, "git show of the previous matcher failed"
+        matcher = previous.Matcher(knowledge)
     total = Tally()
     for path in args.sets or sorted((ROOT / "tests/data").glob("*.yaml")):
         tally = evaluate(matcher, path)

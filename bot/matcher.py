@@ -327,25 +327,35 @@ class Matcher:
         for token in hits:
             candidates.update(self._postings[token])
 
-        best: dict[int, float] = {}
+        # Per known stem: what it adds to a phrasing's coverage, and the weighted similarity
+        # it gives each question word it matches.
         idf = self._idf
-        for index in candidates:  # the hot loop: plain comparisons, no builtins
-            found: dict[int, float] = {}
-            covered = 0.0
-            for token in self._phrasing_tokens[index]:
-                token_hits = hits.get(token)
-                if token_hits is None:
+        gains = {token: (idf[token] * max(v for _, v in found),
+                         [(p, weights[p] * v) for p, v in found])
+                 for token, found in hits.items()}
+        best: dict[int, float] = {}
+        beta2 = F_BETA * F_BETA
+        phrasing_tokens, phrasing_weight = self._phrasing_tokens, self._phrasing_weight
+        phrasing_entry = self._phrasing_entry
+        for index in candidates:  # the hot loop: plain comparisons, few builtins
+            matched: dict[int, float] = {}
+            covered = recalled = 0.0
+            for token in phrasing_tokens[index]:
+                gain = gains.get(token)
+                if gain is None:
                     continue
-                top = 0.0
-                for position, value in token_hits:
-                    if value > top:
-                        top = value
-                    if value > found.get(position, 0.0):
-                        found[position] = value
-                covered += idf[token] * top
-            recall = sum(weights[p] * v for p, v in found.items()) / query_weight
-            score = 100.0 * _f_measure(covered / self._phrasing_weight[index], recall)
-            entry = self._phrasing_entry[index]
+                covered += gain[0]
+                for position, value in gain[1]:
+                    before = matched.get(position, 0.0)
+                    if value > before:
+                        recalled += value - before
+                        matched[position] = value
+            precision = covered / phrasing_weight[index]
+            recall = recalled / query_weight
+            if precision <= 0 or recall <= 0:
+                continue
+            score = 100.0 * (1 + beta2) * precision * recall / (beta2 * precision + recall)
+            entry = phrasing_entry[index]
             if score > best.get(entry, 0.0):
                 best[entry] = score
         # How much of the question the entry's vocabulary knows, over all its phrasings. Words
