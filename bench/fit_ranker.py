@@ -6,7 +6,13 @@ Each in-scope question teaches which candidate is right; each out-of-scope one t
 log-likelihood on the held-out sets when --test is given (for an honest estimate, fit on some
 sets and test on others). Pure Python: a few seconds, no extra dependencies.
 
+With --cross-validate SET.yaml, an honest estimate instead: SET is split in two halves
+(every other question); the weights are fitted on the other sets plus one half and the
+matcher is scored on the other half, both ways. Nothing is written; bot/ranking.py is only
+changed by pasting the printed weights.
+
 Usage: python bench/fit_ranker.py [--train A.yaml ...] [--test B.yaml ...]
+       python bench/fit_ranker.py --cross-validate tests/data/blind_tune.yaml
 """
 
 from __future__ import annotations
@@ -14,6 +20,7 @@ from __future__ import annotations
 import argparse
 import math
 import sys
+import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -21,10 +28,12 @@ import yaml
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
+import eval_matcher
+
 from bot import ranking
 from bot.language import detect_language
 from bot.loader import load_valid_knowledge
-from bot.matcher import MAX_QUERY_CHARS, OUT_OF_SCOPE_CATEGORY, Matcher, _distinct
+from bot.matcher import MAX_QUERY_CHARS, OUT_OF_SCOPE_CATEGORY, Matcher, Thresholds, _distinct
 
 ROOT = Path(__file__).resolve().parent.parent
 L2 = 0.0003
@@ -122,13 +131,41 @@ def fit(data: list[Example]) -> tuple[list[float], list[float]]:
     return weights[:split], weights[split:]
 
 
+def cross_validate(matcher: Matcher, path: Path, others: list[Path]) -> None:
+    data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    folder = Path(tempfile.mkdtemp())
+    halves = []
+    for k in (0, 1):
+        half = {"in_scope": [{"ids": c["ids"], "q": c["q"][k::2]} for c in data["in_scope"]],
+                "out_of_scope": data.get("out_of_scope", [])[k::2]}
+        halves.append(folder / f"half{k}.yaml")
+        halves[-1].write_text(yaml.safe_dump(half, allow_unicode=True), encoding="utf-8")
+    fitted = [[ex for p in [*others, halves[1 - k]] for ex in examples(matcher, p)]
+              for k in (0, 1)]
+    total = eval_matcher.Tally()
+    saved = ranking.ENTRY_WEIGHTS, ranking.QUESTION_WEIGHTS
+    try:
+        for k in (0, 1):
+            entry_w, question_w = fit(fitted[k])
+            ranking.ENTRY_WEIGHTS, ranking.QUESTION_WEIGHTS = tuple(entry_w), tuple(question_w)
+            total.add(eval_matcher.evaluate(Matcher(matcher.knowledge, Thresholds()), halves[k]))
+    finally:
+        ranking.ENTRY_WEIGHTS, ranking.QUESTION_WEIGHTS = saved
+    print(total.line(f"{path.name}, two-fold cross-validation"))
+
+
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--train", nargs="*", type=Path)
     parser.add_argument("--test", nargs="*", type=Path, default=[])
+    parser.add_argument("--cross-validate", type=Path)
     args = parser.parse_args()
     train_sets = args.train or sorted((ROOT / "tests/data").glob("*.yaml"))
     matcher = Matcher(load_valid_knowledge(ROOT / "knowledge"))
+    if args.cross_validate:
+        target = args.cross_validate.resolve()
+        cross_validate(matcher, target, [p for p in train_sets if p.resolve() != target])
+        return
     train = [ex for path in train_sets for ex in examples(matcher, path)]
     entry_w, question_w = fit(train)
     print(f"trained on {len(train)} questions from {', '.join(p.name for p in train_sets)}: "
