@@ -13,7 +13,6 @@ decides, learnt from how each entry's phrasings are asked.
 
 from __future__ import annotations
 
-import itertools
 import math
 import re
 from collections import Counter, defaultdict
@@ -56,7 +55,7 @@ UNKNOWN_WORD_WEIGHT = 1.0  # of the weight of the rarest known word
 # ("lodówka", "rozmrozi", "Janów") must not outweigh its question.
 UNKNOWN_WORDS_AT_FULL_WEIGHT = 2
 SIMILARITY_CACHE_SIZE = 4096
-# Long messages: each sentence (and each pair of neighbouring ones) is scored on its own too.
+# Long messages: each sentence is scored on its own too.
 _SENTENCE_END = re.compile(r"[.!?;:\n…]+|,\s+(?=(?:a|ale|i|wiec|tylko|czy|jak|gdzie|kiedy|ile|"
                            r"kto|co|prosze|bo)\b)", re.IGNORECASE)
 MIN_SPLIT_TOKENS = 5
@@ -78,8 +77,8 @@ GIBBERISH_MAX_WORDS = 2
 @dataclass(frozen=True)
 class Thresholds:
     """Limits on a candidate's chance of being the one meant (0-100, see bot/ranking.py).
-    Defaults are tuned on tests/data/*.yaml: at most about 1% wrong answers and 4% of
-    out-of-scope questions answered."""
+    Defaults are tuned on tests/data/*.yaml to keep wrong answers near 1.5% and out-of-scope
+    questions answered near 5% (README, "How matching works")."""
 
     answer: float = 80.0
     margin: float = 3.0
@@ -281,7 +280,7 @@ class Matcher:
         return {e: v / total for e, v in exps.items()}, lift
 
     def _sentences(self, text: str) -> list[list[str]]:
-        """Token lists of a long message's sentences and of each pair of neighbouring ones."""
+        """Token lists of a long message's sentences."""
         parts = [p for p in _SENTENCE_END.split(text) if p and p.strip()]
         if len(parts) < 2:
             return []
@@ -291,9 +290,7 @@ class Matcher:
             sentences.append(_distinct(content if content is not None else full))
         if sum(len(s) for s in sentences) < MIN_SPLIT_TOKENS:
             return []
-        windows = [s for s in sentences if s]
-        windows += [_distinct(a + b) for a, b in itertools.pairwise(sentences) if a and b]
-        return windows
+        return [s for s in sentences if s]
 
     def _not_a_question(self, text: str) -> MatchResult | None:
         """"👍", "???", "a w i z", a zero-width space: nothing to match, but a reply is due."""
@@ -323,35 +320,44 @@ class Matcher:
         for position, matches in enumerate(similar):
             for token, value in matches.items():
                 hits[token].append((position, value))
-        candidates: set[int] = set()
-        for token in hits:
-            candidates.update(self._postings[token])
 
-        # Per known stem: what it adds to a phrasing's coverage, and the weighted similarity
-        # it gives each question word it matches.
-        idf = self._idf
-        gains = {token: (idf[token] * max(v for _, v in found),
-                         [(p, weights[p] * v) for p, v in found])
-                 for token, found in hits.items()}
+        # Walk the postings of the question's stems, not the phrasings' words: a common stem
+        # ("klastr") reaches most phrasings, but only its own entry in each is touched.
+        idf, postings = self._idf, self._postings
+        by_position: defaultdict[int, list[tuple[str, float]]] = defaultdict(list)
+        for token, found in hits.items():
+            for position, value in found:
+                by_position[position].append((token, weights[position] * value))
+        covered: defaultdict[int, float] = defaultdict(float)
+        recalled: defaultdict[int, float] = defaultdict(float)
+        for token, found in hits.items():
+            gain = idf[token] * max(v for _, v in found)
+            position, value = found[0]
+            if len(found) == 1 and len(by_position[position]) == 1:
+                # The usual case, one question word to one stem: both sums in one pass.
+                value *= weights[position]
+                for index in postings[token]:
+                    covered[index] += gain
+                    recalled[index] += value
+                continue
+            for index in postings[token]:
+                covered[index] += gain
+        for stems in by_position.values():
+            if len(stems) == 1 and len(hits[stems[0][0]]) == 1:
+                continue  # counted above
+            strongest: dict[int, float] = {}  # a question word counts once, at its best match
+            for token, value in stems:
+                for index in postings[token]:
+                    if value > strongest.get(index, 0.0):
+                        strongest[index] = value
+            for index, value in strongest.items():
+                recalled[index] += value
         best: dict[int, float] = {}
         beta2 = F_BETA * F_BETA
-        phrasing_tokens, phrasing_weight = self._phrasing_tokens, self._phrasing_weight
-        phrasing_entry = self._phrasing_entry
-        for index in candidates:  # the hot loop: plain comparisons, few builtins
-            matched: dict[int, float] = {}
-            covered = recalled = 0.0
-            for token in phrasing_tokens[index]:
-                gain = gains.get(token)
-                if gain is None:
-                    continue
-                covered += gain[0]
-                for position, value in gain[1]:
-                    before = matched.get(position, 0.0)
-                    if value > before:
-                        recalled += value - before
-                        matched[position] = value
-            precision = covered / phrasing_weight[index]
-            recall = recalled / query_weight
+        phrasing_weight, phrasing_entry = self._phrasing_weight, self._phrasing_entry
+        for index, cover in covered.items():
+            precision = cover / phrasing_weight[index]
+            recall = recalled[index] / query_weight
             if precision <= 0 or recall <= 0:
                 continue
             score = 100.0 * (1 + beta2) * precision * recall / (beta2 * precision + recall)
