@@ -191,6 +191,7 @@ class Matcher:
         self._background_log_chance = {t: math.log((n + NB_SMOOTHING) / total_uses)
                                        for t, n in everywhere.items()}
         self._similar_cache: dict[str, dict[str, float]] = {}
+        self._nearby_cache: dict[int, list[str]] = {}  # by word length, filled on first use
 
     def match(self, text: str) -> MatchResult:
         if not text.strip():
@@ -433,9 +434,7 @@ class Matcher:
         found: dict[str, float] = {}
         known = token in self._idf
         if len(token) >= FUZZY_MIN_LENGTH:
-            length = len(token)
-            nearby = [stem for size in range(math.ceil(length * 2 / 3), length * 3 // 2 + 1)
-                      for stem in self._stems_by_length.get(size, ())]
+            nearby = self._nearby(len(token))
             for choice, value, _ in process.extract(
                 token, nearby, scorer=fuzz.ratio,
                 score_cutoff=FUZZY_CUTOFF, limit=FUZZY_LIMIT,
@@ -458,6 +457,15 @@ class Matcher:
             self._similar_cache.clear()
         self._similar_cache[token] = found
         return found
+
+    def _nearby(self, length: int) -> list[str]:
+        """Stems whose length allows fuzz.ratio >= 80 with a word of `length` letters."""
+        stems = self._nearby_cache.get(length)
+        if stems is None:
+            stems = [stem for size in range(math.ceil(length * 2 / 3), length * 3 // 2 + 1)
+                     for stem in self._stems_by_length.get(size, ())]
+            self._nearby_cache[length] = stems
+        return stems
 
     def _add(self, found: dict[str, float], stem: str, value: float) -> None:
         for target in self._aliases.get(stem, (stem,)):
