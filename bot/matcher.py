@@ -64,6 +64,9 @@ MAX_CANDIDATES = 12  # entries compared per question, best lexical evidence firs
 LONG_TOKENS = 12  # a message this long (in meaningful words) is a story around a question
 NB_SMOOTHING = 0.5
 LONG_EASING = 35.0  # a long story spreads its evidence thin: answered this much lower
+# A candidate ten times likelier than any other is answered from 8 points lower.
+FAR_AHEAD_EASING = 8.0
+FAR_AHEAD_RATIO = 10.0
 # Small-talk entries the matcher picks itself for messages that are not questions.
 ACKNOWLEDGEMENT_ID = "rozmowa.potwierdzenie"
 NOT_UNDERSTOOD_ID = "rozmowa.niezrozumiale"
@@ -404,7 +407,10 @@ class Matcher:
             # A long story spreads its evidence thin; its own scores are lower for the same
             # certainty (out-of-scope stories are rare and rarely fit one entry well).
             easing = LONG_EASING if question[1] else 0.0
-            sure = top >= limits.answer - easing and top - runner_up >= limits.margin
+            # A single plausible candidate far ahead of every other entry is answered.
+            far_ahead = (top >= limits.answer - FAR_AHEAD_EASING
+                         and top >= FAR_AHEAD_RATIO * runner_up)
+            sure = (top >= limits.answer - easing or far_ahead) and top - runner_up >= limits.margin
         if sure:
             # "ok" or "dzięki" needs no "see also".
             others = () if entry.is_smalltalk else self._suggestions(ranked[1:], limits.suggest)
