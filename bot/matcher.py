@@ -34,6 +34,7 @@ from bot.normalize import Normalizer
 from bot.polish import fold, sound_key
 from bot.question_form import FORMS, question_forms
 from bot.ranking import probabilities
+from bot.typicality import Typicality
 
 Status = Literal["answer", "suggest", "handoff"]
 
@@ -62,7 +63,6 @@ MIN_SPLIT_TOKENS = 5
 MAX_SENTENCES = 8
 MAX_CANDIDATES = 12  # entries compared per question, best lexical evidence first
 LONG_TOKENS = 12  # a message this long (in meaningful words) is a story around a question
-NB_SMOOTHING = 0.5
 LONG_EASING = 35.0  # a long story spreads its evidence thin: answered this much lower
 # A candidate ten times likelier than any other is answered from 8 points lower.
 FAR_AHEAD_EASING = 8.0
@@ -176,23 +176,8 @@ class Matcher:
                 self._postings[token].append(index)
         self._phrasing_weight = [sum(self._idf[t] for t in tokens)
                                  for tokens in self._phrasing_tokens]
-        # How often each entry's phrasings use each word: a naive Bayes view that weighs the
-        # whole of a long message by how typical each word is of each entry.
-        uses: list[Counter[str]] = [Counter() for _ in self._entries]
-        for entry, tokens in zip(self._phrasing_entry, self._phrasing_tokens, strict=True):
-            uses[entry].update(tokens)
-        vocabulary = max(len(self._idf), 1)
-        self._word_log_chance = [
-            {t: math.log((n + NB_SMOOTHING) / (sum(c.values()) + NB_SMOOTHING * vocabulary))
-             for t, n in c.items()} for c in uses]
-        self._unseen_log_chance = [
-            math.log(NB_SMOOTHING / (sum(c.values()) + NB_SMOOTHING * vocabulary)) for c in uses]
-        everywhere: Counter[str] = Counter()
-        for c in uses:
-            everywhere.update(c)
-        total_uses = sum(everywhere.values()) + NB_SMOOTHING * vocabulary
-        self._background_log_chance = {t: math.log((n + NB_SMOOTHING) / total_uses)
-                                       for t, n in everywhere.items()}
+        self._typicality = Typicality(
+            zip(self._phrasing_entry, self._phrasing_tokens, strict=True), len(self._entries))
         self._similar_cache: dict[str, dict[str, float]] = {}
         self._nearby_cache: dict[int, list[str]] = {}  # by word length, filled on first use
 
@@ -236,7 +221,12 @@ class Matcher:
         fit = {e: max((self._form_share[e][f] for f in forms), default=0.0) for e in shortlist}
         best_fit = max(fit.values(), default=0.0)
         long = 1.0 if len(tokens) >= LONG_TOKENS else 0.0
-        typical, lift = self._typicality(tokens, shortlist)
+        evidence = []  # each known word at its closest known stem
+        for token in tokens:
+            if similar := self._similar(token):
+                closest = max(similar, key=similar.__getitem__)
+                evidence.append((closest, similar[closest]))
+        typical, lift = self._typicality.posteriors(evidence, shortlist, len(tokens))
         nothing = _Ranked(0.0, -1, 0.0, 0.0)
         rows = []
         for entry in shortlist:
@@ -257,31 +247,6 @@ class Matcher:
         return shortlist, rows, [1.0, long, unknown / len(tokens), top_lifted, top_known,
                                  min(unknown, 3) / 3, top_phrasing, 1.0 if forms else 0.0,
                                  lift]
-
-    def _typicality(self, tokens: list[str], shortlist: list[int]
-                    ) -> tuple[dict[int, float], float]:
-        """Naive Bayes posterior (0-1) of each shortlisted entry given the message's known
-        words, each counted at the similarity of its closest known stem; and how much more
-        typical of its likeliest entry than of the knowledge at large the message's words
-        are (log-ratio per word, 0 when nothing is known)."""
-        evidence = []
-        for token in tokens:
-            similar = self._similar(token)
-            if similar:
-                best = max(similar, key=similar.__getitem__)
-                evidence.append((best, similar[best]))
-        if not evidence or not shortlist:
-            return dict.fromkeys(shortlist, 0.0), 0.0
-        logs = {}
-        for entry in shortlist:
-            chances, unseen = self._word_log_chance[entry], self._unseen_log_chance[entry]
-            logs[entry] = sum(value * chances.get(stem, unseen) for stem, value in evidence)
-        top = max(logs.values())
-        exps = {e: math.exp(v - top) for e, v in logs.items()}
-        total = sum(exps.values())
-        background = sum(value * self._background_log_chance[stem] for stem, value in evidence)
-        lift = (top - background) / len(tokens)
-        return {e: v / total for e, v in exps.items()}, lift
 
     def _sentences(self, text: str) -> list[list[str]]:
         """Token lists of a long message's sentences."""
