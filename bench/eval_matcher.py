@@ -1,52 +1,125 @@
 #!/usr/bin/env python3
-"""Print the matcher's accuracy on evaluation sets (default: tests/data/*.yaml eval files).
+"""Print the matcher's accuracy on evaluation sets (default: every tests/data/*.yaml).
+
+Per set: right answer given directly; right entry in the answer or the suggestions; wrong
+direct answers; out-of-scope questions answered (small talk counts: it is not a hand-off);
+direct answers for messages of 16+ words.
+
+With --matcher previous, the same figures for bot/matcher.py at commit a103625 (run on
+today's knowledge and normalization); with --matcher naive, for the naive baseline of
+bench/match_bench.py (rapidfuzz WRatio against each entry's question: answer at 85 or more,
+suggest the best three at 60 or more).
 
 Usage: python bench/eval_matcher.py [EVAL_YAML ...] [--knowledge PATH] [--misses]
+                                    [--matcher current|previous|naive]
 """
 
 from __future__ import annotations
 
 import argparse
 import sys
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import yaml
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
+from match_bench import previous_matcher_module
+from rapidfuzz import fuzz, process
+
+from bot.knowledge import KnowledgeBase
 from bot.loader import load_valid_knowledge
-from bot.matcher import Matcher
+from bot.matcher import Matcher, MatchResult, Suggestion
+from bot.polish import fold
 
 ROOT = Path(__file__).resolve().parent.parent
-DEFAULT_SETS = [ROOT / "tests/data/dev.yaml", ROOT / "tests/data/holdout.yaml",
-                ROOT / "tests/data/fresh.yaml"]
+LONG_WORDS = 16
+NAIVE_ANSWER = 85.0
+NAIVE_SUGGEST = 60.0
 
 
-def evaluate(matcher: Matcher, path: Path, show_misses: bool) -> None:
+class NaiveMatcher:
+    """The baseline: the whole question against each entry's canonical question."""
+
+    def __init__(self, knowledge: KnowledgeBase) -> None:
+        self.entries = knowledge.entries
+        self.questions = [fold(e.question) for e in knowledge.entries]
+
+    def match(self, text: str) -> MatchResult:
+        found = process.extract(fold(text), self.questions, scorer=fuzz.WRatio, limit=3)
+        if found and found[0][1] >= NAIVE_ANSWER:
+            return MatchResult(text, "answer", self.entries[found[0][2]], found[0][1], ())
+        choices = tuple(Suggestion(self.entries[i], score) for _, score, i in found
+                        if score >= NAIVE_SUGGEST)
+        return MatchResult(text, "suggest" if choices else "handoff", None,
+                           found[0][1] if found else 0.0, choices)
+
+
+@dataclass
+class Tally:
+    cases: int = 0
+    right: int = 0
+    reachable: int = 0  # right entry answered or suggested
+    wrong: int = 0
+    long_cases: int = 0
+    long_right: int = 0
+    unrelated: int = 0
+    unrelated_answered: int = 0
+    unrelated_smalltalk: int = 0  # "???" or "xD" among them, answered as small talk
+    misses: list[str] = field(default_factory=list)
+
+    def add(self, other: Tally) -> None:
+        for name in ("cases", "right", "reachable", "wrong", "long_cases", "long_right",
+                     "unrelated", "unrelated_answered", "unrelated_smalltalk"):
+            setattr(self, name, getattr(self, name) + getattr(other, name))
+
+    def line(self, name: str) -> str:
+        def share(part: int, whole: int) -> str:
+            return f"{part}/{whole} ({part / whole:.1%})" if whole else "-"
+        return (f"{name}: direct {share(self.right, self.cases)}, in answer or suggestions "
+                f"{share(self.reachable, self.cases)}, wrong direct {share(self.wrong, self.cases)}"
+                f", out-of-scope answered {share(self.unrelated_answered, self.unrelated)} "
+                f"(+{self.unrelated_smalltalk} small talk), "
+                f"16+ words direct {share(self.long_right, self.long_cases)}")
+
+
+def _describe(result: MatchResult) -> str:
+    got = result.entry.id if result.entry else None
+    sugg = [(s.entry.id, s.score) for s in result.suggestions]
+    return f"{result.status} {got} {result.score} {sugg} lang={getattr(result, 'language', None)}"
+
+
+def evaluate(matcher: Matcher | NaiveMatcher, path: Path) -> Tally:
     data = yaml.safe_load(path.read_text(encoding="utf-8"))
-    cases = [(q, c["ids"]) for c in data["in_scope"] for q in c["q"]]
-    right = in_suggestions = 0
-    for question, ids in cases:
-        result = matcher.match(question)
-        if result.status == "answer" and result.entry and result.entry.id in ids:
-            right += 1
-            continue
-        if any(s.entry.id in ids for s in result.suggestions):
-            in_suggestions += 1
-        if show_misses:
-            got = result.entry.id if result.entry else None
-            sugg = [(s.entry.id, s.score) for s in result.suggestions]
-            print(f"  MISS {question!r} want {ids[0]}: {result.status} {got} {result.score} {sugg}")
-    false = 0
+    tally = Tally()
+    for case in data.get("in_scope", []):
+        ids = case["ids"]
+        for question in case["q"]:
+            result = matcher.match(question)
+            long = len(question.split()) >= LONG_WORDS
+            tally.cases += 1
+            tally.long_cases += long
+            answered = result.status == "answer" and result.entry is not None
+            if answered and result.entry.id in ids:  # type: ignore[union-attr]
+                tally.right += 1
+                tally.reachable += 1
+                tally.long_right += long
+                continue
+            if answered:
+                tally.wrong += 1
+            if any(s.entry.id in ids for s in result.suggestions):
+                tally.reachable += 1
+            tally.misses.append(f"  MISS {question!r} want {ids[0]}: {_describe(result)}")
     for question in data.get("out_of_scope", []):
         result = matcher.match(question)
-        if result.status == "answer":
-            false += 1
-            if show_misses:
-                print(f"  FALSE {question!r}: {result.entry.id} {result.score}")  # type: ignore
-    n, m = len(cases), len(data.get("out_of_scope", []))
-    print(f"{path.name}: answered right {right}/{n} ({right / n:.1%}), right one suggested "
-          f"{in_suggestions}, out-of-scope answered {false}/{m} ({false / max(m, 1):.1%})")
+        tally.unrelated += 1
+        if result.status == "answer" and result.entry and result.entry.is_smalltalk:
+            tally.unrelated_smalltalk += 1
+        elif result.status == "answer":
+            tally.unrelated_answered += 1
+            tally.misses.append(f"  FALSE {question!r}: {_describe(result)}")
+    return tally
 
 
 def main() -> None:
@@ -54,10 +127,25 @@ def main() -> None:
     parser.add_argument("sets", nargs="*", type=Path)
     parser.add_argument("--knowledge", default=str(ROOT / "knowledge"))
     parser.add_argument("--misses", action="store_true")
+    parser.add_argument("--matcher", choices=("current", "previous", "naive"),
+                        default="current")
     args = parser.parse_args()
-    matcher = Matcher(load_valid_knowledge(args.knowledge))
-    for path in args.sets or [p for p in DEFAULT_SETS if p.exists()]:
-        evaluate(matcher, path, args.misses)
+    knowledge = load_valid_knowledge(args.knowledge)
+    matcher: Matcher | NaiveMatcher = Matcher(knowledge)
+    if args.matcher == "naive":
+        matcher = NaiveMatcher(knowledge)
+    elif args.matcher == "previous":
+        previous = previous_matcher_module()
+        assert previous is not None, "git show of the previous matcher failed"
+        matcher = previous.Matcher(knowledge)
+    total = Tally()
+    for path in args.sets or sorted((ROOT / "tests/data").glob("*.yaml")):
+        tally = evaluate(matcher, path)
+        if args.misses:
+            print("\n".join(tally.misses))
+        print(tally.line(path.name))
+        total.add(tally)
+    print(total.line("all"))
 
 
 if __name__ == "__main__":

@@ -99,6 +99,7 @@ def result_json(result: MatchResult) -> dict[str, object]:
         "id": result.entry.id if result.entry else None,
         "score": result.score,
         "suggestions": [{"id": s.entry.id, "score": s.score} for s in result.suggestions],
+        "language": result.language,  # "en", "uk", "ru", "de" or null (Polish)
     }
 
 

@@ -2,23 +2,39 @@
 
 Each phrasing of an entry (question, alternates, keywords) is reduced to stems. A question is
 scored against every phrasing that shares a stem with it, allowing typos through rapidfuzz
-similarity between stems. The score weighs words by how rare they are across entries (IDF), so
-"klaster", which every entry mentions, counts less than "facebook". Words the knowledge base
-has never seen count fully against the match: they usually mean the question is about
-something else.
+similarity between stems and spellings by ear through a sound key. The score weighs words by
+how rare they are across entries (IDF), so "klaster", which every entry mentions, counts less
+than "facebook". Words the knowledge base has never seen count against the match: in a short
+question they usually mean it is about something else; in a long story they are the story,
+so their total weight is capped, and each sentence of the story is also scored on its own.
+Among close candidates, the form of the question ("ile kosztuje", "kto może", "jak", "po co")
+decides, learnt from how each entry's phrasings are asked.
 """
 
 from __future__ import annotations
 
 import math
+import re
 from collections import Counter, defaultdict
-from dataclasses import dataclass
+from collections.abc import Iterable
+from dataclasses import dataclass, replace
 from typing import Literal
 
 from rapidfuzz import fuzz, process
 
 from bot.knowledge import Entry, KnowledgeBase
+from bot.language import (
+    ACKNOWLEDGING_SYMBOLS,
+    detect_language,
+    is_foreign_thanks,
+    looks_like_gibberish,
+    visible_symbols,
+)
 from bot.normalize import Normalizer
+from bot.polish import fold, sound_key
+from bot.question_form import FORMS, question_forms
+from bot.ranking import probabilities
+from bot.typicality import Typicality
 
 Status = Literal["answer", "suggest", "handoff"]
 
@@ -31,23 +47,46 @@ FUZZY_LIMIT = 5
 # F-beta below 1 leans on precision: one word of a question ("godzina") covering it all is
 # weak evidence unless that word is most of the phrasing too.
 F_BETA = 0.7
-MIN_KNOWN_SHARE = 0.55
 RESPELLED_SIMILARITY = 0.9  # "dołonczyć" typed for "dołączyć"
+SOUND_ALIKE_SIMILARITY = 0.85  # "morze" typed for "może"
 IDF_FLOOR = 1.0  # keeps common words like "klaster" from weighing nothing
-SMALLTALK_EASING = 20.0
-SMALLTALK_KNOWN_SHARE = 0.5  # small talk is answered this far below the answer threshold
+SMALLTALK_EASING = 20.0  # small talk is answered this far below the answer threshold
 UNKNOWN_WORD_WEIGHT = 1.0  # of the weight of the rarest known word
+# Unknown words beyond this many share the weight of this many: a story's words
+# ("lodówka", "rozmrozi", "Janów") must not outweigh its question.
+UNKNOWN_WORDS_AT_FULL_WEIGHT = 2
 SIMILARITY_CACHE_SIZE = 4096
+# Long messages: each sentence is scored on its own too.
+_SENTENCE_END = re.compile(r"[.!?;:\n…]+|,\s+(?=(?:a|ale|i|wiec|tylko|czy|jak|gdzie|kiedy|ile|"
+                           r"kto|co|prosze|bo)\b)", re.IGNORECASE)
+MIN_SPLIT_TOKENS = 5
+MAX_SENTENCES = 8
+MAX_CANDIDATES = 12  # entries compared per question, best lexical evidence first
+LONG_TOKENS = 12  # a message this long (in meaningful words) is a story around a question
+LONG_EASING = 35.0  # a long story spreads its evidence thin: answered this much lower
+# A candidate ten times likelier than any other is answered from 8 points lower.
+FAR_AHEAD_EASING = 8.0
+FAR_AHEAD_RATIO = 10.0
+# Small-talk entries the matcher picks itself for messages that are not questions.
+ACKNOWLEDGEMENT_ID = "rozmowa.potwierdzenie"
+NOT_UNDERSTOOD_ID = "rozmowa.niezrozumiale"
+THANKS_ID = "rozmowa.podziekowanie"
+# Topics the helpline knows it does not answer (another kind of cooperative, opening hours of
+# offices, recommending installers): recognised so that no other entry answers them instead.
+OUT_OF_SCOPE_CATEGORY = "poza"
+GIBBERISH_MAX_WORDS = 2
 
 
 @dataclass(frozen=True)
 class Thresholds:
-    """Score limits (0-100). Defaults are tuned on tests/data/dev.yaml and holdout.yaml."""
+    """Limits on a candidate's chance of being the one meant (0-100, see bot/ranking.py).
+    Defaults are tuned on tests/data/*.yaml to keep wrong answers near 1.5% and out-of-scope
+    questions answered near 5% (README, "How matching works")."""
 
-    answer: float = 70.0
+    answer: float = 80.0
     margin: float = 3.0
-    suggest: float = 40.0
-    candidate_floor: float = 25.0  # below this an entry is not even shown to the coordinator
+    suggest: float = 10.0
+    candidate_floor: float = 2.0  # below this an entry is not even shown to the coordinator
 
 
 @dataclass(frozen=True)
@@ -55,6 +94,7 @@ class _Ranked:
     score: float
     entry: int  # index into the knowledge's entries
     known: float  # share (0-1) of the question's weight the entry's vocabulary covers
+    phrasing: float = 0.0  # the best single phrasing's score, before the entry-wide lift
 
 
 @dataclass(frozen=True)
@@ -70,6 +110,9 @@ class MatchResult:
     entry: Entry | None
     score: float
     suggestions: tuple[Suggestion, ...]
+    # "en", "uk", "ru" or "de" for a message in that language (handed off, or answered when it
+    # is thanks); None for Polish.
+    language: str | None = None
 
 
 class Matcher:
@@ -80,21 +123,33 @@ class Matcher:
         self.thresholds = thresholds or Thresholds()
         self.normalizer = Normalizer(knowledge.synonyms)
         self._entries = knowledge.entries
+        self._by_id = {entry.id: index for index, entry in enumerate(self._entries)}
         self._phrasing_entry: list[int] = []
         self._phrasing_tokens: list[tuple[str, ...]] = []
         entry_tokens: list[set[str]] = []
+        form_counts: list[Counter[str]] = []
         for index, entry in enumerate(self._entries):
             seen: set[str] = set()
+            forms: Counter[str] = Counter()
             distinct: set[frozenset[str]] = set()  # phrasings that normalize alike score alike
             for text in entry.phrasings:
-                tokens = tuple(dict.fromkeys(self.normalizer.tokens(text)))
+                # Greetings and "ok" in a question's phrasing are noise; in small talk, the point.
+                tokens = tuple(dict.fromkeys(self.normalizer.tokens(
+                    text, drop_courtesy=not entry.is_smalltalk)))
+                forms.update(question_forms(fold(text)))
                 if tokens and frozenset(tokens) not in distinct:
                     distinct.add(frozenset(tokens))
                     self._phrasing_entry.append(index)
                     self._phrasing_tokens.append(tokens)
                     seen.update(tokens)
             entry_tokens.append(seen)
+            form_counts.append(forms)
         self._entry_tokens = [frozenset(tokens) for tokens in entry_tokens]
+        # How often each entry is asked in each form (0-1).
+        self._form_share = [
+            {form: counts[form] / max(len(entry.phrasings), 1) for form in FORMS}
+            for entry, counts in zip(self._entries, form_counts, strict=True)
+        ]
 
         document_frequency = Counter(t for tokens in entry_tokens for t in tokens)
         total = max(len(self._entries), 1)
@@ -102,37 +157,131 @@ class Matcher:
                      for t, df in document_frequency.items()}
         self._unknown_weight = (math.log(1 + total) + IDF_FLOOR) * UNKNOWN_WORD_WEIGHT
 
+        # A synonym variant misspelt ("pszystąpić") still leads to its group's form.
+        self._aliases = {variant: canonical
+                         for variant, canonical in self.normalizer.aliases().items()
+                         if variant not in self._idf and all(t in self._idf for t in canonical)}
         # fuzz.ratio >= 80 needs the shorter stem to be at least 2/3 of the longer one, so a
         # word is only compared with stems of a compatible length.
         self._stems_by_length: dict[int, list[str]] = defaultdict(list)
-        for stem in sorted(self._idf):
+        for stem in sorted(self._idf.keys() | self._aliases.keys()):
             if len(stem) >= FUZZY_MIN_LENGTH:
                 self._stems_by_length[len(stem)].append(stem)
+        self._by_sound: dict[str, list[str]] = defaultdict(list)
+        for stem in sorted(self._idf.keys() | self._aliases.keys()):
+            self._by_sound[sound_key(stem)].append(stem)
         self._postings: dict[str, list[int]] = defaultdict(list)
         for index, tokens in enumerate(self._phrasing_tokens):
             for token in tokens:
                 self._postings[token].append(index)
         self._phrasing_weight = [sum(self._idf[t] for t in tokens)
                                  for tokens in self._phrasing_tokens]
+        self._typicality = Typicality(
+            zip(self._phrasing_entry, self._phrasing_tokens, strict=True), len(self._entries))
         self._similar_cache: dict[str, dict[str, float]] = {}
+        self._nearby_cache: dict[int, list[str]] = {}  # by word length, filled on first use
 
     def match(self, text: str) -> MatchResult:
-        full, content = self.normalizer.readings(text[:MAX_QUERY_CHARS])
+        if not text.strip():
+            return MatchResult(text, "handoff", None, 0.0, ())
+        text_part = text[:MAX_QUERY_CHARS]
+        language = detect_language(text_part)
+        if language is not None:
+            # The coordinator answers in any language; the helpline itself only in Polish.
+            thanks = self._smalltalk(text, THANKS_ID) if is_foreign_thanks(text) else None
+            if thanks is not None:
+                return replace(thanks, language=language)
+            return MatchResult(text, "handoff", None, 0.0, (), language)
+        full, content = self.normalizer.readings(text_part)
         tokens = _distinct(full)
         if not tokens:
-            return MatchResult(text, "handoff", None, 0.0, ())
-        ranked = self._rank(tokens)
+            return self._not_a_question(text) or MatchResult(text, "handoff", None, 0.0, ())
+        candidates, rows, question = self.features(text_part, tokens, content)
+        result = self._decide(text, candidates, rows, question)
+        if result.status == "handoff" and _is_gibberish(text, tokens, self._idf):
+            return self._smalltalk(text, NOT_UNDERSTOOD_ID) or result
+        return result
+
+    def features(self, text: str, tokens: list[str], content: list[str] | None
+                 ) -> tuple[list[int], list[list[float]], list[float]]:
+        """The candidate entries, each one's evidence (ranking.ENTRY_FEATURES) and the
+        question's own (ranking.QUESTION_FEATURES)."""
         # "dzień dobry, jak dołączyć?" is about joining; "dzięki wielkie" is thanks: try both.
+        readings = [tokens]
         if content is not None and (content_tokens := _distinct(content)) != tokens:
-            without_courtesy = self._rank(content_tokens)
-            if without_courtesy and (not ranked or without_courtesy[0].score > ranked[0].score):
-                ranked = without_courtesy
-        return self._decide(text, ranked)
+            readings.append(content_tokens)
+        whole = _best_per_entry(self._rank(reading) for reading in readings)
+        # In a long message the question is often one sentence ("…gdzie mam dzwonić?").
+        sentences = _best_per_entry(self._rank(s) for s in self._sentences(text))
+        shortlist = sorted(whole.keys() | sentences.keys(),
+                           key=lambda e: -max(whole[e].score if e in whole else 0.0,
+                                              sentences[e].score if e in sentences else 0.0))
+        shortlist = shortlist[:MAX_CANDIDATES]
+        forms = question_forms(fold(_asking_part(text)))
+        fit = {e: max((self._form_share[e][f] for f in forms), default=0.0) for e in shortlist}
+        best_fit = max(fit.values(), default=0.0)
+        long = 1.0 if len(tokens) >= LONG_TOKENS else 0.0
+        evidence = []  # each known word at its closest known stem
+        for token in tokens:
+            if similar := self._similar(token):
+                closest = max(similar, key=similar.__getitem__)
+                evidence.append((closest, similar[closest]))
+        typical, lift = self._typicality.posteriors(evidence, shortlist, len(tokens))
+        nothing = _Ranked(0.0, -1, 0.0, 0.0)
+        rows = []
+        for entry in shortlist:
+            whole_e = whole.get(entry, nothing)
+            part = sentences.get(entry, whole_e)
+            lifted, sentence = whole_e.score / 100.0, max(part.score, whole_e.score) / 100.0
+            rows.append([
+                lifted, whole_e.phrasing / 100.0, whole_e.known, sentence, fit[entry],
+                1.0 if best_fit > 0 and fit[entry] == best_fit else 0.0,
+                long * lifted, long * sentence, long * whole_e.known,
+                1.0 if self._entries[entry].is_smalltalk else 0.0, typical[entry],
+                long * typical[entry],
+            ])
+        unknown = sum(1 for t in tokens if not self._similar(t))
+        top_lifted = max((r[0] for r in rows), default=0.0)
+        top_known = max((r[2] for r in rows), default=0.0)
+        top_phrasing = max((r[1] for r in rows), default=0.0)
+        return shortlist, rows, [1.0, long, unknown / len(tokens), top_lifted, top_known,
+                                 min(unknown, 3) / 3, top_phrasing, 1.0 if forms else 0.0,
+                                 lift]
+
+    def _sentences(self, text: str) -> list[list[str]]:
+        """Token lists of a long message's sentences."""
+        parts = [p for p in _SENTENCE_END.split(text) if p and p.strip()]
+        if len(parts) < 2:
+            return []
+        sentences = []
+        for part in parts[:MAX_SENTENCES]:
+            full, content = self.normalizer.readings(part)
+            sentences.append(_distinct(content if content is not None else full))
+        if sum(len(s) for s in sentences) < MIN_SPLIT_TOKENS:
+            return []
+        return [s for s in sentences if s]
+
+    def _not_a_question(self, text: str) -> MatchResult | None:
+        """"👍", "???", "a w i z", a zero-width space: nothing to match, but a reply is due."""
+        symbols = visible_symbols(text)
+        if symbols and not fold(text) and set(symbols) <= ACKNOWLEDGING_SYMBOLS:
+            return self._smalltalk(text, ACKNOWLEDGEMENT_ID)
+        return self._smalltalk(text, NOT_UNDERSTOOD_ID)
+
+    def _smalltalk(self, text: str, entry_id: str) -> MatchResult | None:
+        index = self._by_id.get(entry_id)
+        if index is None:  # a knowledge base without this small talk hands such messages off
+            return None
+        return MatchResult(text, "answer", self._entries[index], 100.0, ())
 
     def _rank(self, tokens: list[str]) -> list[_Ranked]:
         """(score, entry index) for every entry sharing a word with the question, best first."""
         similar = [self._similar(t) for t in tokens]
         weights = [self._query_weight(t, s) for t, s in zip(tokens, similar, strict=True)]
+        unknown = sum(1 for s in similar if not s)
+        if unknown > UNKNOWN_WORDS_AT_FULL_WEIGHT:
+            share = UNKNOWN_WORDS_AT_FULL_WEIGHT / unknown
+            weights = [w * share if not s else w for w, s in zip(weights, similar, strict=True)]
         query_weight = sum(weights)
         # Known stem -> (question word position, similarity): each phrasing then costs
         # one lookup per word it has.
@@ -140,29 +289,48 @@ class Matcher:
         for position, matches in enumerate(similar):
             for token, value in matches.items():
                 hits[token].append((position, value))
-        candidates: set[int] = set()
-        for token in hits:
-            candidates.update(self._postings[token])
 
+        # Walk the postings of the question's stems, not the phrasings' words: a common stem
+        # ("klastr") reaches most phrasings, but only its own entry in each is touched.
+        idf, postings = self._idf, self._postings
+        by_position: defaultdict[int, list[tuple[str, float]]] = defaultdict(list)
+        for token, found in hits.items():
+            for position, value in found:
+                by_position[position].append((token, weights[position] * value))
+        covered: defaultdict[int, float] = defaultdict(float)
+        recalled: defaultdict[int, float] = defaultdict(float)
+        for token, found in hits.items():
+            gain = idf[token] * max(v for _, v in found)
+            position, value = found[0]
+            if len(found) == 1 and len(by_position[position]) == 1:
+                # The usual case, one question word to one stem: both sums in one pass.
+                value *= weights[position]
+                for index in postings[token]:
+                    covered[index] += gain
+                    recalled[index] += value
+                continue
+            for index in postings[token]:
+                covered[index] += gain
+        for stems in by_position.values():
+            if len(stems) == 1 and len(hits[stems[0][0]]) == 1:
+                continue  # counted above
+            strongest: dict[int, float] = {}  # a question word counts once, at its best match
+            for token, value in stems:
+                for index in postings[token]:
+                    if value > strongest.get(index, 0.0):
+                        strongest[index] = value
+            for index, value in strongest.items():
+                recalled[index] += value
         best: dict[int, float] = {}
-        idf = self._idf
-        for index in candidates:  # the hot loop: plain comparisons, no builtins
-            found: dict[int, float] = {}
-            covered = 0.0
-            for token in self._phrasing_tokens[index]:
-                token_hits = hits.get(token)
-                if token_hits is None:
-                    continue
-                top = 0.0
-                for position, value in token_hits:
-                    if value > top:
-                        top = value
-                    if value > found.get(position, 0.0):
-                        found[position] = value
-                covered += idf[token] * top
-            recall = sum(weights[p] * v for p, v in found.items()) / query_weight
-            score = 100.0 * _f_measure(covered / self._phrasing_weight[index], recall)
-            entry = self._phrasing_entry[index]
+        beta2 = F_BETA * F_BETA
+        phrasing_weight, phrasing_entry = self._phrasing_weight, self._phrasing_entry
+        for index, cover in covered.items():
+            precision = cover / phrasing_weight[index]
+            recall = recalled[index] / query_weight
+            if precision <= 0 or recall <= 0:
+                continue
+            score = 100.0 * (1 + beta2) * precision * recall / (beta2 * precision + recall)
+            entry = phrasing_entry[index]
             if score > best.get(entry, 0.0):
                 best[entry] = score
         # How much of the question the entry's vocabulary knows, over all its phrasings. Words
@@ -178,45 +346,55 @@ class Matcher:
             score = phrasing_score
             if sum(1 for f in found if f > 0) >= 2:
                 score = max(phrasing_score, (phrasing_score + 100.0 * known) / 2)
-            ranked.append(_Ranked(score, entry, known))
+            ranked.append(_Ranked(score, entry, known, phrasing_score))
         ranked.sort(key=lambda r: (-r.score, r.entry))
         return ranked
 
-    def _decide(self, text: str, ranked: list[_Ranked]) -> MatchResult:
-        limits = self.thresholds
-        if not ranked:
+    def _decide(self, text: str, candidates: list[int], rows: list[list[float]],
+                question: list[float]) -> MatchResult:
+        if not candidates:
             return MatchResult(text, "handoff", None, 0.0, ())
-        top = ranked[0]
-        entry = self._entries[top.entry]
-        runner_up = ranked[1].score if len(ranked) > 1 else 0.0
-        score = round(top.score, 1)
-        clear_lead = top.score - runner_up >= limits.margin
+        limits = self.thresholds
+        chances, _ = probabilities(rows, question)
+        ranked = sorted(zip(candidates, chances, strict=True), key=lambda pair: (-pair[1], pair[0]))
+        entry = self._entries[ranked[0][0]]
+        top = 100.0 * ranked[0][1]
+        if entry.category == OUT_OF_SCOPE_CATEGORY:
+            return MatchResult(text, "handoff", None, round(top, 1),
+                               self._suggestions(ranked, limits.candidate_floor))
+        runner_up = 100.0 * ranked[1][1] if len(ranked) > 1 else 0.0
+        score = round(top, 1)
         if entry.is_smalltalk:
             # Small talk never goes to the coordinator: a plausible greeting is just answered,
             # an extra word and all ("cześć bot").
-            sure = (top.score >= limits.answer - SMALLTALK_EASING and clear_lead
-                    and top.known >= SMALLTALK_KNOWN_SHARE)
+            sure = top >= limits.answer - SMALLTALK_EASING and top - runner_up >= limits.margin
         else:
-            # Words the knowledge has never seen usually mean the question is about something
-            # else ("przepis na pierogi" is not about regulations): then only suggest.
-            sure = (top.score >= limits.answer and clear_lead
-                    and top.known >= MIN_KNOWN_SHARE)
+            # A long story spreads its evidence thin; its own scores are lower for the same
+            # certainty (out-of-scope stories are rare and rarely fit one entry well).
+            easing = LONG_EASING if question[1] else 0.0
+            # A single plausible candidate far ahead of every other entry is answered.
+            far_ahead = (top >= limits.answer - FAR_AHEAD_EASING
+                         and top >= FAR_AHEAD_RATIO * runner_up)
+            sure = (top >= limits.answer - easing or far_ahead) and top - runner_up >= limits.margin
         if sure:
-            others = self._suggestions(ranked[1:], limits.suggest)
+            # "ok" or "dzięki" needs no "see also".
+            others = () if entry.is_smalltalk else self._suggestions(ranked[1:], limits.suggest)
             return MatchResult(text, "answer", entry, score, others)
-        if top.score >= limits.suggest:
-            choices = self._suggestions(ranked, limits.suggest)
+        if top >= limits.suggest:
+            # Near-ties (siblings of one topic, usually) are offered together.
+            choices = self._suggestions(ranked, limits.candidate_floor)
             if choices:
                 return MatchResult(text, "suggest", None, score, choices)
-            if entry.is_smalltalk and top.known >= SMALLTALK_KNOWN_SHARE:
-                return MatchResult(text, "answer", entry, score, ())
         return MatchResult(text, "handoff", None, score,
                            self._suggestions(ranked, limits.candidate_floor))
 
-    def _suggestions(self, ranked: list[_Ranked], floor: float) -> tuple[Suggestion, ...]:
-        # Small talk is answered when it is clearly meant, never offered as a "did you mean".
-        picked = [Suggestion(self._entries[r.entry], round(r.score, 1)) for r in ranked
-                  if r.score >= floor and not self._entries[r.entry].is_smalltalk]
+    def _suggestions(self, ranked: list[tuple[int, float]], floor: float
+                     ) -> tuple[Suggestion, ...]:
+        # Small talk is answered when it is clearly meant, never offered as a "did you mean";
+        # known out-of-scope topics are never offered either.
+        picked = [Suggestion(self._entries[e], round(100.0 * p, 1)) for e, p in ranked
+                  if 100.0 * p >= floor and not self._entries[e].is_smalltalk
+                  and self._entries[e].category != OUT_OF_SCOPE_CATEGORY]
         return tuple(picked[:MAX_SUGGESTIONS])
 
     def _similar(self, token: str) -> dict[str, float]:
@@ -227,9 +405,7 @@ class Matcher:
         found: dict[str, float] = {}
         known = token in self._idf
         if len(token) >= FUZZY_MIN_LENGTH:
-            length = len(token)
-            nearby = [stem for size in range(math.ceil(length * 2 / 3), length * 3 // 2 + 1)
-                      for stem in self._stems_by_length.get(size, ())]
+            nearby = self._nearby(len(token))
             for choice, value, _ in process.extract(
                 token, nearby, scorer=fuzz.ratio,
                 score_cutoff=FUZZY_CUTOFF, limit=FUZZY_LIMIT,
@@ -239,17 +415,33 @@ class Matcher:
                 # not "spoldzielc"). Unknown words may be typos of anything close.
                 if known and not (choice.startswith(token) or token.startswith(choice)):
                     continue
-                found[choice] = (value / 100.0) ** 2  # a near miss is weaker evidence
+                self._add(found, choice, (value / 100.0) ** 2)  # a near miss is weaker evidence
         if known:
             found[token] = 1.0
         else:
             for respelled in self.normalizer.respellings(token):
-                if respelled in self._idf:
-                    found[respelled] = max(found.get(respelled, 0.0), RESPELLED_SIMILARITY)
+                if respelled in self._idf or respelled in self._aliases:
+                    self._add(found, respelled, RESPELLED_SIMILARITY)
+            for sounding in self._by_sound.get(sound_key(token), ()):
+                self._add(found, sounding, SOUND_ALIKE_SIMILARITY)
         if len(self._similar_cache) >= SIMILARITY_CACHE_SIZE:
             self._similar_cache.clear()
         self._similar_cache[token] = found
         return found
+
+    def _nearby(self, length: int) -> list[str]:
+        """Stems whose length allows fuzz.ratio >= 80 with a word of `length` letters."""
+        stems = self._nearby_cache.get(length)
+        if stems is None:
+            stems = [stem for size in range(math.ceil(length * 2 / 3), length * 3 // 2 + 1)
+                     for stem in self._stems_by_length.get(size, ())]
+            self._nearby_cache[length] = stems
+        return stems
+
+    def _add(self, found: dict[str, float], stem: str, value: float) -> None:
+        for target in self._aliases.get(stem, (stem,)):
+            if value > found.get(target, 0.0):
+                found[target] = value
 
     def _query_weight(self, token: str, similar: dict[str, float]) -> float:
         if token in self._idf:
@@ -257,6 +449,28 @@ class Matcher:
         if similar:
             return self._idf[max(similar, key=similar.__getitem__)]
         return self._unknown_weight
+
+
+def _asking_part(text: str) -> str:
+    """The sentences with a question mark, when a longer message has any: "kiedy", "jak" in
+    the story around them say nothing about what is asked."""
+    asking = re.findall(r"[^.!?…\n]*\?", text)
+    return " ".join(asking) if asking else text
+
+
+def _best_per_entry(rankings: Iterable[list[_Ranked]]) -> dict[int, _Ranked]:
+    best: dict[int, _Ranked] = {}
+    for ranking in rankings:
+        for ranked in ranking:
+            if ranked.entry not in best or ranked.score > best[ranked.entry].score:
+                best[ranked.entry] = ranked
+    return best
+
+
+def _is_gibberish(text: str, tokens: list[str], known: dict[str, float]) -> bool:
+    words = fold(text).split()
+    return (0 < len(words) <= GIBBERISH_MAX_WORDS and not any(t in known for t in tokens)
+            and all(looks_like_gibberish(w) for w in words))
 
 
 def _distinct(tokens: list[str]) -> list[str]:

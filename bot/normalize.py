@@ -44,6 +44,12 @@ class Normalizer:
             return full, None
         return full, self._apply_synonyms([stem(w) for w in content])
 
+    def aliases(self) -> dict[str, tuple[str, ...]]:
+        """One-word synonym variants and what they stand for ("przystap" -> "dolacz"): a typo
+        of a variant ("pszystąpić") can then still find the group's form."""
+        return {variant[0]: canonical for variant, canonical in self._replacements.items()
+                if len(variant) == 1}
+
     def respellings(self, token: str) -> list[str]:
         """Stems the token could be if its nasal vowels were typed as they sound."""
         return [s for v in nasal_respellings(token) if (s := stem(v)) != token]

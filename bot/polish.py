@@ -26,11 +26,11 @@ STOP_WORDS = frozenset(
     jakiegos je jego jej jest jestem jestes juz ktora ktore ktorego ktorej ktory ktorych
     ktorym ktos ku lub ma mam mamy mi mna mnie mu my na nad nam nas nasz nasza nasze
     naszego naszej naszym nie niech niz no o od oraz po pod przez przy sa sie siebie sobie
-    ta tak taka taki takie takiego takze tam te tego tej ten to toba tobie tu tutaj ty
+    ta taka taki takie takiego takze tam te tego tej ten to toba tobie tu tutaj ty
     tych tylko tym u w was wam wasz wasza wasze waszej waszym we wlasnie wlasciwie wy z za
-    ze zeby zas chce chcialbym chcialabym chcialem prosze pan pani panstwo ok okej jeszcze
+    ze zeby zas chce chcialbym chcialabym chcialem prosze pan pani panstwo jeszcze
     tez teraz czemu niby wiec powiedz powiedzcie podaj podajcie wiedziec dowiedziec
-    interesuje rozumiem znaczy generalnie ogolnie troche eee yyy hmm
+    interesuje znaczy generalnie ogolnie troche eee yyy hmm
     """.split()
 )
 
@@ -40,6 +40,12 @@ COURTESY_WORDS = frozenset(
     """
     dzien dobry dobranoc wieczor czesc witam witaj witajcie hej hejka siema siemka halo
     elo dziekuje dzieki dziekujemy dziekuja pozdrawiam pozdrowienia serdecznie uprzejmie
+    """.split()
+) | frozenset(
+    # Acknowledgements: alone they are small talk ("ok", "tak"), before a question noise.
+    """
+    ok okej oki okey okay tak dobrze dobra jasne spoko rozumiem aha acha zgoda super fajnie
+    swietnie ekstra git przyjalem przyjelam kumam
     """.split()
 )
 
@@ -101,3 +107,17 @@ def nasal_respellings(word: str) -> list[str]:
         if spoken in word:
             variants.append(word.replace(spoken, letter))
     return variants
+
+
+# Spellings that sound alike: "morze"/"może", "pszystąpienie"/"przystąpienie", "kturzy"/"którzy",
+# "chaos"/"haos", "klasterr". Applied to stems, both the knowledge's and a question's.
+_SOUND_ALIKE = (("rz", "z"), ("sz", "z"), ("ch", "h"), ("u", "o"))
+_DOUBLED = re.compile(r"(.)\1+")
+
+
+@lru_cache(maxsize=65536)
+def sound_key(word: str) -> str:
+    """One spelling for words that sound the same, so typing by ear still finds them."""
+    for spelled, sound in _SOUND_ALIKE:
+        word = word.replace(spelled, sound)
+    return _DOUBLED.sub(r"\1", word)

@@ -110,8 +110,9 @@ def test_out_of_range_number_is_explained(chat: ConsoleChat) -> None:
 def test_run_bot_console_chats_over_stdin_without_a_token(tmp_path: Path) -> None:
     done = subprocess.run(
         [sys.executable, str(ROOT / "run_bot.py"), "--console"],
-        input="jak dolaczyc do klastra\nqwerty\n/koniec\n", capture_output=True, text=True,
-        encoding="utf-8", cwd=ROOT, timeout=60, env={"PATH": "", "TELEGRAM_BOT_TOKEN": ""},
+        input="jak dolaczyc do klastra\nzgubiłem psa na spacerze\n/koniec\n", capture_output=True,
+        text=True, encoding="utf-8", cwd=ROOT, timeout=60,
+        env={"PATH": "", "TELEGRAM_BOT_TOKEN": ""},
     )
     assert done.returncode == 0, done.stderr
     assert texts.greeting().splitlines()[0] in done.stdout

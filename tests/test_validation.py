@@ -101,3 +101,27 @@ def test_check_command_exits_1_with_one_line_per_problem(
 
 def test_missing_directory_is_an_error(tmp_path: Path) -> None:
     assert main(["check", str(tmp_path / "nie_ma")]) == 1
+
+
+def test_a_button_label_over_40_characters_fails_the_check(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    root = knowledge_with(tmp_path, "long_button.yaml")
+    problem = only_problem(root)
+    assert (problem.line, problem.entry_id) == (5, "klaster.dlugi_przycisk")
+    assert "„button”" in problem.message and "40" in problem.message
+    assert main(["check", str(root)]) == 1
+
+
+def test_a_menu_entry_without_a_button_label_is_a_warning(tmp_path: Path) -> None:
+    root = knowledge_with(tmp_path, "no_button.yaml")
+    warning = only_problem(root, level="warning")
+    assert warning.entry_id == "klaster.bez_przycisku" and "button" in warning.message
+
+
+def test_the_label_is_the_button_or_else_the_question() -> None:
+    entries = {e.id: e for e in load_knowledge(FIXTURES / "minimal").knowledge.entries}
+    assert entries["klaster.czym_jest"].label == "Czym jest klaster"
+    bundled = load_knowledge(ROOT / "knowledge").knowledge
+    in_menu = {c.id for c in bundled.menu_categories()}
+    assert all(e.button and len(e.button) <= 40 for e in bundled.entries if e.category in in_menu)

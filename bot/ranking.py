@@ -1,0 +1,42 @@
+"""Turns the matcher's evidence about each candidate entry into probabilities.
+
+A conditional logit: each candidate's utility is a weighted sum of its features, and a "none
+of them" alternative (the question is out of scope) has a utility from features of the
+question as a whole. A softmax over both gives each entry's probability of being the one
+asked about. The weights are fitted by `bench/fit_ranker.py` on the evaluation sets in
+tests/data (the lead's final set is never used) and pasted here.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Sequence
+
+# Per candidate entry (see Matcher._features for what each one measures).
+ENTRY_FEATURES = (
+    "lifted", "phrasing", "known", "sentence", "form_fit", "form_best", "long_lifted",
+    "long_sentence", "long_known", "smalltalk", "typical", "long_typical",
+)
+# Per question, for the "none of them" alternative.
+QUESTION_FEATURES = ("bias", "long", "unknown_share", "top_lifted", "top_known", "unknown_words",
+                     "top_phrasing", "has_form", "typical_lift")
+
+ENTRY_WEIGHTS: tuple[float, ...] = (
+    2.645, 4.751, 3.525, 4.797, 2.395, -0.155, 0.432, 0.629, 0.741, 0.125, 2.664, 0.810,
+)
+QUESTION_WEIGHTS: tuple[float, ...] = (
+    7.044, -2.273, 3.425, 1.348, 0.203, -0.188, 2.011, 1.380, 1.529,
+)
+
+
+def probabilities(candidates: Sequence[Sequence[float]], question: Sequence[float]
+                  ) -> tuple[list[float], float]:
+    """Each candidate's probability, and the probability that none of them is meant."""
+    utilities = [sum(w * f for w, f in zip(ENTRY_WEIGHTS, row, strict=True))
+                 for row in candidates]
+    none = sum(w * f for w, f in zip(QUESTION_WEIGHTS, question, strict=True))
+    top = max([none, *utilities])
+    exps = [math.exp(u - top) for u in utilities]
+    none_exp = math.exp(none - top)
+    total = sum(exps) + none_exp
+    return [e / total for e in exps], none_exp / total
