@@ -38,6 +38,11 @@ async def answered_ticket(tg: FakeTelegram, question: str, answer: str, *,
     offer = await ask(tg, question)
     data = (offer.buttons[-1][1] if none_of_these else
             next(d for _, d in offer.buttons if d and d.startswith("h:")))
+    if data.startswith("nh:"):  # answered at once: "Nie pomogło", then pass it on as it is
+        start = len(tg.sent)
+        await tg.press(RESIDENT, offer, data)
+        offer = await tg.wait_for_text(RESIDENT.id, texts.NOT_HELPED_PROMPT, start=start)
+        data = offer.buttons[0][1]
     start = len(tg.sent)
     await tg.press(RESIDENT, offer, data)
     ticket = await tg.wait_for_text(COORDINATOR_CHAT.id, "Zgłoszenie #", start=start)
