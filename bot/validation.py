@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import bisect
 from collections.abc import Sequence
 
 from rapidfuzz import fuzz, process
@@ -71,10 +72,19 @@ def _button_data(entries: Sequence[Entry]) -> list[Problem]:
 def _near_duplicates(keys: list[str], owners: list[Entry]) -> list[Problem]:
     problems: list[Problem] = []
     reported: set[tuple[str, str]] = set()
+    # Two texts this similar have lengths within a few percent of each other, so each key is
+    # compared only with keys of about its length (every start validates the knowledge).
+    by_length = sorted(range(len(keys)), key=lambda k: len(keys[k]))
+    lengths = [len(keys[k]) for k in by_length]
+    ratio = NEAR_DUPLICATE_SCORE / 100
     for i, key in enumerate(keys):
-        similar = process.extract(key, keys, scorer=fuzz.ratio, limit=None,
-                                  score_cutoff=NEAR_DUPLICATE_SCORE)
-        for _, _, j in similar:
+        low = bisect.bisect_left(lengths, len(key) * ratio / (2 - ratio))
+        high = bisect.bisect_right(lengths, len(key) * (2 - ratio) / ratio)
+        nearby = [by_length[k] for k in range(low, high)]
+        similar = process.extract(key, [keys[k] for k in nearby], scorer=fuzz.ratio,
+                                  limit=None, score_cutoff=NEAR_DUPLICATE_SCORE)
+        for _, _, position in similar:
+            j = nearby[position]
             a, b = owners[i], owners[j]
             if j <= i or a.id == b.id or (a.id, b.id) in reported:
                 continue
