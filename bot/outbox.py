@@ -29,7 +29,7 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Literal, Protocol
 
-from bot import texts
+from bot import storage, texts
 from bot.botstate import BotState
 from bot.plural import plural
 
@@ -295,18 +295,8 @@ class OutboxStore:
     def _now(self) -> str:
         return self._clock().astimezone(dt.UTC).isoformat()
 
-    @contextlib.contextmanager
-    def transaction(self):  # type: ignore[no-untyped-def]
-        if self._db.in_transaction:  # nested: the outer transaction commits
-            yield
-            return
-        self._db.execute("BEGIN IMMEDIATE")
-        try:
-            yield
-        except BaseException:
-            self._db.execute("ROLLBACK")
-            raise
-        self._db.execute("COMMIT")
+    def transaction(self) -> contextlib.AbstractContextManager[None]:
+        return storage.transaction(self._db)
 
 
 def _delivery(row: sqlite3.Row) -> Delivery:

@@ -423,6 +423,22 @@ def _open(target: str, *, exclusive: bool = False, uri: bool = False) -> sqlite3
 
 
 @contextmanager
+def transaction(connection: sqlite3.Connection) -> Iterator[None]:
+    """All or nothing: BEGIN IMMEDIATE ... COMMIT, rolled back on any error. Inside another
+    transaction it joins it (the outer one commits)."""
+    if connection.in_transaction:
+        yield
+        return
+    connection.execute("BEGIN IMMEDIATE")
+    try:
+        yield
+    except BaseException:
+        connection.execute("ROLLBACK")
+        raise
+    connection.execute("COMMIT")
+
+
+@contextmanager
 def durable(connection: sqlite3.Connection) -> Iterator[None]:
     """One transaction whose commit is fsync'd (and with it everything committed before)."""
     connection.execute("PRAGMA synchronous=FULL")

@@ -10,10 +10,12 @@ from __future__ import annotations
 import datetime as dt
 import json
 import sqlite3
-from collections.abc import Callable, Iterator, Sequence
-from contextlib import contextmanager
+from collections.abc import Callable, Sequence
+from contextlib import AbstractContextManager
 from dataclasses import dataclass
 from typing import Literal
+
+from bot import storage
 
 Clock = Callable[[], dt.datetime]
 # ticket, followup: posts to the coordinator chat; answer: to the resident; copy: a resident's
@@ -422,18 +424,8 @@ class TicketDesk:
     def _now(self) -> str:
         return self._clock().astimezone(dt.UTC).isoformat()
 
-    @contextmanager
-    def _transaction(self) -> Iterator[None]:
-        if self._db.in_transaction:  # nested: the outer transaction commits
-            yield
-            return
-        self._db.execute("BEGIN IMMEDIATE")
-        try:
-            yield
-        except BaseException:
-            self._db.execute("ROLLBACK")
-            raise
-        self._db.execute("COMMIT")
+    def _transaction(self) -> AbstractContextManager[None]:
+        return storage.transaction(self._db)
 
 
 def _id(cursor: sqlite3.Cursor) -> int:

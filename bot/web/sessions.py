@@ -12,11 +12,12 @@ import json
 import re
 import secrets
 import sqlite3
-from collections.abc import Iterator, Sequence
-from contextlib import contextmanager
+from collections.abc import Sequence
+from contextlib import AbstractContextManager
 from dataclasses import dataclass
 from typing import Literal
 
+from bot import storage
 from bot.tickets import Clock, utc_now
 
 Author = Literal["bot", "person"]
@@ -58,19 +59,9 @@ class WebSessions:
     def clock(self) -> dt.datetime:
         return self._clock()
 
-    @contextmanager
-    def transaction(self) -> Iterator[None]:
+    def transaction(self) -> AbstractContextManager[None]:
         """One commit (one fsync) for everything a request changes."""
-        if self._db.in_transaction:
-            yield
-            return
-        self._db.execute("BEGIN IMMEDIATE")
-        try:
-            yield
-        except BaseException:
-            self._db.execute("ROLLBACK")
-            raise
-        self._db.execute("COMMIT")
+        return storage.transaction(self._db)
 
     # -- sessions -----------------------------------------------------------------------
     def create(self) -> str:
