@@ -46,6 +46,8 @@ class CoordinatorSettings:
     chat_id: int = 0
     user_ids: tuple[int, ...] = ()
     office_hours: str = ""  # e.g. "pn-pt 8:00-16:00"; empty: no office hours are shown
+    # Said at a hand-off when office hours do not tell when the answer comes; "" says nothing.
+    reply_expectation: str = "zwykle w ciągu 2 dni roboczych"
 
 
 @dataclass(frozen=True)

@@ -57,6 +57,7 @@ class Ticket:
     answer: str | None = None
     answered_at: dt.datetime | None = None
     channel: str = TELEGRAM
+    rating: int | None = None  # the resident's: 1 helped, 0 did not
 
 
 @dataclass(frozen=True)
@@ -231,13 +232,27 @@ class TicketDesk:
             self._owe("answer", ticket_id, ticket.chat_id, text, ticket.channel)
         return self.ticket(ticket_id)
 
-    def close(self, ticket_id: int) -> Ticket | None:
+    def close(self, ticket_id: int, reason: str = "") -> Ticket | None:
         """Close an open ticket without an answer; None when there is no such open ticket."""
         updated = self._db.execute(
-            "UPDATE tickets SET status = 'closed', closed_at = ? WHERE id = ? AND status = 'open'",
-            (self._now(), ticket_id),
+            "UPDATE tickets SET status = 'closed', closed_at = ?, close_reason = ? "
+            "WHERE id = ? AND status = 'open'",
+            (self._now(), reason or None, ticket_id),
         ).rowcount
         return self.ticket(ticket_id) if updated else None
+
+    def rate(self, ticket_id: int, rating: int) -> bool:
+        """The resident's rating of an answered ticket (the latest tap counts)."""
+        return bool(self._db.execute(
+            "UPDATE tickets SET rating = ? WHERE id = ? AND answer IS NOT NULL",
+            (rating, ticket_id)).rowcount)
+
+    def ratings_since(self, since: dt.datetime) -> tuple[int, int]:
+        """Answers rated as helpful and as not, among those given since `since`."""
+        row = self._db.execute(
+            "SELECT COALESCE(SUM(rating = 1), 0), COALESCE(SUM(rating = 0), 0) FROM tickets "
+            "WHERE answered_at >= ?", (since.astimezone(dt.UTC).isoformat(),)).fetchone()
+        return int(row[0]), int(row[1])
 
     def ticket(self, ticket_id: int) -> Ticket | None:
         row = self._db.execute("SELECT * FROM tickets WHERE id = ?", (ticket_id,)).fetchone()
@@ -450,4 +465,5 @@ def _ticket(row: sqlite3.Row) -> Ticket:
         answer=row["answer"],
         answered_at=dt.datetime.fromisoformat(row["answered_at"]) if row["answered_at"] else None,
         channel=row["channel"],
+        rating=row["rating"],
     )

@@ -55,6 +55,10 @@ class ChoiceKind(StrEnum):
     MEETING_DISCARD = "mdx"  # value: draft id
     MEETING_MOVE = "mmv"  # value: meeting id
     MEETING_CANCEL = "mcx"  # value: meeting id, then y:meeting id once confirmed
+    # Under the coordinator's answer, for the resident; value: ticket id (rating: id:1|0).
+    ANSWER_DONE = "ad"
+    ANSWER_MORE = "am"
+    ANSWER_RATE = "ar"
 
 
 class ChoiceTooLong(ValueError):

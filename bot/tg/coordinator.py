@@ -6,12 +6,13 @@ from telegram import Update
 from telegram.constants import ParseMode
 from telegram.ext import ContextTypes
 
+from bot.conversation.service import closed_notice
 from bot.tg.delivery import ticket_number
 from bot.tg.render import open_tickets_html
 from bot.tg.services import coordinators_only, services
 
 REPLY_USAGE = "Użycie: /odpowiedz NUMER treść odpowiedzi"
-CLOSE_USAGE = "Użycie: /zamknij NUMER"
+CLOSE_USAGE = "Użycie: /zamknij NUMER [powód dla mieszkańca]"
 
 
 async def reply_to_ticket(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
@@ -64,15 +65,23 @@ async def close_ticket(update: Update, context: ContextTypes.DEFAULT_TYPE) -> No
     if not await coordinators_only(update, context):
         return
     svc = services(context)
-    args = context.args or []
-    if len(args) != 1 or not args[0].lstrip("#").isdigit():
+    parts = (update.effective_message.text or "").split(maxsplit=2)
+    if len(parts) < 2 or not parts[1].lstrip("#").isdigit():
         await update.effective_message.reply_text(CLOSE_USAGE)
         return
-    number = int(args[0].lstrip("#"))
-    closed = svc.desk.close(number)
-    text = (f"Zgłoszenie #{number} zamknięte bez odpowiedzi." if closed
-            else f"Nie ma otwartego zgłoszenia #{number}.")
-    await update.effective_message.reply_text(text)
+    number = int(parts[1].lstrip("#"))
+    reason = parts[2].strip() if len(parts) > 2 else ""
+    closed = svc.desk.close(number, reason)
+    if closed is None:
+        await update.effective_message.reply_text(f"Nie ma otwartego zgłoszenia #{number}.")
+        return
+    told = ""
+    if closed.user_id:  # not anonymised: the resident is told
+        svc.owed().owe_notice(closed.chat_id, closed_notice(closed, reason),  # type: ignore[arg-type]
+                              channel=closed.channel)
+        told = " Mieszkaniec dostanie o tym wiadomość" + (" z powodem." if reason else ".")
+    await update.effective_message.reply_text(
+        f"Zgłoszenie #{number} zamknięte bez odpowiedzi.{told}")
 
 
 async def _answer(update: Update, context: ContextTypes.DEFAULT_TYPE, number: int, text: str

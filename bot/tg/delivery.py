@@ -27,6 +27,7 @@ from telegram.error import (
 )
 
 from bot import texts
+from bot.conversation.service import answer_message
 from bot.knowledge import KnowledgeBase
 from bot.outbox import Delivery, Outcome
 from bot.textsplit import split_words, utf16_len
@@ -208,8 +209,15 @@ class TelegramSender:
             return await self._redact(delivery)
         if kind == "answer":
             assert delivery.ticket_id is not None
-            text = texts.COORDINATOR_ANSWER.format(number=delivery.ticket_id, text=delivery.text)
-            return await self._parts(delivery, split_words(text, MESSAGE_LIMIT), sent)
+            ticket = self._desk.ticket(delivery.ticket_id)
+            if ticket is None:
+                text = texts.COORDINATOR_ANSWER.format(number=delivery.ticket_id,
+                                                       text=delivery.text)
+                return await self._parts(delivery, split_words(text, MESSAGE_LIMIT), sent)
+            reply = answer_message(ticket, delivery.text)
+            options = [(c.label, c.id) for c in reply.choices]
+            return await self._parts(delivery, split_words(reply.text, MESSAGE_LIMIT), sent,
+                                     markup=keyboard([options[:2], options[2:]]))
         markup = None
         if kind == "reminder" and delivery.payload.get("meeting_id"):
             markup = keyboard([[(texts.ADD_TO_CALENDAR, f"ics:{delivery.payload['meeting_id']}")]])

@@ -54,6 +54,11 @@ async def my_data(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     await _say(update, context, services(context).conversation.my_data(sender_of(update)))
 
 
+async def my_tickets(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """/moje_zgloszenia: the person's tickets and their state (private chats only)."""
+    await _say(update, context, services(context).conversation.my_tickets(sender_of(update)))
+
+
 async def forget_me(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """/usun_dane: asks for a confirmation first (private chats only)."""
     await _say(update, context,
