@@ -400,3 +400,18 @@ ANSWER_DONE_REPLY = "Cieszę się, że mogłem pomóc. W razie czego jestem tuta
 ANSWER_MORE_PROMPT = ("Napisz proszę, o co jeszcze chcesz zapytać – dopiszę to do zgłoszenia "
                       "nr {number} i przekażę koordynatorowi.")
 RATED = "Dziękuję za ocenę odpowiedzi!"
+
+# -- the coordinator's desk (issue 11, "ticket status everywhere") ----------------------------
+TICKET_TAKE = "👤 Biorę"
+TICKET_CLOSE = "🔒 Zamknij"
+TICKET_TAKEN = "Zgłoszenie nr {number} jest Twoje."
+TICKET_NOT_OPEN = "Zgłoszenie nr {number} nie jest już otwarte."
+ANSWER_AGAIN = {
+    "answered": "Zgłoszenie nr {number} ma już odpowiedź – wysłać drugą?",
+    "closed": "Zgłoszenie nr {number} jest zamknięte – mimo to wysłać odpowiedź?",
+}
+ANSWER_AGAIN_YES = "Tak, wyślij"
+ANSWER_AGAIN_NO = "Nie"
+ANSWER_AGAIN_DROPPED = "Nie wysłałem tej odpowiedzi."
+NOT_A_TICKET_HINT = ("To nie jest zgłoszenie: żeby odpowiedzieć mieszkańcowi, odpowiedz na "
+                     "wiadomość „Zgłoszenie #…” albo napisz /odpowiedz NUMER treść.")

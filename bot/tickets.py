@@ -18,8 +18,9 @@ from typing import Literal
 Clock = Callable[[], dt.datetime]
 # ticket, followup: posts to the coordinator chat; answer: to the resident; copy: a resident's
 # photo or file copied into the coordinator chat (text: JSON reference); edit: a ticket post
-# rewritten (text: JSON {message_id, text}); notice: a plain line to the coordinator chat.
-DeliveryKind = Literal["ticket", "followup", "answer", "copy", "edit", "notice"]
+# rewritten (text: JSON {message_id, text}); notice: a plain line to the coordinator chat;
+# status: the ticket post re-rendered with the ticket's state (taken, closed) and buttons.
+DeliveryKind = Literal["ticket", "followup", "answer", "copy", "edit", "notice", "status"]
 UserId = int | str  # Telegram ids are numbers; other channels use strings
 TELEGRAM = "telegram"
 REDACTED = "[dane usunięte na prośbę mieszkańca]"
@@ -58,6 +59,18 @@ class Ticket:
     answered_at: dt.datetime | None = None
     channel: str = TELEGRAM
     rating: int | None = None  # the resident's: 1 helped, 0 did not
+    claimed_by: str | None = None  # the coordinator who tapped "Biorę"
+    answered_by: str | None = None
+
+
+@dataclass(frozen=True)
+class HistoryItem:
+    """One step of a ticket after its question: a follow-up or an answer."""
+
+    moment: dt.datetime
+    kind: Literal["followup", "answer"]
+    text: str
+    by: str | None = None  # who answered
 
 
 @dataclass(frozen=True)
@@ -213,23 +226,33 @@ class TicketDesk:
             (user_id, channel)).fetchone()
         return _ticket(row) if row else None
 
+    def history_of(self, ticket_id: int) -> list[HistoryItem]:
+        """What the resident added and what the coordinators answered, oldest first."""
+        rows = self._db.execute(
+            "SELECT kind, text, created_at, payload FROM deliveries WHERE ticket_id = ? "
+            "AND kind IN ('followup', 'answer') AND text != '' ORDER BY id", (ticket_id,))
+        return [HistoryItem(dt.datetime.fromisoformat(r["created_at"]), r["kind"], r["text"],
+                            json.loads(r["payload"] or "{}").get("by")) for r in rows]
+
     def followups_of(self, ticket_id: int) -> list[str]:
         rows = self._db.execute(
             "SELECT text FROM deliveries WHERE kind = 'followup' AND ticket_id = ? "
             "AND text != '' ORDER BY id", (ticket_id,))
         return [r["text"] for r in rows]
 
-    def answer(self, ticket_id: int, text: str) -> Ticket | None:
+    def answer(self, ticket_id: int, text: str, by: str | None = None) -> Ticket | None:
         """Record the coordinator's answer and owe it to the resident."""
         with self._transaction():
             ticket = self.ticket(ticket_id)
             if ticket is None:
                 return None
             self._db.execute(
-                "UPDATE tickets SET status = 'answered', answer = ?, answered_at = ? WHERE id = ?",
-                (text, self._now(), ticket_id),
+                "UPDATE tickets SET status = 'answered', answer = ?, answered_at = ?, "
+                "answered_by = COALESCE(?, answered_by) WHERE id = ?",
+                (text, self._now(), by, ticket_id),
             )
-            self._owe("answer", ticket_id, ticket.chat_id, text, ticket.channel)
+            self._owe("answer", ticket_id, ticket.chat_id, text, ticket.channel,
+                      {"by": by} if by else None)
         return self.ticket(ticket_id)
 
     def close(self, ticket_id: int, reason: str = "") -> Ticket | None:
@@ -240,6 +263,17 @@ class TicketDesk:
             (self._now(), reason or None, ticket_id),
         ).rowcount
         return self.ticket(ticket_id) if updated else None
+
+    def claim(self, ticket_id: int, name: str) -> Ticket | None:
+        """A coordinator takes an open ticket ("Biorę"); None when it is not open."""
+        updated = self._db.execute(
+            "UPDATE tickets SET claimed_by = ? WHERE id = ? AND status = 'open'",
+            (name, ticket_id)).rowcount
+        return self.ticket(ticket_id) if updated else None
+
+    def owe_status(self, ticket_id: int, coordinator_chat: int) -> None:
+        """The ticket post is to show the ticket's state anew (an edit, no new message)."""
+        self._owe("status", ticket_id, coordinator_chat, "")
 
     def rate(self, ticket_id: int, rating: int) -> bool:
         """The resident's rating of an answered ticket (the latest tap counts)."""
@@ -427,11 +461,11 @@ class TicketDesk:
 
     # -- helpers ------------------------------------------------------------------------
     def _owe(self, kind: DeliveryKind, ticket_id: int, chat_id: UserId, text: str,
-             channel: str = TELEGRAM) -> None:
+             channel: str = TELEGRAM, payload: dict[str, object] | None = None) -> None:
         self._db.execute(
-            "INSERT INTO deliveries (kind, ticket_id, chat_id, text, created_at, channel) "
-            "VALUES (?, ?, ?, ?, ?, ?)",
-            (kind, ticket_id, chat_id, text, self._now(), channel),
+            "INSERT INTO deliveries (kind, ticket_id, chat_id, text, created_at, channel, "
+            "payload) VALUES (?, ?, ?, ?, ?, ?, ?)",
+            (kind, ticket_id, chat_id, text, self._now(), channel, json.dumps(payload or {})),
         )
 
     def _now(self) -> str:
@@ -465,5 +499,5 @@ def _ticket(row: sqlite3.Row) -> Ticket:
         answer=row["answer"],
         answered_at=dt.datetime.fromisoformat(row["answered_at"]) if row["answered_at"] else None,
         channel=row["channel"],
-        rating=row["rating"],
+        rating=row["rating"], claimed_by=row["claimed_by"], answered_by=row["answered_by"],
     )

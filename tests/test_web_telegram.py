@@ -51,5 +51,7 @@ async def test_web_ticket_goes_to_the_coordinator_and_the_answer_comes_back(
         # A conversation gone (expired) before the answer: the coordinator hears so.
         channel.chat.store.delete(session)
         await tg.send_text(COORDINATOR, "Jeszcze jedno.", chat=COORDINATOR_CHAT, reply_to=post)
+        again = await tg.wait_for_text(COORDINATOR_CHAT.id, "ma już odpowiedź – wysłać drugą?")
+        await tg.press(COORDINATOR, again, again.buttons[0][1])
         await tg.wait_for_text(COORDINATOR_CHAT.id, "Nie dostarczyłem odpowiedzi na "
                                "zgłoszenie #1: tej rozmowy na stronie już nie ma")

@@ -59,6 +59,11 @@ class ChoiceKind(StrEnum):
     ANSWER_DONE = "ad"
     ANSWER_MORE = "am"
     ANSWER_RATE = "ar"
+    # The coordinator's desk; value: ticket id (answer again: ticket:message, then y| n).
+    TICKET_TAKE = "tt"
+    TICKET_CLOSE = "tc"
+    TICKET_SHOW = "ts"
+    TICKET_ANSWER_AGAIN = "ta"
 
 
 class ChoiceTooLong(ValueError):

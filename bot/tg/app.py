@@ -73,6 +73,7 @@ RESIDENT_COMMANDS = [
 COORDINATOR_COMMANDS = [
     *RESIDENT_COMMANDS,
     BotCommand("zgloszenia", "Otwarte zgłoszenia"),
+    BotCommand("zgloszenie", "Historia zgłoszenia: /zgloszenie NUMER"),
     BotCommand("odpowiedz", "Odpowiedz: /odpowiedz NUMER treść"),
     BotCommand("zamknij", "Zamknij bez odpowiedzi: /zamknij NUMER powód"),
     BotCommand("dodaj_spotkanie", "Dodaj spotkanie"),
@@ -212,6 +213,7 @@ def register_handlers(application: Application, in_coordinator_chat: filters.Cha
         CommandHandler(["odblokuj", "unban"], privacy.unban),
         CommandHandler(["odpowiedz", "reply"], coordinator.reply_command),
         CommandHandler(["zgloszenia", "tickets"], coordinator.list_tickets),
+        CommandHandler(["zgloszenie", "ticket"], coordinator.show_ticket),
         CommandHandler(["zamknij", "close"], coordinator.close_ticket),
         MessageHandler(in_coordinator_chat & NEW_MESSAGE & filters.REPLY & ~filters.COMMAND,
                        coordinator.reply_to_ticket),

@@ -19,7 +19,7 @@ from bot.conversation import Sender, Turn
 from bot.conversation.choices import ChoiceKind, decode
 from bot.conversation.model import Address
 from bot.conversation.service import START_REMINDERS
-from bot.tg import learning, meetings, meetings_desk
+from bot.tg import coordinator, learning, meetings, meetings_desk
 from bot.tg.render import remove_buttons, send_turn
 from bot.tg.services import services
 
@@ -151,6 +151,8 @@ _CHANNEL_BUTTONS = {
        if kind.name.startswith(("LEARN_", "LEARNED_"))},
     **{kind: meetings_desk.meeting_button for kind in ChoiceKind
        if kind.name.startswith("MEETING_")},
+    **{kind: coordinator.ticket_button for kind in ChoiceKind
+       if kind.name.startswith("TICKET_")},
 }
 
 
