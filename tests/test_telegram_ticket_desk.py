@@ -76,5 +76,10 @@ async def test_a_reply_to_a_bot_message_that_is_no_ticket_gets_a_hint(
         start = len(tg.sent)
         await tg.send_text(COORDINATOR, "/zgloszenia", chat=COORDINATOR_CHAT)
         listing = await tg.wait_for_text(COORDINATOR_CHAT.id, "Otwarte zgłoszenia", start=start)
+        assert listing.buttons == [("#1", "ts:1")]
+        await tg.press(COORDINATOR, listing, "ts:1")
+        history = await tg.wait_for_text(COORDINATOR_CHAT.id, "<b>Zgłoszenie #1</b> – otwarte",
+                                         start=start)
+        assert "pytanie: kto wymienia liczniki" in history.text
         await tg.send_text(COORDINATOR, "a to co?", chat=COORDINATOR_CHAT, reply_to=listing)
         await tg.wait_for_text(COORDINATOR_CHAT.id, texts.NOT_A_TICKET_HINT, start=start)

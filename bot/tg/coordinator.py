@@ -7,7 +7,7 @@ import json
 from contextlib import suppress
 from html import escape
 
-from telegram import Update
+from telegram import InlineKeyboardMarkup, Update
 from telegram.constants import ParseMode
 from telegram.error import TelegramError
 from telegram.ext import ContextTypes
@@ -22,6 +22,7 @@ from bot.tg.services import Services, coordinators_only, services
 from bot.tickets import Ticket
 
 REPLY_USAGE = "Użycie: /odpowiedz NUMER treść odpowiedzi"
+LISTED = 50  # buttons under /zgloszenia (Telegram takes 100)
 SHOW_USAGE = "Użycie: /zgloszenie NUMER"
 CLOSE_USAGE = "Użycie: /zamknij NUMER [powód dla mieszkańca]"
 
@@ -69,8 +70,18 @@ async def list_tickets(update: Update, context: ContextTypes.DEFAULT_TYPE) -> No
     if not await coordinators_only(update, context):
         return
     svc = services(context)
+    tickets = svc.desk.open_tickets()
     await update.effective_message.reply_text(
-        open_tickets_html(svc.desk.open_tickets(), svc.now()), parse_mode=ParseMode.HTML)
+        open_tickets_html(tickets, svc.now()), parse_mode=ParseMode.HTML,
+        reply_markup=_ticket_buttons(tickets))
+
+
+def _ticket_buttons(tickets: list[Ticket]) -> InlineKeyboardMarkup | None:
+    """A button per ticket (the oldest first, as listed): its history, one tap away."""
+    if not tickets:
+        return None
+    labels = [(f"#{t.id}", encode(ChoiceKind.TICKET_SHOW, t.id)) for t in tickets[:LISTED]]
+    return keyboard([labels[i:i + 5] for i in range(0, len(labels), 5)])
 
 
 async def close_ticket(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
