@@ -4,9 +4,14 @@ not a ticket, one ticket's history and the list with a button per ticket."""
 
 from __future__ import annotations
 
+import asyncio
+import datetime as dt
+from zoneinfo import ZoneInfo
+
 from bot import texts
 from bot.config import Settings
-from tests.conftest import COORDINATOR, COORDINATOR_CHAT, RESIDENT, running_bot
+from bot.office_hours import parse_office_hours
+from tests.conftest import COORDINATOR, COORDINATOR_CHAT, RESIDENT, Clock, running_bot
 from tests.fakebot import FakeTelegram, FakeUser
 from tests.test_telegram_conversation import ask_coordinator
 
@@ -83,3 +88,33 @@ async def test_a_reply_to_a_bot_message_that_is_no_ticket_gets_a_hint(
         assert "pytanie: kto wymienia liczniki" in history.text
         await tg.send_text(COORDINATOR, "a to co?", chat=COORDINATOR_CHAT, reply_to=listing)
         await tg.wait_for_text(COORDINATOR_CHAT.id, texts.NOT_A_TICKET_HINT, start=start)
+
+
+async def test_tickets_waiting_too_long_are_reminded_once_a_day(
+    tg: FakeTelegram, settings: Settings
+) -> None:
+    clock = Clock(dt.datetime(2026, 11, 24, 9, 0, tzinfo=dt.UTC))  # a Tuesday
+    async with running_bot(settings, clock=clock):
+        await ask_coordinator(tg, "kto wymienia liczniki w Rudnikach")
+        await asyncio.sleep(0.5)
+        assert not [s for s in tg.messages_to(COORDINATOR_CHAT.id) if "⏰" in (s.text or "")]
+        clock.now += dt.timedelta(hours=25)
+        reminder = await tg.wait_for_text(COORDINATOR_CHAT.id, "⏰ Na odpowiedź od ponad "
+                                          "24 godzin czeka 1 zgłoszenie: #1.")
+        clock.now += dt.timedelta(hours=2)
+        await asyncio.sleep(0.6)  # the job runs every 0.2 s: still one reminder that day
+        assert [s for s in tg.messages_to(COORDINATOR_CHAT.id) if "⏰" in (s.text or "")] == [
+            reminder]
+
+
+def test_working_time_leaves_out_nights_weekends_and_holidays() -> None:
+    hours = parse_office_hours("pn-pt 8:00-16:00")
+    assert hours is not None
+    warsaw = ZoneInfo("Europe/Warsaw")
+    friday = dt.datetime(2026, 11, 6, 15, 0, tzinfo=warsaw)
+    monday = dt.datetime(2026, 11, 9, 9, 0, tzinfo=warsaw)
+    assert hours.working_time(friday, monday) == dt.timedelta(hours=2)
+    # Wednesday 11 November is Independence Day
+    tuesday = dt.datetime(2026, 11, 10, 8, 0, tzinfo=warsaw)
+    thursday = dt.datetime(2026, 11, 12, 16, 0, tzinfo=warsaw)
+    assert hours.working_time(tuesday, thursday) == dt.timedelta(hours=16)

@@ -173,6 +173,8 @@ def schedule_jobs(application: Application, delivery_interval: float,
     assert queue is not None, "install python-telegram-bot[job-queue]"
     queue.run_repeating(deliveries_job, interval=delivery_interval, name="deliveries")
     queue.run_repeating(meetings.reminders_job, interval=reminder_interval, name="reminders")
+    queue.run_repeating(coordinator.overdue_job, interval=reminder_interval,
+                        name="ticket-reminders")
     queue.run_repeating(privacy.retention_job, interval=24 * 3600, name="retention")
     queue.run_repeating(reload.knowledge_watch_job, interval=watch_interval,
                         name="knowledge-watch")

@@ -19,9 +19,11 @@ from bot.conversation.service import closed_notice
 from bot.tg.delivery import LOCAL_TIME, ticket_number
 from bot.tg.render import keyboard, open_tickets_html, who
 from bot.tg.services import Services, coordinators_only, services
+from bot.ticket_reminders import overdue, reminder_text
 from bot.tickets import Ticket
 
 REPLY_USAGE = "Użycie: /odpowiedz NUMER treść odpowiedzi"
+REMINDED_KEY = "tickets_reminded_on"  # bot_state: the local day of the last reminder
 LISTED = 50  # buttons under /zgloszenia (Telegram takes 100)
 SHOW_USAGE = "Użycie: /zgloszenie NUMER"
 CLOSE_USAGE = "Użycie: /zamknij NUMER [powód dla mieszkańca]"
@@ -258,3 +260,25 @@ async def _send_answer(update: Update, context: ContextTypes.DEFAULT_TYPE, numbe
     if not svc.in_coordinator_chat(update):  # a private chat: no ticket message in sight
         await update.effective_message.reply_text(
             f"Zapisałem odpowiedź na zgłoszenie #{number}; dostarczę ją i oznaczę zgłoszenie ✅.")
+
+
+async def overdue_job(context: ContextTypes.DEFAULT_TYPE) -> None:
+    """Once a day (while the office is open, if it has hours): the tickets waiting longer
+    than `coordinator.remind_after`, in one line to the coordinator chat."""
+    svc = services(context)
+    after = svc.settings.coordinator.remind_after_delta
+    if after is None or svc.outbox is None:
+        return
+    now = svc.now()
+    if svc.office_hours is not None and not svc.office_hours.is_open(now):
+        return
+    state = BotState(svc.desk.connection, svc.clock)
+    today = f"{now.astimezone(LOCAL_TIME):%Y-%m-%d}"
+    if state.get(REMINDED_KEY) == today:
+        return
+    waiting = overdue(svc.desk.open_tickets(), now, after, svc.office_hours)
+    if not waiting:
+        return
+    state.set(REMINDED_KEY, today)
+    svc.owed().owe_notice(svc.coordinator_chat_id(), reminder_text(
+        waiting, after, working=svc.office_hours is not None))
