@@ -240,7 +240,8 @@ class TicketDesk:
             "AND text != '' ORDER BY id", (ticket_id,))
         return [r["text"] for r in rows]
 
-    def answer(self, ticket_id: int, text: str, by: str | None = None) -> Ticket | None:
+    def answer(self, ticket_id: int, text: str, by: str | None = None,
+               acted_in: int | None = None) -> Ticket | None:
         """Record the coordinator's answer and owe it to the resident."""
         with self._transaction():
             ticket = self.ticket(ticket_id)
@@ -251,8 +252,10 @@ class TicketDesk:
                 "answered_by = COALESCE(?, answered_by) WHERE id = ?",
                 (text, self._now(), by, ticket_id),
             )
-            self._owe("answer", ticket_id, ticket.chat_id, text, ticket.channel,
-                      {"by": by} if by else None)
+            extra: dict[str, object] = {"by": by} if by else {}
+            if acted_in is not None:  # told there once delivered (e.g. a private chat)
+                extra["acted_in"] = acted_in
+            self._owe("answer", ticket_id, ticket.chat_id, text, ticket.channel, extra)
         return self.ticket(ticket_id)
 
     def close(self, ticket_id: int, reason: str = "") -> Ticket | None:

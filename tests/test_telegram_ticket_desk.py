@@ -118,3 +118,21 @@ def test_working_time_leaves_out_nights_weekends_and_holidays() -> None:
     tuesday = dt.datetime(2026, 11, 10, 8, 0, tzinfo=warsaw)
     thursday = dt.datetime(2026, 11, 12, 16, 0, tzinfo=warsaw)
     assert hours.working_time(tuesday, thursday) == dt.timedelta(hours=16)
+
+
+async def test_an_answer_given_in_a_private_chat_is_confirmed_there_and_names_who(
+    tg: FakeTelegram, settings: Settings
+) -> None:
+    async with running_bot(settings):
+        post = await ask_coordinator(tg, "kto wymienia liczniki w Rudnikach")
+        start = len(tg.sent)
+        await tg.send_text(COORDINATOR, "/odpowiedz 1 Energa.")  # the coordinator's own chat
+        await tg.wait_for_text(COORDINATOR.id, "Zapisałem odpowiedź na zgłoszenie #1",
+                               start=start)
+        await tg.wait_for_text(RESIDENT.id, "Energa.", start=start)
+        await tg.wait_for_text(COORDINATOR.id, "✅ Odpowiedź na zgłoszenie #1 dostarczona.",
+                               start=start)
+        edited = await tg.wait_for(lambda s: s.method == "editMessageText"
+                                   and s.message_id == post.message_id
+                                   and "✅ Odpowiedziano" in s.text, start=start)
+        assert f"({NAME})" in edited.text

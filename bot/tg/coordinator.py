@@ -255,7 +255,9 @@ async def _send_answer(update: Update, context: ContextTypes.DEFAULT_TYPE, numbe
                        text: str) -> None:
     svc = services(context)
     user = update.effective_user
-    svc.desk.answer(number, text, by=user.full_name if user else None)
+    elsewhere = not svc.in_coordinator_chat(update)
+    svc.desk.answer(number, text, by=user.full_name if user else None,
+                    acted_in=update.effective_chat.id if elsewhere else None)
     svc.owed().kick()  # the ticket message shows ✅ once the answer is delivered
     if not svc.in_coordinator_chat(update):  # a private chat: no ticket message in sight
         await update.effective_message.reply_text(

@@ -103,7 +103,8 @@ def ticket_post(ticket: Ticket, question: str, knowledge: KnowledgeBase, *, foll
 
 def answered_status(ticket: Ticket) -> str:
     moment = (ticket.answered_at or dt.datetime.now(dt.UTC)).astimezone(LOCAL_TIME)
-    return f"✅ Odpowiedziano {moment:%d.%m, %H:%M}; odpowiedź dostarczona."
+    by = f" ({escape(ticket.answered_by)})" if ticket.answered_by else ""
+    return f"✅ Odpowiedziano {moment:%d.%m, %H:%M}{by}; odpowiedź dostarczona."
 
 
 def ticket_status(ticket: Ticket) -> str:
