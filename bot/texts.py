@@ -415,3 +415,12 @@ ANSWER_AGAIN_NO = "Nie"
 ANSWER_AGAIN_DROPPED = "Nie wysłałem tej odpowiedzi."
 NOT_A_TICKET_HINT = ("To nie jest zgłoszenie: żeby odpowiedzieć mieszkańcowi, odpowiedz na "
                      "wiadomość „Zgłoszenie #…” albo napisz /odpowiedz NUMER treść.")
+
+# -- announcements with a preview (issue 11, item 5) -------------------------------------------
+ANNOUNCE_PREVIEW = ("Tak będzie wyglądać ogłoszenie:\n\n{text}\n\n"
+                    "Odbiorcy (z włączonymi przypomnieniami): wszyscy – {everyone}, "
+                    "tylko członkowie – {members}. Do kogo wysłać?")
+ANNOUNCE_TO_EVERYONE = "Wszystkim ({count})"
+ANNOUNCE_TO_MEMBERS = "Członkom ({count})"
+ANNOUNCE_CANCEL = "Anuluj"
+ANNOUNCE_CANCELLED = "Nie wysłałem ogłoszenia."

@@ -64,6 +64,8 @@ class ChoiceKind(StrEnum):
     TICKET_CLOSE = "tc"
     TICKET_SHOW = "ts"
     TICKET_ANSWER_AGAIN = "ta"
+    # /ogloszenie's preview; value: the command's message id, then ":" all | members | x.
+    ANNOUNCE_SEND = "an"
 
 
 class ChoiceTooLong(ValueError):

@@ -248,7 +248,7 @@ def _pending_key(chat_id: int, message_id: int) -> str:
 
 
 def number_of(value: str) -> int | None:
-    return int(value) if value.isdigit() and len(value) < 12 else None
+    return int(value) if value.isascii() and value.isdigit() and len(value) < 12 else None
 
 
 async def _send_answer(update: Update, context: ContextTypes.DEFAULT_TYPE, number: int,

@@ -146,6 +146,7 @@ async def button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
 _CHANNEL_BUTTONS = {
     ChoiceKind.CALENDAR: meetings.calendar_file,
     ChoiceKind.REMINDERS: meetings.reminders_toggle,
+    ChoiceKind.ANNOUNCE_SEND: meetings.announce_button,
     ChoiceKind.LEARN: learning.learn_button,
     **{kind: learning.learn_button for kind in ChoiceKind
        if kind.name.startswith(("LEARN_", "LEARNED_"))},
