@@ -99,4 +99,4 @@ def decode(data: str | None) -> tuple[ChoiceKind, str] | None:
 
 
 def number(value: str) -> int | None:
-    return int(value) if value.isdigit() and len(value) < 12 else None
+    return int(value) if value.isascii() and value.isdigit() and len(value) < 12 else None
