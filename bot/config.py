@@ -46,6 +46,15 @@ class CoordinatorSettings:
     chat_id: int = 0
     user_ids: tuple[int, ...] = ()
     office_hours: str = ""  # e.g. "pn-pt 8:00-16:00"; empty: no office hours are shown
+    # Said at a hand-off when office hours do not tell when the answer comes; "" says nothing.
+    reply_expectation: str = "zwykle w ciągu 2 dni roboczych"
+    # Open tickets older than this (working hours when office_hours are set, otherwise plain
+    # hours) are listed in the coordinator chat once a day; "": no reminders.
+    remind_after: str = "24h"
+
+    @property
+    def remind_after_delta(self) -> dt.timedelta | None:
+        return parse_duration(self.remind_after) if self.remind_after.strip() else None
 
 
 @dataclass(frozen=True)
@@ -241,6 +250,10 @@ def _check_values(settings: Settings) -> None:
         settings.meetings.reminder_lead  # noqa: B018 - parsing is the check
     except ValueError as exc:
         raise ConfigError(f"meetings.remind_before: {exc}") from None
+    try:
+        settings.coordinator.remind_after_delta  # noqa: B018 - parsing is the check
+    except ValueError as exc:
+        raise ConfigError(f"coordinator.remind_after: {exc}") from None
     if settings.telegram.mode not in ("polling", "webhook"):
         raise ConfigError("telegram.mode: must be polling or webhook")
     hook = settings.telegram.webhook

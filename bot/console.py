@@ -60,7 +60,7 @@ class ConsoleChat:
 
     def reply(self, line: str) -> str:
         text = line.strip()
-        if text.isdigit() and self._choices:
+        if text.isascii() and text.isdigit() and self._choices:
             number = int(text)
             if not 1 <= number <= len(self._choices):
                 return f"Wpisz numer od 1 do {len(self._choices)} albo zadaj nowe pytanie."

@@ -62,6 +62,15 @@ class Stats:
     open_tickets: int
     daily: list[Day]
     small_talk: int = 0  # "ok", "dzięki", "👍": not questions, left out of every count above
+    answers_rated_up: int = 0  # the coordinator's answers the resident rated 👍
+    answers_rated_down: int = 0
+
+    @property
+    def answer_rating_text(self) -> str:
+        """The residents' ratings of the coordinator's answers, e.g. "👍 3 · 👎 1"."""
+        if not self.answers_rated_up + self.answers_rated_down:
+            return "brak ocen"
+        return f"👍 {self.answers_rated_up} · 👎 {self.answers_rated_down}"
 
     def share(self, part: int) -> float:
         return part / self.questions if self.questions else 0.0
@@ -118,6 +127,7 @@ def compute_stats(log: QuestionLog, desk: TicketDesk, normalizer: Normalizer,
     questions = [q for q in logged if not is_small_talk(q)]
     status = Counter(q.status for q in questions)
     reply_times = desk.reply_times_since(since)
+    rated_up, rated_down = desk.ratings_since(since)
     return Stats(
         days=days,
         questions=len(questions),
@@ -135,6 +145,8 @@ def compute_stats(log: QuestionLog, desk: TicketDesk, normalizer: Normalizer,
         open_tickets=len(desk.open_tickets()),
         daily=_daily(questions, since, now),
         small_talk=len(logged) - len(questions),
+        answers_rated_up=rated_up,
+        answers_rated_down=rated_down,
     )
 
 

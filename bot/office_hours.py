@@ -54,6 +54,23 @@ class OfficeHours:
                     return opening
         raise ValueError("no opening within 30 days")  # parse_office_hours rules this out
 
+    def working_time(self, start: dt.datetime, end: dt.datetime) -> dt.timedelta:
+        """How much of [start, end) the office was open (holidays left out)."""
+        total = dt.timedelta()
+        first, last = start.astimezone(WARSAW), end.astimezone(WARSAW)
+        day = first.date()
+        while day <= last.date():
+            if day not in _holidays(day.year):
+                for span in self.spans:
+                    if day.weekday() not in span.days:
+                        continue
+                    opens = max(dt.datetime.combine(day, span.opens, WARSAW), first)
+                    closes = min(dt.datetime.combine(day, span.closes, WARSAW), last)
+                    if closes > opens:
+                        total += closes - opens
+            day += dt.timedelta(days=1)
+        return total
+
     def expected_reply(self, moment: dt.datetime) -> str | None:
         """Polish note for a hand-off outside office hours; None when the office is open."""
         if self.is_open(moment):

@@ -40,6 +40,7 @@ Destination = tuple[str, int]  # (channel, chat id)
 OutcomeKind = Literal["sent", "retry", "gone", "unreachable", "migrated", "rejected"]
 
 # Kinds posted to the coordinator chat, and the order they go in (lower first).
+DELIVERED = "✅ Odpowiedź na zgłoszenie #{number} dostarczona."
 COORDINATOR_PRIORITY = {"ticket": 0, "followup": 0, "notice": 1, "confirmation": 2}
 # A person's own answers and notices in the order they were owed, then the broadcasts.
 RESIDENT_PRIORITY = {"answer": 0, "notice": 0, "reminder": 1, "announcement": 2}
@@ -618,6 +619,12 @@ class Outbox:
         if delivery.kind == "answer" and delivery.ticket_id is not None:
             self.store.owe("confirmation", self.coordinator_chat_id, "", channel=self._channel,
                            ticket_id=delivery.ticket_id)
+            acted_in = delivery.payload.get("acted_in")
+            if acted_in is not None and acted_in not in self.coordinator_chat_ids:
+                # the coordinator answered elsewhere (a private chat): told there as well
+                self.store.owe("notice", int(acted_in), DELIVERED.format(
+                    number=delivery.ticket_id), channel=self._channel)
+                self._candidates[(self._channel, int(acted_in))] = None
             self._candidates[self.coordinator] = None
         self._maybe_report_announcement(delivery)
 

@@ -75,6 +75,7 @@ def render_report(stats: Stats, knowledge: KnowledgeBase, generated: dt.datetime
         ("Przekazane koordynatorowi", str(stats.handed_off)),
         ("„Pomogło”", "—" if rate is None else _percent(rate)),
         ("Mediana czasu odpowiedzi", duration_text(stats.median_reply)),
+        ("Oceny odpowiedzi koordynatora", stats.answer_rating_text),
         ("Otwarte zgłoszenia", str(stats.open_tickets)),
     ]
     top_rows = "".join(

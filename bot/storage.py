@@ -278,6 +278,15 @@ _MIGRATIONS: tuple[str, ...] = (
     );
     CREATE INDEX web_messages_by_time ON web_messages (created_at);
     """,
+    # 7: the resident's rating of the coordinator's answer (1: helped, 0: did not), the
+    # reason a coordinator gave when closing a ticket without an answer, who took a ticket
+    # ("Biorę") and who answered it.
+    """
+    ALTER TABLE tickets ADD COLUMN rating INTEGER;
+    ALTER TABLE tickets ADD COLUMN close_reason TEXT;
+    ALTER TABLE tickets ADD COLUMN claimed_by TEXT;
+    ALTER TABLE tickets ADD COLUMN answered_by TEXT;
+    """,
 )
 SCHEMA_VERSION = 1 + len(_MIGRATIONS)
 

@@ -376,3 +376,51 @@ MEETING_MOVED_NOTICE = (
     "📅 Zmiana terminu spotkania: {title}\nNowy termin: {when}\n(wcześniej: {old})"
 )
 MEETING_CANCELLED_NOTICE = "❌ Spotkanie odwołane: {title} ({when})."
+
+# -- the resident's view of their tickets (issue 11, "the resident knows") -------------------
+MY_TICKETS_TITLE = "Twoje zgłoszenia:"
+MY_TICKETS_NONE = ("Nie masz jeszcze żadnych zgłoszeń. Jeśli nie znajdę odpowiedzi na Twoje "
+                   "pytanie, mogę je przekazać koordynatorowi.")
+MY_TICKETS_LINE = "nr {number} z {date} – {status}: „{question}”"
+MY_TICKETS_HINT = "Żeby coś dopisać do zgłoszenia, odpowiedz na moją wiadomość o nim."
+DEFAULT_REPLY_EXPECTATION = "zwykle w ciągu 2 dni roboczych"
+REPLY_EXPECTATION = "Koordynator odpowiada {expectation}."
+TICKET_CLOSED_NOTICE = ("Zamknąłem Twoje zgłoszenie nr {number} („{question}”) bez odpowiedzi "
+                        "koordynatora.")
+TICKET_CLOSED_REASON = "Powód: {reason}"
+TICKET_CLOSED_FOOTER = ("Jeśli sprawa jest nadal aktualna, napisz do mnie jeszcze raz – "
+                        "chętnie przekażę ją dalej.")
+ANSWER_QUOTE = ("Odpowiedź koordynatora na Twoje pytanie „{question}” (zgłoszenie nr {number}):"
+                "\n\n{text}")
+ANSWER_DONE = "Dziękuję, to wszystko"
+ANSWER_MORE = "Mam dodatkowe pytanie"
+RATE_UP = "👍 Pomogło"
+RATE_DOWN = "👎 Nie pomogło"
+ANSWER_DONE_REPLY = "Cieszę się, że mogłem pomóc. W razie czego jestem tutaj."
+ANSWER_MORE_PROMPT = ("Napisz proszę, o co jeszcze chcesz zapytać – dopiszę to do zgłoszenia "
+                      "nr {number} i przekażę koordynatorowi.")
+RATED = "Dziękuję za ocenę odpowiedzi!"
+
+# -- the coordinator's desk (issue 11, "ticket status everywhere") ----------------------------
+TICKET_TAKE = "👤 Biorę"
+TICKET_CLOSE = "🔒 Zamknij"
+TICKET_TAKEN = "Zgłoszenie nr {number} jest Twoje."
+TICKET_NOT_OPEN = "Zgłoszenie nr {number} nie jest już otwarte."
+ANSWER_AGAIN = {
+    "answered": "Zgłoszenie nr {number} ma już odpowiedź – wysłać drugą?",
+    "closed": "Zgłoszenie nr {number} jest zamknięte – mimo to wysłać odpowiedź?",
+}
+ANSWER_AGAIN_YES = "Tak, wyślij"
+ANSWER_AGAIN_NO = "Nie"
+ANSWER_AGAIN_DROPPED = "Nie wysłałem tej odpowiedzi."
+NOT_A_TICKET_HINT = ("To nie jest zgłoszenie: żeby odpowiedzieć mieszkańcowi, odpowiedz na "
+                     "wiadomość „Zgłoszenie #…” albo napisz /odpowiedz NUMER treść.")
+
+# -- announcements with a preview (issue 11, item 5) -------------------------------------------
+ANNOUNCE_PREVIEW = ("Tak będzie wyglądać ogłoszenie:\n\n{text}\n\n"
+                    "Odbiorcy (z włączonymi przypomnieniami): wszyscy – {everyone}, "
+                    "tylko członkowie – {members}. Do kogo wysłać?")
+ANNOUNCE_TO_EVERYONE = "Wszystkim ({count})"
+ANNOUNCE_TO_MEMBERS = "Członkom ({count})"
+ANNOUNCE_CANCEL = "Anuluj"
+ANNOUNCE_CANCELLED = "Nie wysłałem ogłoszenia."

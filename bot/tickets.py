@@ -20,8 +20,9 @@ from bot import storage
 Clock = Callable[[], dt.datetime]
 # ticket, followup: posts to the coordinator chat; answer: to the resident; copy: a resident's
 # photo or file copied into the coordinator chat (text: JSON reference); edit: a ticket post
-# rewritten (text: JSON {message_id, text}); notice: a plain line to the coordinator chat.
-DeliveryKind = Literal["ticket", "followup", "answer", "copy", "edit", "notice"]
+# rewritten (text: JSON {message_id, text}); notice: a plain line to the coordinator chat;
+# status: the ticket post re-rendered with the ticket's state (taken, closed) and buttons.
+DeliveryKind = Literal["ticket", "followup", "answer", "copy", "edit", "notice", "status"]
 UserId = int | str  # Telegram ids are numbers; other channels use strings
 TELEGRAM = "telegram"
 REDACTED = "[dane usunięte na prośbę mieszkańca]"
@@ -59,6 +60,19 @@ class Ticket:
     answer: str | None = None
     answered_at: dt.datetime | None = None
     channel: str = TELEGRAM
+    rating: int | None = None  # the resident's: 1 helped, 0 did not
+    claimed_by: str | None = None  # the coordinator who tapped "Biorę"
+    answered_by: str | None = None
+
+
+@dataclass(frozen=True)
+class HistoryItem:
+    """One step of a ticket after its question: a follow-up or an answer."""
+
+    moment: dt.datetime
+    kind: Literal["followup", "answer"]
+    text: str
+    by: str | None = None  # who answered
 
 
 @dataclass(frozen=True)
@@ -214,32 +228,70 @@ class TicketDesk:
             (user_id, channel)).fetchone()
         return _ticket(row) if row else None
 
+    def history_of(self, ticket_id: int) -> list[HistoryItem]:
+        """What the resident added and what the coordinators answered, oldest first."""
+        rows = self._db.execute(
+            "SELECT kind, text, created_at, payload FROM deliveries WHERE ticket_id = ? "
+            "AND kind IN ('followup', 'answer') AND text != '' ORDER BY id", (ticket_id,))
+        return [HistoryItem(dt.datetime.fromisoformat(r["created_at"]), r["kind"], r["text"],
+                            json.loads(r["payload"] or "{}").get("by")) for r in rows]
+
     def followups_of(self, ticket_id: int) -> list[str]:
         rows = self._db.execute(
             "SELECT text FROM deliveries WHERE kind = 'followup' AND ticket_id = ? "
             "AND text != '' ORDER BY id", (ticket_id,))
         return [r["text"] for r in rows]
 
-    def answer(self, ticket_id: int, text: str) -> Ticket | None:
+    def answer(self, ticket_id: int, text: str, by: str | None = None,
+               acted_in: int | None = None) -> Ticket | None:
         """Record the coordinator's answer and owe it to the resident."""
         with self._transaction():
             ticket = self.ticket(ticket_id)
             if ticket is None:
                 return None
             self._db.execute(
-                "UPDATE tickets SET status = 'answered', answer = ?, answered_at = ? WHERE id = ?",
-                (text, self._now(), ticket_id),
+                "UPDATE tickets SET status = 'answered', answer = ?, answered_at = ?, "
+                "answered_by = COALESCE(?, answered_by) WHERE id = ?",
+                (text, self._now(), by, ticket_id),
             )
-            self._owe("answer", ticket_id, ticket.chat_id, text, ticket.channel)
+            extra: dict[str, object] = {"by": by} if by else {}
+            if acted_in is not None:  # told there once delivered (e.g. a private chat)
+                extra["acted_in"] = acted_in
+            self._owe("answer", ticket_id, ticket.chat_id, text, ticket.channel, extra)
         return self.ticket(ticket_id)
 
-    def close(self, ticket_id: int) -> Ticket | None:
+    def close(self, ticket_id: int, reason: str = "") -> Ticket | None:
         """Close an open ticket without an answer; None when there is no such open ticket."""
         updated = self._db.execute(
-            "UPDATE tickets SET status = 'closed', closed_at = ? WHERE id = ? AND status = 'open'",
-            (self._now(), ticket_id),
+            "UPDATE tickets SET status = 'closed', closed_at = ?, close_reason = ? "
+            "WHERE id = ? AND status = 'open'",
+            (self._now(), reason or None, ticket_id),
         ).rowcount
         return self.ticket(ticket_id) if updated else None
+
+    def claim(self, ticket_id: int, name: str) -> Ticket | None:
+        """A coordinator takes an open ticket ("Biorę"); None when it is not open."""
+        updated = self._db.execute(
+            "UPDATE tickets SET claimed_by = ? WHERE id = ? AND status = 'open'",
+            (name, ticket_id)).rowcount
+        return self.ticket(ticket_id) if updated else None
+
+    def owe_status(self, ticket_id: int, coordinator_chat: int) -> None:
+        """The ticket post is to show the ticket's state anew (an edit, no new message)."""
+        self._owe("status", ticket_id, coordinator_chat, "")
+
+    def rate(self, ticket_id: int, rating: int) -> bool:
+        """The resident's rating of an answered ticket (the latest tap counts)."""
+        return bool(self._db.execute(
+            "UPDATE tickets SET rating = ? WHERE id = ? AND answer IS NOT NULL",
+            (rating, ticket_id)).rowcount)
+
+    def ratings_since(self, since: dt.datetime) -> tuple[int, int]:
+        """Answers rated as helpful and as not, among those given since `since`."""
+        row = self._db.execute(
+            "SELECT COALESCE(SUM(rating = 1), 0), COALESCE(SUM(rating = 0), 0) FROM tickets "
+            "WHERE answered_at >= ?", (since.astimezone(dt.UTC).isoformat(),)).fetchone()
+        return int(row[0]), int(row[1])
 
     def ticket(self, ticket_id: int) -> Ticket | None:
         row = self._db.execute("SELECT * FROM tickets WHERE id = ?", (ticket_id,)).fetchone()
@@ -414,11 +466,11 @@ class TicketDesk:
 
     # -- helpers ------------------------------------------------------------------------
     def _owe(self, kind: DeliveryKind, ticket_id: int, chat_id: UserId, text: str,
-             channel: str = TELEGRAM) -> None:
+             channel: str = TELEGRAM, payload: dict[str, object] | None = None) -> None:
         self._db.execute(
-            "INSERT INTO deliveries (kind, ticket_id, chat_id, text, created_at, channel) "
-            "VALUES (?, ?, ?, ?, ?, ?)",
-            (kind, ticket_id, chat_id, text, self._now(), channel),
+            "INSERT INTO deliveries (kind, ticket_id, chat_id, text, created_at, channel, "
+            "payload) VALUES (?, ?, ?, ?, ?, ?, ?)",
+            (kind, ticket_id, chat_id, text, self._now(), channel, json.dumps(payload or {})),
         )
 
     def _now(self) -> str:
@@ -442,4 +494,5 @@ def _ticket(row: sqlite3.Row) -> Ticket:
         answer=row["answer"],
         answered_at=dt.datetime.fromisoformat(row["answered_at"]) if row["answered_at"] else None,
         channel=row["channel"],
+        rating=row["rating"], claimed_by=row["claimed_by"], answered_by=row["answered_by"],
     )

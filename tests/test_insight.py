@@ -18,6 +18,7 @@ from bot.normalize import Normalizer
 from bot.question_log import QuestionLog
 from bot.report import render_report, unanswered_csv
 from bot.storage import connect
+from bot.tg.insight import stats_html
 from bot.tickets import Person, TicketDesk
 from tests.conftest import Clock
 
@@ -86,6 +87,20 @@ def test_statistics_count_outcomes_group_unanswered_and_time_replies(db, clock: 
     assert stats.median_reply == dt.timedelta(hours=2)
     assert stats.open_tickets == 1
     assert len(stats.daily) == 30 and sum(d.questions for d in stats.daily) == 9
+
+
+def test_residents_ratings_of_answers_reach_the_statistics_and_the_report(
+    db, clock: Clock
+) -> None:
+    log, desk = sample_history(db, clock)
+    stats = compute_stats(log, desk, Normalizer(KNOWLEDGE.synonyms), NOW, 30)
+    assert stats.answer_rating_text == "brak ocen"
+    assert desk.rate(1, 1) and not desk.rate(2, 1)  # ticket 2 has no answer to rate
+    stats = compute_stats(log, desk, Normalizer(KNOWLEDGE.synonyms), NOW, 30)
+    assert (stats.answers_rated_up, stats.answers_rated_down) == (1, 0)
+    page = render_report(stats, KNOWLEDGE, NOW)
+    assert "Oceny odpowiedzi koordynatora" in page and "👍 1 · 👎 0" in page
+    assert "Oceny odpowiedzi koordynatora: 👍 1 · 👎 0" in stats_html(stats, KNOWLEDGE)
 
 
 def test_report_is_self_contained_polish_html_and_the_csv_lists_unanswered(

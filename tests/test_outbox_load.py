@@ -17,7 +17,7 @@ from bot.tickets import Person, TicketDesk
 from tests.conftest import COORDINATOR, COORDINATOR_CHAT, ROOT, SEND_TIMEOUT, running_bot
 from tests.fakebot import RANDOM_FAULTS, FakeTelegram, FakeUser, Sent
 from tests.test_telegram import ask
-from tests.test_telegram_meetings import MEETING_START, MEETINGS_YAML, Clock, subscribe
+from tests.test_telegram_meetings import MEETING_START, MEETINGS_YAML, Clock, announce, subscribe
 
 # What the outbox sends, and what handlers do around a tap (never fatal to them).
 FAILING = {"sendMessage", "editMessageText", "sendDocument", "answerCallbackQuery",
@@ -79,7 +79,7 @@ async def test_thirty_percent_faults_every_copy_arrives_none_doubled_without_a_t
         for number in range(1, len(residents) + 1):
             await tg.send_text(COORDINATOR, f"/odpowiedz {number} Odpowiedź nr {number}.",
                                chat=COORDINATOR_CHAT)
-        await tg.send_text(COORDINATOR, "/ogloszenie Zebranie w piątek.", chat=COORDINATOR_CHAT)
+        await announce(tg, "Zebranie w piątek.")
         clock.now = MEETING_START - dt.timedelta(hours=3)  # reminders fall due meanwhile
 
         def everything_arrived() -> bool:

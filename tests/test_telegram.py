@@ -61,8 +61,8 @@ async def test_start_greets_with_privacy_note_menu_and_registered_commands(
         labels = [label for label, _ in menu.buttons]
         assert labels == [c.name for c in KNOWLEDGE.menu_categories()] + [texts.ASK_COORDINATOR]
         public = {c["command"] for c in tg.get_commands()}
-        assert public == {"start", "kontakt", "spotkania", "przypomnienia", "moje_dane",
-                          "usun_dane"}
+        assert public == {"start", "kontakt", "spotkania", "przypomnienia", "moje_zgloszenia",
+                          "moje_dane", "usun_dane"}
         scoped = tg.get_commands({"type": "chat", "chat_id": COORDINATOR_CHAT.id})
         assert {"odpowiedz", "zgloszenia", "zamknij"} <= {c["command"] for c in scoped}
 
@@ -114,7 +114,7 @@ async def test_hand_off_then_coordinator_reply_reaches_the_resident(
         assert "zgubiłem psa na spacerze" in ticket.text
         await tg.send_text(COORDINATOR, "Proszę zadzwonić do gminy.", chat=COORDINATOR_CHAT,
                            reply_to=ticket)
-        answer = await tg.wait_for_text(RESIDENT.id, "Odpowiedź koordynatora (zgłoszenie #1)")
+        answer = await tg.wait_for_text(RESIDENT.id, "„zgubiłem psa na spacerze” (zgłoszenie nr 1)")
         assert answer.text.endswith("Proszę zadzwonić do gminy.")
         await tg.wait_for_text(COORDINATOR_CHAT.id, "✅ Odpowiedziano")
 
@@ -140,7 +140,7 @@ async def test_reply_command_and_ticket_list_and_close(
         listing = await tg.wait_for_text(COORDINATOR_CHAT.id, "Otwarte zgłoszenia: 1")
         assert "#1" in listing.text and "Anna Nowak" in listing.text
         await tg.send_text(COORDINATOR, "/odpowiedz 1 Tak, zapraszamy.", chat=COORDINATOR_CHAT)
-        answer = await tg.wait_for_text(RESIDENT.id, "Odpowiedź koordynatora (zgłoszenie #1)")
+        answer = await tg.wait_for_text(RESIDENT.id, "„zgubiłem psa na spacerze” (zgłoszenie nr 1)")
         assert answer.text.endswith("Tak, zapraszamy.")
         await tg.send_text(COORDINATOR, "/tickets", chat=COORDINATOR_CHAT)
         await tg.wait_for_text(COORDINATOR_CHAT.id, "Brak otwartych zgłoszeń")

@@ -12,6 +12,7 @@ from bot.config import Settings
 from tests.conftest import COORDINATOR, COORDINATOR_CHAT, RESIDENT, running_bot
 from tests.fakebot import FakeChat, FakeTelegram, FakeUser, Sent
 from tests.test_telegram import KNOWLEDGE, ask
+from tests.test_telegram_meetings import announce
 
 EPOCH = dt.datetime(2000, 1, 1, tzinfo=dt.UTC)
 NEIGHBOUR = FakeUser(202, "Basia", "Kowalska", username="basia")
@@ -245,8 +246,7 @@ async def test_a_banned_person_keeps_data_rights_but_gets_no_announcements(
         await tg.send_text(RESIDENT, "/moje_dane")
         data = await tg.wait_for_text(RESIDENT.id, texts.MY_DATA_TITLE, start=start)
         assert "sprawa sporna" in data.text
-        await tg.send_text(COORDINATOR, "/ogloszenie Zebranie w czwartek.",
-                           chat=COORDINATOR_CHAT)
+        await announce(tg, "Zebranie w czwartek.")
         await tg.wait_for_text(COORDINATOR_CHAT.id, "Ogłoszenie dotarło")
         assert not any("Zebranie w czwartek" in (s.text or "")
                        for s in tg.messages_to(RESIDENT.id))

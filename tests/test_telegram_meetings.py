@@ -21,7 +21,7 @@ from tests.conftest import (
     Clock,
     running_bot,
 )
-from tests.fakebot import FakeTelegram, FakeUser
+from tests.fakebot import FakeTelegram, FakeUser, Sent
 
 MEETINGS_YAML = """
 meetings:
@@ -183,8 +183,8 @@ async def test_announcement_reaches_subscribers_and_reports_blocked_ones(
         await subscribe(tg)
         await subscribe(tg, jan)
         tg.block(jan.id)
-        await tg.send_text(COORDINATOR, "/ogloszenie Zebranie przeniesione na piątek.",
-                           chat=COORDINATOR_CHAT)
+        preview = await announce(tg, "Zebranie przeniesione na piątek.")
+        assert "wszyscy – 2 osoby" in preview.text
         announcement = await tg.wait_for_text(RESIDENT.id, "📢 Ogłoszenie")
         assert announcement.text.endswith("Zebranie przeniesione na piątek.")
         report = await tg.wait_for_text(COORDINATOR_CHAT.id, "Ogłoszenie dotarło do 1 osoby.")
@@ -210,3 +210,56 @@ async def test_reminders_toggle_off(
         clock.now = MEETING_START - dt.timedelta(hours=1)
         await asyncio.sleep(0.5)
     assert reminders_to(tg, RESIDENT.id) == []
+
+
+async def announce(tg: FakeTelegram, text: str, audience: str = "all") -> Sent:
+    """/ogloszenie with its preview: the audience is chosen with a button. Returns the
+    preview."""
+    start = len(tg.sent)
+    await tg.send_text(COORDINATOR, f"/ogloszenie {text}", chat=COORDINATOR_CHAT)
+    preview = await tg.wait_for_text(COORDINATOR_CHAT.id, "Tak będzie wyglądać ogłoszenie",
+                                     start=start)
+    [data] = [d for _, d in preview.buttons if d and d.endswith(f":{audience}")]
+    await tg.press(COORDINATOR, preview, data)
+    return preview
+
+
+async def test_an_announcement_is_previewed_with_its_audiences_and_sent_once(
+    tg: FakeTelegram, meeting_settings: Settings, clock: Clock
+) -> None:
+    member = FakeUser(404, "Maria", username="maria")
+    settings = replace(meeting_settings, meetings=replace(
+        meeting_settings.meetings, member_user_ids=(member.id,)))
+    async with running_bot(settings, clock=clock):
+        await subscribe(tg)
+        await subscribe(tg, member)
+        start = len(tg.sent)
+        await tg.send_text(COORDINATOR, "/ogloszenie Zebranie członków w piątek.",
+                           chat=COORDINATOR_CHAT)
+        preview = await tg.wait_for_text(COORDINATOR_CHAT.id, "Tak będzie wyglądać",
+                                         start=start)
+        assert "📢 Ogłoszenie" in preview.text and "Zebranie członków w piątek." in preview.text
+        assert "wszyscy – 2 osoby, tylko członkowie – 1 osoba" in preview.text
+        assert [label for label, _ in preview.buttons] == [
+            "Wszystkim (2)", "Członkom (1)", texts.ANNOUNCE_CANCEL]
+        await asyncio.sleep(0.3)
+        assert not [s for s in tg.messages_to(member.id) if "📢" in (s.text or "")]
+
+        members = dict(preview.buttons)["Członkom (1)"]
+        await tg.press(COORDINATOR, preview, members)
+        await tg.press(COORDINATOR, preview, members, check=False)  # a double tap
+        await tg.wait_for_text(member.id, "Zebranie członków w piątek.")
+        await tg.wait_for_text(COORDINATOR_CHAT.id, "Ogłoszenie dotarło do 1 osoby.")
+        await asyncio.sleep(0.3)
+        assert len([s for s in tg.messages_to(member.id) if "📢" in (s.text or "")]) == 1
+        assert not [s for s in tg.messages_to(RESIDENT.id) if "📢" in (s.text or "")]
+
+        start = len(tg.sent)
+        await tg.send_text(COORDINATOR, "/ogloszenie Jednak nie.", chat=COORDINATOR_CHAT)
+        preview = await tg.wait_for_text(COORDINATOR_CHAT.id, "Tak będzie wyglądać",
+                                         start=start)
+        await tg.press(COORDINATOR, preview, dict(preview.buttons)[texts.ANNOUNCE_CANCEL])
+        await tg.wait_for_text(COORDINATOR_CHAT.id, texts.ANNOUNCE_CANCELLED, start=start)
+        await asyncio.sleep(0.3)
+        assert not [s for s in tg.sent[start:] if "Jednak nie." in (s.text or "")
+                    and s.chat_id != COORDINATOR_CHAT.id]

@@ -144,10 +144,18 @@ async def test_hand_off_then_the_answer_arrives_live(tmp_path: Path) -> None:
         channel.postman.kick()
         response = await asyncio.wait_for(waiting, 2)
         [answer] = (await response.json())["messages"]
-        assert answer["text"] == texts.COORDINATOR_ANSWER.format(
-            number=ticket.id, text="Pies jest w schronisku.")
+        assert answer["text"].endswith("(zgłoszenie nr 1):\n\nPies jest w schronisku.")
+        assert answer["text"].startswith("Odpowiedź koordynatora na Twoje pytanie „")
+        assert [c["label"] for c in answer["choices"]][:2] == [
+            texts.ANSWER_DONE, texts.ANSWER_MORE]
         assert channel.chat.core.desk.pending_deliveries() == [
             d for d in channel.chat.core.desk.pending_deliveries() if d.channel == "telegram"]
+        # "Mam dodatkowe pytanie": the next message joins the same ticket, reopened
+        more = await post(client, session=session, choice=answer["choices"][1]["id"])
+        assert more["messages"][0]["text"] == texts.ANSWER_MORE_PROMPT.format(number=1)
+        await post(client, session=session, text="a czy mogę go odebrać w sobotę")
+        assert channel.chat.core.desk.ticket(1).status == "open"
+        assert channel.chat.core.desk.followups_of(1)[-1] == "a czy mogę go odebrać w sobotę"
 
 
 async def test_a_long_poll_waits_and_returns_empty(tmp_path: Path) -> None:

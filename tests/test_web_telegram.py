@@ -40,8 +40,7 @@ async def test_web_ticket_goes_to_the_coordinator_and_the_answer_comes_back(
                            reply_to=post)
         async with await asyncio.wait_for(waiting, 5) as response:
             [answer] = (await response.json())["messages"]
-        assert answer["text"] == texts.COORDINATOR_ANSWER.format(
-            number=1, text="Pies czeka w schronisku.")
+        assert answer["text"].endswith("(zgłoszenie nr 1):\n\nPies czeka w schronisku.")
         assert not [s for s in tg.sent if str(s.chat_id) == session]  # nothing to Telegram
         told = await tg.wait_for_text(COORDINATOR_CHAT.id, "jest już na czacie na stronie")
         assert told.buttons == [(texts.LEARN, "learn:1")]
@@ -51,5 +50,7 @@ async def test_web_ticket_goes_to_the_coordinator_and_the_answer_comes_back(
         # A conversation gone (expired) before the answer: the coordinator hears so.
         channel.chat.store.delete(session)
         await tg.send_text(COORDINATOR, "Jeszcze jedno.", chat=COORDINATOR_CHAT, reply_to=post)
+        again = await tg.wait_for_text(COORDINATOR_CHAT.id, "ma już odpowiedź – wysłać drugą?")
+        await tg.press(COORDINATOR, again, again.buttons[0][1])
         await tg.wait_for_text(COORDINATOR_CHAT.id, "Nie dostarczyłem odpowiedzi na "
                                "zgłoszenie #1: tej rozmowy na stronie już nie ma")

@@ -55,6 +55,17 @@ class ChoiceKind(StrEnum):
     MEETING_DISCARD = "mdx"  # value: draft id
     MEETING_MOVE = "mmv"  # value: meeting id
     MEETING_CANCEL = "mcx"  # value: meeting id, then y:meeting id once confirmed
+    # Under the coordinator's answer, for the resident; value: ticket id (rating: id:1|0).
+    ANSWER_DONE = "ad"
+    ANSWER_MORE = "am"
+    ANSWER_RATE = "ar"
+    # The coordinator's desk; value: ticket id (answer again: ticket:message, then y| n).
+    TICKET_TAKE = "tt"
+    TICKET_CLOSE = "tc"
+    TICKET_SHOW = "ts"
+    TICKET_ANSWER_AGAIN = "ta"
+    # /ogloszenie's preview; value: the command's message id, then ":" all | members | x.
+    ANNOUNCE_SEND = "an"
 
 
 class ChoiceTooLong(ValueError):
@@ -88,4 +99,4 @@ def decode(data: str | None) -> tuple[ChoiceKind, str] | None:
 
 
 def number(value: str) -> int | None:
-    return int(value) if value.isdigit() and len(value) < 12 else None
+    return int(value) if value.isascii() and value.isdigit() and len(value) < 12 else None

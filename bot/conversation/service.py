@@ -7,6 +7,7 @@ import re
 import sqlite3
 from collections.abc import Callable
 from dataclasses import dataclass
+from zoneinfo import ZoneInfo
 
 from bot import texts
 from bot.answers import answer_text, meeting_text
@@ -36,6 +37,7 @@ START_ASK = "ask"
 START_MY_DATA = "dane"
 START_FORGET = "usun"
 START_REMINDERS = "przyp"
+LOCAL_TIME = ZoneInfo("Europe/Warsaw")
 
 
 @dataclass(frozen=True)
@@ -46,6 +48,8 @@ class ConversationSettings:
     controller: str = ""
     cluster_of: str = texts.DEFAULT_CLUSTER_OF  # the cluster's name in the genitive
     coordinator_org: str = ""
+    # When to expect an answer, said at a hand-off when no office hours tell it better.
+    reply_expectation: str = texts.DEFAULT_REPLY_EXPECTATION
 
 
 class Conversation:
@@ -122,6 +126,10 @@ class Conversation:
             if state is not None and state.name == "awaiting_question":
                 self._log(sender, text, "direct")
                 return self._hand_off(sender, text, (), message_id=message_id, new=True)
+            if state is not None and state.name == "awaiting_followup":
+                ticket = self.desk.ticket(int(state.data.get("ticket", 0)))
+                if ticket is not None and self._owns_ticket(ticket, sender):
+                    return self._follow_up(sender, ticket, text, message_id, reopen=True)
             if state is not None and state.name == "awaiting_missing":
                 offer = self.desk.offer(int(state.data.get("offer", 0)))
                 if offer is not None:
@@ -192,6 +200,8 @@ class Conversation:
             return self.forget(sender)
         if kind in (ChoiceKind.PHONE_YES, ChoiceKind.PHONE_NO):
             return self._phone_choice(sender, kind is ChoiceKind.PHONE_YES)
+        if kind in (ChoiceKind.ANSWER_DONE, ChoiceKind.ANSWER_MORE, ChoiceKind.ANSWER_RATE):
+            return self._answer_choice(sender, kind, value)
         return None
 
     def ask_coordinator(self, sender: Sender) -> Turn:
@@ -279,6 +289,23 @@ class Conversation:
                 lines.append(f"Odpowiedź: {ticket.answer}")
         lines += ["", texts.MY_DATA_FOOTER.format(days=self.settings.retention_days)]
         return Turn.of(Reply("\n".join(lines), kind="my_data"))
+
+    def my_tickets(self, sender: Sender) -> Turn:
+        """/moje_zgloszenia: the person's tickets, newest first, with their state."""
+        if not sender.private:
+            return Turn.of(Reply(texts.PRIVATE_ONLY["my_data"],
+                                 (self._private_link(START_MY_DATA),), "refused"))
+        tickets = self.desk.tickets_of(self._stored_id(sender), sender.person.channel)
+        if not tickets:
+            return Turn.of(Reply(texts.MY_TICKETS_NONE, kind="info"))
+        lines = [texts.MY_TICKETS_TITLE]
+        lines += [texts.MY_TICKETS_LINE.format(
+            number=t.id, date=f"{t.created_at.astimezone(LOCAL_TIME):%d.%m.%Y}",
+            status=texts.STATUS[t.status], question=_shorten(t.question, 80))
+            for t in reversed(tickets)]
+        if any(t.status == "open" for t in tickets):
+            lines += ["", texts.MY_TICKETS_HINT]
+        return Turn.of(Reply("\n".join(lines), kind="info"))
 
     def forget_request(self, sender: Sender) -> Turn:
         if not sender.private:
@@ -409,6 +436,25 @@ class Conversation:
         return Turn(replies=(self._handed_off_reply(ticket.id, outcome),), retire_buttons=True,
                     handed_off_ticket=ticket.id)
 
+    def _answer_choice(self, sender: Sender, kind: ChoiceKind, value: str) -> Turn:
+        """The buttons under the coordinator's answer: done, one more question, a rating."""
+        number_text, _, detail = value.partition(":")
+        number = choices.number(number_text)
+        ticket = self.desk.ticket(number) if number is not None else None
+        if ticket is None:
+            return Turn.of(Reply(texts.OFFER_EXPIRED, kind="info"), retire_buttons=True)
+        if not self._owns_ticket(ticket, sender):
+            return Turn(notice=texts.NOT_YOUR_BUTTON)
+        if kind is ChoiceKind.ANSWER_RATE:
+            self._guarded(lambda: self.desk.rate(ticket.id, 1 if detail == "1" else 0))
+            return Turn(notice=texts.RATED)
+        if kind is ChoiceKind.ANSWER_DONE:
+            self.states.clear(sender)
+            return Turn.of(Reply(texts.ANSWER_DONE_REPLY, kind="ack"))
+        if not self._wait_for(sender, "awaiting_followup", ticket=ticket.id):
+            return self._storage_down()
+        return Turn.of(Reply(texts.ANSWER_MORE_PROMPT.format(number=ticket.id), kind="prompt"))
+
     def _phone_choice(self, sender: Sender, agreed: bool) -> Turn:
         state = self.states.pop(sender)
         if state is None or state.name != "awaiting_phone":
@@ -469,8 +515,12 @@ class Conversation:
         template = {"new": texts.HANDED_OFF, "joined": texts.JOINED_TICKET,
                     "already": texts.ALREADY_HANDED_OFF}[outcome]
         text = template.format(number=number)
-        if outcome == "new" and self._office_hours is not None:
-            note = self._office_hours.expected_reply(self._clock())
+        if outcome == "new":
+            note = (self._office_hours.expected_reply(self._clock())
+                    if self._office_hours is not None else None)
+            if not note and self.settings.reply_expectation:
+                note = texts.REPLY_EXPECTATION.format(
+                    expectation=self.settings.reply_expectation)
             if note:
                 text = f"{text}\n\n{note}"
         return Reply(text, kind="handed_off")
@@ -544,6 +594,29 @@ class Conversation:
     def _owns_ticket(ticket: Ticket, sender: Sender) -> bool:
         return (ticket.channel == sender.person.channel
                 and str(ticket.user_id) == sender.person.id)
+
+
+def answer_message(ticket: Ticket, text: str) -> Reply:
+    """The coordinator's answer as the resident gets it: their question quoted (a day later
+    a number means nothing), then what to do next and a rating."""
+    body = texts.ANSWER_QUOTE.format(question=_shorten(ticket.question, 120),
+                                     number=ticket.id, text=text)
+    return Reply(body, (
+        Choice(choices.encode(ChoiceKind.ANSWER_DONE, ticket.id), texts.ANSWER_DONE),
+        Choice(choices.encode(ChoiceKind.ANSWER_MORE, ticket.id), texts.ANSWER_MORE),
+        Choice(choices.encode(ChoiceKind.ANSWER_RATE, f"{ticket.id}:1"), texts.RATE_UP),
+        Choice(choices.encode(ChoiceKind.ANSWER_RATE, f"{ticket.id}:0"), texts.RATE_DOWN),
+    ), "answer")
+
+
+def closed_notice(ticket: Ticket, reason: str = "") -> str:
+    """What the resident is told when the coordinator closes their ticket unanswered."""
+    lines = [texts.TICKET_CLOSED_NOTICE.format(number=ticket.id,
+                                               question=_shorten(ticket.question, 120))]
+    if reason.strip():
+        lines.append(texts.TICKET_CLOSED_REASON.format(reason=reason.strip()))
+    lines.append(texts.TICKET_CLOSED_FOOTER)
+    return "\n".join(lines)
 
 
 def _stored(value: str) -> int | str:

@@ -15,7 +15,8 @@ from bot.tickets import Clock, utc_now
 # awaiting_question: after "Zapytaj koordynatora" the next message is handed off;
 # awaiting_missing: after "Nie pomogło" the next message says what was missing;
 # awaiting_phone: a shared phone number waits for consent to join a ticket.
-StateName = Literal["awaiting_question", "awaiting_missing", "awaiting_phone"]
+StateName = Literal["awaiting_question", "awaiting_missing", "awaiting_phone",
+                    "awaiting_followup"]
 STATE_LIFETIME = dt.timedelta(days=7)
 
 

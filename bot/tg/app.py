@@ -66,14 +66,16 @@ RESIDENT_COMMANDS = [
     BotCommand("kontakt", "Dane kontaktowe"),
     BotCommand("spotkania", "Najbliższe spotkania"),
     BotCommand("przypomnienia", "Przypomnienia o spotkaniach"),
+    BotCommand("moje_zgloszenia", "Moje pytania do koordynatora"),
     BotCommand("moje_dane", "Co o mnie zapisałeś"),
     BotCommand("usun_dane", "Usuń moje dane"),
 ]
 COORDINATOR_COMMANDS = [
     *RESIDENT_COMMANDS,
     BotCommand("zgloszenia", "Otwarte zgłoszenia"),
+    BotCommand("zgloszenie", "Historia zgłoszenia: /zgloszenie NUMER"),
     BotCommand("odpowiedz", "Odpowiedz: /odpowiedz NUMER treść"),
-    BotCommand("zamknij", "Zamknij bez odpowiedzi: /zamknij NUMER"),
+    BotCommand("zamknij", "Zamknij bez odpowiedzi: /zamknij NUMER powód"),
     BotCommand("dodaj_spotkanie", "Dodaj spotkanie"),
     BotCommand("nauczone", "Wpisy dodane z czatu"),
     BotCommand("ogloszenie", "Ogłoszenie do subskrybentów: /ogloszenie treść"),
@@ -171,6 +173,8 @@ def schedule_jobs(application: Application, delivery_interval: float,
     assert queue is not None, "install python-telegram-bot[job-queue]"
     queue.run_repeating(deliveries_job, interval=delivery_interval, name="deliveries")
     queue.run_repeating(meetings.reminders_job, interval=reminder_interval, name="reminders")
+    queue.run_repeating(coordinator.overdue_job, interval=reminder_interval,
+                        name="ticket-reminders")
     queue.run_repeating(privacy.retention_job, interval=24 * 3600, name="retention")
     queue.run_repeating(reload.knowledge_watch_job, interval=watch_interval,
                         name="knowledge-watch")
@@ -202,6 +206,7 @@ def register_handlers(application: Application, in_coordinator_chat: filters.Cha
         CommandHandler(["przeladuj", "reload"], reload.reload_command),
         CommandHandler(["statystyki", "stats"], insight.stats_command),
         CommandHandler(["moje_dane", "my_data"], resident.my_data),
+        CommandHandler(["moje_zgloszenia", "my_tickets"], resident.my_tickets),
         CommandHandler(["usun_dane", "forget_me"], resident.forget_me),
         CommandHandler("dodaj_spotkanie", meetings_desk.add_meeting_command),
         CommandHandler("nauczone", learning.learned_command),
@@ -210,6 +215,7 @@ def register_handlers(application: Application, in_coordinator_chat: filters.Cha
         CommandHandler(["odblokuj", "unban"], privacy.unban),
         CommandHandler(["odpowiedz", "reply"], coordinator.reply_command),
         CommandHandler(["zgloszenia", "tickets"], coordinator.list_tickets),
+        CommandHandler(["zgloszenie", "ticket"], coordinator.show_ticket),
         CommandHandler(["zamknij", "close"], coordinator.close_ticket),
         MessageHandler(in_coordinator_chat & NEW_MESSAGE & filters.REPLY & ~filters.COMMAND,
                        coordinator.reply_to_ticket),

@@ -27,6 +27,8 @@ from telegram.error import (
 )
 
 from bot import texts
+from bot.conversation.choices import ChoiceKind, encode
+from bot.conversation.service import answer_message
 from bot.knowledge import KnowledgeBase
 from bot.outbox import Delivery, Outcome
 from bot.textsplit import split_words, utf16_len
@@ -101,7 +103,32 @@ def ticket_post(ticket: Ticket, question: str, knowledge: KnowledgeBase, *, foll
 
 def answered_status(ticket: Ticket) -> str:
     moment = (ticket.answered_at or dt.datetime.now(dt.UTC)).astimezone(LOCAL_TIME)
-    return f"✅ Odpowiedziano {moment:%d.%m, %H:%M}; odpowiedź dostarczona."
+    by = f" ({escape(ticket.answered_by)})" if ticket.answered_by else ""
+    return f"✅ Odpowiedziano {moment:%d.%m, %H:%M}{by}; odpowiedź dostarczona."
+
+
+def ticket_status(ticket: Ticket) -> str:
+    """The state line under a ticket post: answered, closed, taken; "" for a new one."""
+    if ticket.status == "answered":
+        return answered_status(ticket)
+    if ticket.status == "closed":
+        return "🔒 Zamknięte bez odpowiedzi."
+    if ticket.claimed_by:
+        return f"👤 Biorę: {escape(ticket.claimed_by)}"
+    return ""
+
+
+def desk_keyboard(ticket: Ticket) -> InlineKeyboardMarkup | None:
+    """The ticket post's buttons for coordinators: take or close an open ticket; once
+    answered, add the answer to the knowledge."""
+    if ticket.status == "answered":
+        return learn_keyboard(ticket.id)
+    if ticket.status == "closed":
+        return None
+    row = [] if ticket.claimed_by else [(texts.TICKET_TAKE,
+                                         encode(ChoiceKind.TICKET_TAKE, ticket.id))]
+    row.append((texts.TICKET_CLOSE, encode(ChoiceKind.TICKET_CLOSE, ticket.id)))
+    return keyboard([row])
 
 
 def confirmations_text(numbers: list[int]) -> str:
@@ -206,10 +233,19 @@ class TelegramSender:
             return Outcome.sent([copied.message_id])
         if kind == "edit":  # a ticket post rewritten: the person deleted their data
             return await self._redact(delivery)
+        if kind == "status":  # the ticket post shows the ticket's state: taken, closed
+            return await self._status(delivery)
         if kind == "answer":
             assert delivery.ticket_id is not None
-            text = texts.COORDINATOR_ANSWER.format(number=delivery.ticket_id, text=delivery.text)
-            return await self._parts(delivery, split_words(text, MESSAGE_LIMIT), sent)
+            ticket = self._desk.ticket(delivery.ticket_id)
+            if ticket is None:
+                text = texts.COORDINATOR_ANSWER.format(number=delivery.ticket_id,
+                                                       text=delivery.text)
+                return await self._parts(delivery, split_words(text, MESSAGE_LIMIT), sent)
+            reply = answer_message(ticket, delivery.text)
+            options = [(c.label, c.id) for c in reply.choices]
+            return await self._parts(delivery, split_words(reply.text, MESSAGE_LIMIT), sent,
+                                     markup=keyboard([options[:2], options[2:]]))
         markup = None
         if kind == "reminder" and delivery.payload.get("meeting_id"):
             markup = keyboard([[(texts.ADD_TO_CALENDAR, f"ics:{delivery.payload['meeting_id']}")]])
@@ -219,7 +255,8 @@ class TelegramSender:
 
     async def _parts(self, delivery: Delivery, parts: list[str], sent: list[int], *,
                      parse_mode: str | None = None,
-                     markup: InlineKeyboardMarkup | None = None) -> Outcome:
+                     markup: InlineKeyboardMarkup | None = None,
+                     first_markup: InlineKeyboardMarkup | None = None) -> Outcome:
         """Send the parts not sent by an earlier, interrupted attempt."""
         if not parts:
             return Outcome.rejected("empty text")
@@ -227,8 +264,10 @@ class TelegramSender:
             if index < len(delivery.sent_ids):
                 continue
             last = index == len(parts) - 1
+            buttons = first_markup if index == 0 and first_markup is not None else (
+                markup if last else None)
             message = await self._message(delivery.chat_id, part, parse_mode=parse_mode,
-                                          markup=markup if last else None)
+                                          markup=buttons)
             sent.append(message.message_id)
         return Outcome.sent(sent)
 
@@ -239,7 +278,9 @@ class TelegramSender:
             return Outcome.rejected("no such ticket")
         post = ticket_post(ticket, delivery.text, self._knowledge(),
                            followup=delivery.kind == "followup")
-        outcome = await self._parts(delivery, post.messages, sent, parse_mode=ParseMode.HTML)
+        outcome = await self._parts(
+            delivery, post.messages, sent, parse_mode=ParseMode.HTML, first_markup=(
+                None if delivery.kind == "followup" else desk_keyboard(ticket)))
         if post.document is None or len(delivery.sent_ids) > len(post.messages):
             return outcome
         document = InputFile(post.document, filename=f"zgloszenie-{ticket.id}.txt")
@@ -262,6 +303,26 @@ class TelegramSender:
             if not any(reason in error.message.lower() for reason in gone):
                 raise
         return Outcome.sent([edit["message_id"]])
+
+    async def _status(self, delivery: Delivery) -> Outcome:
+        assert delivery.ticket_id is not None
+        ticket = self._desk.ticket(delivery.ticket_id)
+        post = self._ticket_post_of(delivery.ticket_id)
+        if ticket is None or post is None or post[0] != delivery.chat_id:
+            return Outcome.sent()  # nothing to edit (the post went to an earlier chat)
+        first = ticket_post(ticket, ticket.question, self._knowledge(),
+                            followup=False).messages[0]
+        status = ticket_status(ticket)
+        try:
+            await self._bot.edit_message_text(
+                f"{first}\n\n{status}" if status else first, chat_id=post[0],
+                message_id=post[1], parse_mode=ParseMode.HTML,
+                reply_markup=desk_keyboard(ticket), **self._options)
+        except BadRequest as error:
+            gone = ("not modified", "not found", "can't be edited")
+            if not any(reason in error.message.lower() for reason in gone):
+                raise
+        return Outcome.sent([post[1]])
 
     async def _confirmation(self, delivery: Delivery) -> Outcome:
         """The ticket message shows the answer went out (an edit: it costs no new post)."""

@@ -43,6 +43,7 @@ def stats_html(stats: Stats, knowledge: KnowledgeBase) -> str:
     if not stats.questions:
         return "\n".join([f"<b>Statystyki z {out_of(stats.days, 'dnia', 'dni')}</b>",
                           "W tym okresie nikt nie zadał pytania.",
+                          f"Oceny odpowiedzi koordynatora: {stats.answer_rating_text}",
                           f"Otwarte zgłoszenia: {stats.open_tickets}"])
     lines = [
         f"<b>Statystyki z {out_of(stats.days, 'dnia', 'dni')}</b>",
@@ -54,6 +55,7 @@ def stats_html(stats: Stats, knowledge: KnowledgeBase) -> str:
         f"„Pomogło”: {'brak ocen' if rate is None else f'{rate * 100:.0f}%'} "
         f"({stats.helped} z {out_of(stats.helped + stats.not_helped, 'oceny', 'ocen')})",
         f"Mediana czasu do odpowiedzi koordynatora: {duration_text(stats.median_reply)}",
+        f"Oceny odpowiedzi koordynatora: {stats.answer_rating_text}",
         f"Otwarte zgłoszenia: {stats.open_tickets}",
     ]
     if stats.small_talk:

@@ -11,11 +11,14 @@ from telegram.ext import ContextTypes
 
 from bot import texts
 from bot.answers import meeting_text
+from bot.botstate import BotState
 from bot.calendar_file import calendar_filename, meeting_calendar
+from bot.conversation.choices import ChoiceKind, decode, encode
 from bot.conversation.service import START_REMINDERS
 from bot.durations import polish_duration
 from bot.knowledge import Meeting
 from bot.meetings import due_for_reminder, find, upcoming, visible
+from bot.plural import PEOPLE, count
 from bot.subscriptions import Subscriber
 from bot.tg.meetings_desk import coordinator_buttons
 from bot.tg.render import acknowledge, keyboard
@@ -137,16 +140,64 @@ async def announce(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     if len(parts) < 2 or not parts[1].strip():
         await message.reply_text(texts.ANNOUNCE_USAGE)
         return
-    recipients = svc.subscriptions.subscribers()
+    # Nothing goes out before the coordinator has seen the text and chosen the audience.
+    text = texts.announcement(parts[1].strip(), svc.settings.cluster.name_genitive)
+    BotState(svc.desk.connection, svc.clock).set(_draft_key(message.chat_id, message.message_id),
+                                                 text)
+    everyone, members = _audiences(svc)
+    choice = f"{message.message_id}"
+    await message.reply_text(
+        texts.ANNOUNCE_PREVIEW.format(text=text, everyone=count(len(everyone), PEOPLE),
+                                      members=count(len(members), PEOPLE)),
+        reply_markup=keyboard([
+            [(texts.ANNOUNCE_TO_EVERYONE.format(count=len(everyone)),
+              encode(ChoiceKind.ANNOUNCE_SEND, f"{choice}:all")),
+             (texts.ANNOUNCE_TO_MEMBERS.format(count=len(members)),
+              encode(ChoiceKind.ANNOUNCE_SEND, f"{choice}:members"))],
+            [(texts.ANNOUNCE_CANCEL, encode(ChoiceKind.ANNOUNCE_SEND, f"{choice}:x"))]]))
+
+
+async def announce_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """The audience chosen under the preview: the broadcast is owed, once (a double tap
+    finds the draft gone)."""
+    svc = services(context)
+    query = update.callback_query
+    if not svc.is_coordinator(update.effective_user):
+        with suppress(TelegramError):
+            await query.answer(texts.COORDINATORS_ONLY, show_alert=True)
+        return
+    decoded = decode(query.data)
+    message_id, _, audience = (decoded[1] if decoded else "").partition(":")
+    chat_id = update.effective_chat.id
+    state = BotState(svc.desk.connection, svc.clock)
+    key = _draft_key(chat_id, int(message_id) if message_id.isdigit() else 0)
+    text = state.get(key)
+    with suppress(TelegramError):
+        await query.answer(None if text is not None else texts.OFFER_EXPIRED)
+    with suppress(TelegramError):
+        await query.edit_message_reply_markup(None)
+    if text is None or not state.delete(key):
+        return
+    if audience not in ("all", "members"):
+        await update.effective_message.reply_text(texts.ANNOUNCE_CANCELLED)
+        return
+    everyone, members = _audiences(svc)
+    recipients = everyone if audience == "all" else members
     outbox = svc.owed()
     # Everything owed, nothing sent here: one copy per subscriber, stored at once, so a crash
     # resumes without repeating anyone; the totals come here when the last copy is done.
-    outbox.owe_notice(message.chat_id, texts.announce_started(len(recipients)))
-    outbox.owe_announcement([r.chat_id for r in recipients],
-                            texts.announcement(parts[1].strip(),
-                                               svc.settings.cluster.name_genitive),
-                            report_to=message.chat_id,
-                            batch=f"{message.chat_id}:{message.message_id}")
+    outbox.owe_notice(chat_id, texts.announce_started(len(recipients)))
+    outbox.owe_announcement([r.chat_id for r in recipients], text, report_to=chat_id,
+                            batch=f"{chat_id}:{message_id}")
+
+
+def _audiences(svc: Services) -> tuple[list[Subscriber], list[Subscriber]]:
+    everyone = svc.subscriptions.subscribers()
+    return everyone, [s for s in everyone if svc.is_member(s.user_id)]
+
+
+def _draft_key(chat_id: int, message_id: int) -> str:
+    return f"announcement:{chat_id}:{message_id}"
 
 
 async def send_due_reminders(bot: Bot, svc: Services) -> None:

@@ -19,7 +19,7 @@ from bot.conversation import Sender, Turn
 from bot.conversation.choices import ChoiceKind, decode
 from bot.conversation.model import Address
 from bot.conversation.service import START_REMINDERS
-from bot.tg import learning, meetings, meetings_desk
+from bot.tg import coordinator, learning, meetings, meetings_desk
 from bot.tg.render import remove_buttons, send_turn
 from bot.tg.services import services
 
@@ -52,6 +52,11 @@ async def contact(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
 async def my_data(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """/moje_dane: everything stored about the person (private chats only)."""
     await _say(update, context, services(context).conversation.my_data(sender_of(update)))
+
+
+async def my_tickets(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """/moje_zgloszenia: the person's tickets and their state (private chats only)."""
+    await _say(update, context, services(context).conversation.my_tickets(sender_of(update)))
 
 
 async def forget_me(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
@@ -141,11 +146,14 @@ async def button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
 _CHANNEL_BUTTONS = {
     ChoiceKind.CALENDAR: meetings.calendar_file,
     ChoiceKind.REMINDERS: meetings.reminders_toggle,
+    ChoiceKind.ANNOUNCE_SEND: meetings.announce_button,
     ChoiceKind.LEARN: learning.learn_button,
     **{kind: learning.learn_button for kind in ChoiceKind
        if kind.name.startswith(("LEARN_", "LEARNED_"))},
     **{kind: meetings_desk.meeting_button for kind in ChoiceKind
        if kind.name.startswith("MEETING_")},
+    **{kind: coordinator.ticket_button for kind in ChoiceKind
+       if kind.name.startswith("TICKET_")},
 }
 
 

@@ -70,7 +70,8 @@ class Services:
                 privacy_notice_url=self.settings.privacy.notice_url,
                 controller=self.settings.privacy.controller,
                 cluster_of=self.settings.cluster.name_genitive,
-                coordinator_org=self.settings.cluster.coordinator_org),
+                coordinator_org=self.settings.cluster.coordinator_org,
+                reply_expectation=self.settings.coordinator.reply_expectation),
             clock=self.clock, office_hours=self.office_hours,
             is_member=lambda sender: self.is_member(_numeric(sender)),
             owed=self.deliveries_owed)

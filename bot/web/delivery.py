@@ -21,6 +21,7 @@ from typing import Literal, Protocol
 
 from bot import texts
 from bot.config import EmailSettings
+from bot.conversation.service import answer_message
 from bot.tickets import Clock, Delivery, TicketDesk, utc_now
 from bot.web import mail
 from bot.web.live import Live
@@ -83,9 +84,17 @@ class WebSender:
                 return Outcome.sent()
             if not self._store.exists(session):
                 return Outcome.destination_gone("deleted")
-            text = (texts.COORDINATOR_ANSWER.format(number=delivery.ticket_id, text=delivery.text)
-                    if delivery.kind == "answer" else delivery.text)
-            message = self._store.add(session, "bot", text, delivery_id=delivery.id)
+            text, options = delivery.text, ()
+            if delivery.kind == "answer":
+                ticket = (TicketDesk(self._store.connection).ticket(delivery.ticket_id)
+                          if delivery.ticket_id is not None else None)
+                if ticket is None:
+                    text = texts.COORDINATOR_ANSWER.format(number=delivery.ticket_id,
+                                                           text=delivery.text)
+                else:  # the question quoted, with the same buttons as in Telegram
+                    reply = answer_message(ticket, delivery.text)
+                    text, options = reply.text, tuple((c.id, c.label) for c in reply.choices)
+            message = self._store.add(session, "bot", text, options, delivery_id=delivery.id)
             if delivery.kind == "answer" and self._email and self._store.email_of(session):
                 owe_email(self._store, delivery)
         self._live.notify(session)

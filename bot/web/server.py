@@ -164,7 +164,8 @@ def standalone_conversation(settings: Settings, clock: Clock = utc_now,
             privacy_notice_url=settings.privacy.notice_url,
             controller=settings.privacy.controller,
             cluster_of=settings.cluster.name_genitive,
-            coordinator_org=settings.cluster.coordinator_org),
+            coordinator_org=settings.cluster.coordinator_org,
+            reply_expectation=settings.coordinator.reply_expectation),
         clock=clock, office_hours=parse_office_hours(settings.coordinator.office_hours))
 
 
