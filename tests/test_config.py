@@ -43,6 +43,7 @@ def test_values_are_read_and_the_env_token_wins(tmp_path: Path) -> None:
          "matcher.suggest_threshold"),
         ("storage: [1]\n", "storage"),
         ("unknown: 1\n", "unknown"),
+        ("coordinator:\n  remind_after: jutro\n", "coordinator.remind_after"),
     ],
 )
 def test_bad_config_names_the_key(tmp_path: Path, text: str, key: str) -> None:

@@ -278,6 +278,11 @@ class TelegramSender:
             return Outcome.rejected("no such ticket")
         post = ticket_post(ticket, delivery.text, self._knowledge(),
                            followup=delivery.kind == "followup")
+        # Taken or closed before it was posted: shown at once (an answer shows once delivered).
+        status = ("" if delivery.kind == "followup" or ticket.status == "answered"
+                  else ticket_status(ticket))
+        if status and not delivery.sent_ids:
+            post.messages[0] = f"{post.messages[0]}\n\n{status}"
         outcome = await self._parts(
             delivery, post.messages, sent, parse_mode=ParseMode.HTML, first_markup=(
                 None if delivery.kind == "followup" else desk_keyboard(ticket)))
