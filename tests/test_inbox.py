@@ -116,7 +116,9 @@ async def test_start_does_not_wait_for_owed_posts_and_a_stop_takes_under_10_seco
         owed = db.execute("SELECT count(*) FROM deliveries WHERE sent_at IS NULL "
                           "AND failed IS NULL").fetchone()[0]
     posted = sum(1 for s in tg.messages_to(COORDINATOR_CHAT.id) if "Zgłoszenie #" in s.text)
-    assert owed > 0 and owed + posted == 60, (owed, posted)  # the rest is still owed
+    # The rest is still owed. A post in flight when the stop came may have reached Telegram
+    # without its reply being recorded: it stays owed too (sent again later, never lost).
+    assert owed > 0 and 60 <= owed + posted <= 61, (owed, posted)
 
 
 async def test_starts_while_the_api_is_down_and_a_second_process_refuses(
