@@ -23,7 +23,7 @@ from bot.office_hours import OfficeHours, parse_office_hours
 from bot.outbox import Outbox
 from bot.question_log import QuestionLog
 from bot.subscriptions import SubscriptionBook
-from bot.tickets import Clock, Person, TicketDesk, utc_now
+from bot.tickets import Clock, TicketDesk, utc_now
 
 SERVICES_KEY = "services"
 
@@ -151,10 +151,6 @@ def services(context: ContextTypes.DEFAULT_TYPE) -> Services:
     return context.bot_data[SERVICES_KEY]
 
 
-def person_of(update: Update) -> Person:
-    user, chat = update.effective_user, update.effective_chat
-    assert user is not None and chat is not None
-    return Person(user.id, chat.id, user.full_name, user.username)
 
 
 async def coordinators_only(update: Update, context: ContextTypes.DEFAULT_TYPE) -> bool:
