@@ -13,7 +13,7 @@ from telegram.error import TelegramError
 from bot import texts
 from bot.conversation import Choice, Reply, Turn
 from bot.conversation.choices import ChoiceKind, encode
-from bot.knowledge import Entry, KnowledgeBase
+from bot.textsplit import split_words
 from bot.tickets import Ticket
 
 MESSAGE_LIMIT = 4096
@@ -22,19 +22,9 @@ WEB_CHANNEL_NAME = "czat na stronie"
 
 
 def split_message(text: str, limit: int = MESSAGE_LIMIT) -> list[str]:
-    """Cut a long text into Telegram-sized parts, at paragraph or line ends where possible."""
-    parts: list[str] = []
-    rest = text
-    while len(rest) > limit:
-        cut = max(rest.rfind("\n\n", 0, limit), rest.rfind("\n", 0, limit))
-        if cut <= limit // 2:
-            cut = rest.rfind(" ", 0, limit)
-        if cut <= 0:
-            cut = limit
-        parts.append(rest[:cut].rstrip())
-        rest = rest[cut:].lstrip()
-    parts.append(rest)
-    return [p for p in parts if p]
+    """Cut a long text into Telegram-sized parts (counted as Telegram counts), at paragraph,
+    line or word ends: the one splitter the outbox uses too."""
+    return split_words(text, limit)
 
 
 async def send_turn(message: Message, turn: Turn, bot_username: str | None) -> None:
@@ -68,17 +58,8 @@ def keyboard(rows: Sequence[Sequence[tuple[str, str]]]) -> InlineKeyboardMarkup:
     )
 
 
-def menu_keyboard(knowledge: KnowledgeBase) -> InlineKeyboardMarkup:
-    rows = [[(c.name, f"cat:{c.id}")] for c in knowledge.menu_categories()]
-    rows.append([(texts.ASK_COORDINATOR, "ask")])
-    return keyboard(rows)
 
 
-def questions_keyboard(entries: Sequence[Entry], extra: Sequence[tuple[str, str]] = ()
-                       ) -> InlineKeyboardMarkup:
-    rows = [[(e.question, f"q:{e.id}")] for e in entries]
-    rows.extend([item] for item in extra)
-    return keyboard(rows)
 
 
 def who(ticket: Ticket) -> str:
