@@ -48,17 +48,22 @@ class ConversationStates:
             (*_key(sender), name, json.dumps(data), self._clock().astimezone(dt.UTC).isoformat()))
 
     def pop(self, sender: Sender) -> State | None:
+        """The state, now finished; one read per message, a write only when there was one."""
         state = self.get(sender)
-        self.clear(sender)
+        if state is not None:
+            self._delete(sender)
         return state
 
     def clear(self, sender: Sender) -> None:
         """Best effort: a disk that refuses the delete leaves a state that expires anyway."""
         if self._db.execute("SELECT 1 FROM conversation_state WHERE channel = ? AND chat_id = ? "
                             "AND user_id = ?", _key(sender)).fetchone():
-            best_effort(lambda: self._db.execute(
-                "DELETE FROM conversation_state WHERE channel = ? AND chat_id = ? "
-                "AND user_id = ?", _key(sender)), "a finished conversation state")
+            self._delete(sender)
+
+    def _delete(self, sender: Sender) -> None:
+        best_effort(lambda: self._db.execute(
+            "DELETE FROM conversation_state WHERE channel = ? AND chat_id = ? "
+            "AND user_id = ?", _key(sender)), "a finished conversation state")
 
     def forget_person(self, channel: str, user_id: str) -> None:
         self._db.execute("DELETE FROM conversation_state WHERE channel = ? AND user_id = ?",
