@@ -276,6 +276,10 @@ class TicketDesk:
             (name, ticket_id)).rowcount
         return self.ticket(ticket_id) if updated else None
 
+    def owe_notice(self, ticket: Ticket, text: str) -> None:
+        """A plain message to the resident of `ticket`, on their channel."""
+        self._owe("notice", ticket.id, ticket.chat_id, text, ticket.channel)
+
     def owe_status(self, ticket_id: int, coordinator_chat: int) -> None:
         """The ticket post is to show the ticket's state anew (an edit, no new message)."""
         self._owe("status", ticket_id, coordinator_chat, "")
