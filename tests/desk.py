@@ -64,6 +64,7 @@ async def desk_client(settings: Settings, clock: Clock | None = None, *,
         channel.app[LIMITER_KEY] = limiter
     client = TestClient(TestServer(channel.app))
     await client.start_server()
+    channel.postman.start()  # answers reach the web chat as in service
     try:
         if login is not None:
             await sign_in(client, login, password)
@@ -100,7 +101,8 @@ async def post_form(client: TestClient, path: str, form_page: str | None = None,
 
 def text_of(page: str) -> str:
     """A page's visible text, roughly: tags out, entities decoded."""
-    return unescape(re.sub(r"<[^>]+>", " ", re.sub(r"<style>.*?</style>", "", page, flags=re.S)))
+    bare = re.sub(r"<[^>]+>", " ", re.sub(r"<style>.*?</style>", "", page, flags=re.S))
+    return " ".join(unescape(bare).split())
 
 
 def browser_sign_in(driver: Any, base_url: str, login: str = LOGIN,
