@@ -219,8 +219,11 @@ async def test_sign_in_from_another_site_is_refused(tmp_path: Path) -> None:
                                      headers={"Origin": "https://zly.example"},
                                      data={"login": LOGIN, "haslo": PASSWORD})
         assert response.status == 403
-        client.session.cookie_jar.clear()
-        # a script without the form's cookie and without an Origin may sign in
+        await csrf(client, "/koordynator/logowanie")  # the form's cookie is set
+        response = await client.post("/koordynator/logowanie", allow_redirects=False,
+                                     data={"login": LOGIN, "haslo": PASSWORD, "csrf": "zly"})
+        assert response.status == 403
+        # a script that posts only login and haslo (no Origin, no token) may sign in
         response = await client.post("/koordynator/logowanie", allow_redirects=False,
                                      data={"login": LOGIN, "haslo": PASSWORD})
         assert response.status == 303
