@@ -15,7 +15,7 @@ from bot.desk.limits import SignInLimiter
 from bot.desk.page import PREFIX, Html, html, join, page, see_other
 from bot.desk.passwords import verify_password, waste_time
 from bot.desk.sessions import SignInLinks
-from bot.web.limits import client_address, networks, retry_after
+from bot.web.limits import client_address, is_local, networks, retry_after
 
 PRE_COOKIE = "koordynator_formularz"  # the sign-in form's own token (double submit)
 MAX_FIELD = 200
@@ -48,7 +48,10 @@ def routes(ctx: DeskContext) -> list[web.RouteDef]:
         limiter = request.app[LIMITER_KEY]
         address = client_address(request.remote, request.headers.get("X-Forwarded-For"),
                                  networks(ctx.settings.web.trusted_proxies))
-        keys = (f"login:{login.casefold()}", f"ip:{address}")
+        # This machine itself (a proxy not listed in web.trusted_proxies) is every client at
+        # once: limited per login only, as the web chat does.
+        keys = (f"login:{login.casefold()}",
+                *(() if is_local(address) else (f"ip:{address}",)))
         wait = limiter.wait(*keys)
         if wait:
             response = _form(ctx, request, status=429, error=(
