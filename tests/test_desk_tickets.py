@@ -14,6 +14,7 @@ import aiohttp
 
 from bot import texts
 from bot.config import Settings, WebSettings
+from bot.desk.app import CONTEXT_KEY
 from bot.tickets import Person
 from tests.conftest import COORDINATOR, COORDINATOR_CHAT, RESIDENT
 from tests.desk import (
@@ -142,6 +143,7 @@ async def test_html_in_any_field_is_shown_as_text(tmp_path: Path) -> None:
         desk.hand_off(Person("s1", "s1", "<b>Zły</b>", "<u>x</u>", channel="web"),
                       "<script>alert(1)</script> & <img src=x onerror=alert(2)>", (), 0)
         desk.add_followup(1, "<iframe src=//zly.example>", 0)
+        desk.copy_into(1, 0, {"from_chat_id": 1, "message_id": 2, "kind": "photo"})
         response = await submit(client, TICKET, ANSWER, tresc="<b>pogrubione</b>")
         assert response.status == 303
         desk.hand_off(Person("s2", "s2", "", channel="web"), "drugie", (), 0)
@@ -153,6 +155,7 @@ async def test_html_in_any_field_is_shown_as_text(tmp_path: Path) -> None:
             for raw in ("<script>", "<img", "<iframe", "<b>", "<u>", "<i>", "<a href=//"):
                 assert raw not in page, (path, raw)
         page = await (await client.get(TICKET)).text()
+        assert "mieszkaniec dołączył zdjęcie" in text_of(page)
         assert "&lt;script&gt;alert(1)&lt;/script&gt; &amp; &lt;img" in page
         assert "&lt;b&gt;pogrubione&lt;/b&gt;" in page and "&lt;i&gt;ala&lt;/i&gt;" in page
 
@@ -222,3 +225,16 @@ async def test_an_answer_from_the_desk_reaches_telegram_and_the_ticket_post(
                           and s.message_id == third.message_id and "🔒 Zamknięte" in s.text,
                           start=start)
         await tg.wait_for_text(RESIDENT.id, "Zamknąłem Twoje zgłoszenie nr 3", start=start)
+
+
+async def test_the_desk_reloads_knowledge_alone_and_beside_telegram(
+        tg: FakeTelegram, settings: Settings, tmp_path: Path) -> None:
+    async with desk_client(desk_settings(tmp_path)) as (_, channel):
+        ctx = channel.app[CONTEXT_KEY]
+        assert ctx.telegram is None and ctx.coordinator_chat() == 0
+        assert (await ctx.reload(frozenset())).startswith("Wczytałem bazę wiedzy:")
+    async with running_bot_with_web(beside_telegram(settings)) as (application, channel):
+        ctx = channel.app[CONTEXT_KEY]
+        assert ctx.telegram is application and ctx.coordinator_chat() == COORDINATOR_CHAT.id
+        assert (await ctx.reload(frozenset())).startswith("Baza wiedzy wczytana")
+        assert ctx.knowledge() is application.bot_data["services"].matcher.knowledge
