@@ -164,6 +164,10 @@ def run_password(lines: TextIO, out: TextIO, err: TextIO) -> int:
         print(f"Hasło musi mieć co najmniej {MIN_PASSWORD} znaków.", file=err)
         return 1
     print(hash_password(password), file=out)
+    if lines.isatty():
+        print("Wpisz ten skrót w config.yaml (desk.accounts), np.:\n  desk:\n    accounts:\n"
+              "      - login: anna\n        password_hash: \"<skrót>\"\ni uruchom bota "
+              "ponownie.", file=err)
     return 0
 
 

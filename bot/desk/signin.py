@@ -136,7 +136,9 @@ def _quoted_next(request: web.Request) -> str:
 
 def _signed_in(ctx: DeskContext, request: web.Request, login: str, target: str
                ) -> web.StreamResponse:
-    secret = request.app[SESSIONS_KEY].start(login)
+    sessions = request.app[SESSIONS_KEY]
+    sessions.end(request.cookies.get(COOKIE, ""))  # a session from before is over
+    secret = sessions.start(login)
     response = see_other(target)
     set_session_cookie(response, request, ctx.settings, secret)
     response.del_cookie(PRE_COOKIE, path=SIGN_IN)
