@@ -102,6 +102,10 @@ async def test_the_desk_in_chromium(tmp_path: Path, browser: Any) -> None:  # no
                        "('.note').innerText.includes('Zapisałem odpowiedź')")
         assert await axe_violations(browser) == []
         await shots(browser, "biurko-zgloszenie-z-odpowiedzia")
+        await in_thread(browser.get, base + "/koordynator/historia")
+        await wait_for(browser, "document.querySelector('main table')")
+        assert await axe_violations(browser) == []
+        await shots(browser, "biurko-historia")
 
         # Back to the resident: the answer is in the page.
         await in_thread(browser.switch_to.window, resident)
