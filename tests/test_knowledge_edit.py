@@ -13,7 +13,9 @@ import pytest
 from bot import storage
 from bot.desk import versions
 from bot.knowledge_edit import EntryForm, plan_add, plan_edit, plan_retire, read_entry
+from bot.knowledge_preview import Previewer, edited_entry
 from bot.loader import load_valid_knowledge
+from bot.matcher import Thresholds
 
 ROOT = Path(__file__).parent.parent
 NOW = dt.datetime(2026, 11, 28, 12, 0, tzinfo=dt.UTC)
@@ -111,3 +113,20 @@ def test_a_version_never_leaves_the_knowledge_folder(root: Path, tmp_path: Path)
                        "VALUES ('../../etc/passwd', x'00', '', 'x')")
     with pytest.raises(versions.VersionError):
         versions.restore(connection, 1, root)
+
+
+def test_the_check_uses_the_unsaved_phrasing(root: Path) -> None:
+    knowledge = load_valid_knowledge(root)
+    previewer = Previewer(Thresholds())
+    form = read_entry(root, knowledge, "kontakt.adres").form
+    question = "gdzie trzymacie rowery"
+    saved = previewer.preview(knowledge, edited_entry(knowledge, "kontakt.adres", "kontakt",
+                                                      form), question)
+    assert saved.status == "handoff"
+    unsaved = edited_entry(knowledge, "kontakt.adres", "kontakt", form.with_phrasing(question))
+    found = previewer.preview(knowledge, unsaved, question)
+    assert found.status == "answer" and found.answer.entry_id == "kontakt.adres"
+    assert found.answer.edited
+    new = edited_entry(knowledge, None, "inne", EntryForm(question="Czy klaster ma psa?",
+                                                          phrasings=("pies klastra",)))
+    assert previewer.preview(knowledge, new, "czy klaster ma psa").answer.edited
