@@ -30,6 +30,7 @@ from bot.learning import LEARNED_FILE, MAX_ANSWER, MAX_QUESTION
 from bot.loader import BUTTON_MAX_CHARS, knowledge_files, load_knowledge, relative_name
 from bot.matcher import ACKNOWLEDGEMENT_ID, NOT_UNDERSTOOD_ID, THANKS_ID
 from bot.normalize import Normalizer
+from bot.plural import count
 from bot.polish import fold
 from bot.yamledit import HAND_WIDTH, cut, dump, round_trip, splice, write_if_changed
 from bot.yamlfile import LineDict, YamlSyntaxError, load_yaml, load_yaml_text
@@ -40,6 +41,7 @@ _KEY_FIELD = {"category": "category", "question": "question", "button": "button"
               "alternates": "phrasings", "answer": "answer", "source": "source",
               "checked": "checked"}
 GENERAL = ""
+CHARS = ("znak", "znaki", "znaków")
 MAX_ID_SLUG = 40
 _ID_SAFE = re.compile(r"^[a-z0-9_]+$")
 _LOCATION = re.compile(r"\s*\([^()]*\.ya?ml:\d+\)")
@@ -150,10 +152,10 @@ def check_form(form: EntryForm) -> dict[str, list[str]]:
     if not form.question:
         add("question", "Wpisz pytanie.")
     elif len(form.question) > MAX_QUESTION:
-        add("question", f"Pytanie ma {len(form.question)} znaków, a może mieć najwyżej "
+        add("question", f"Pytanie ma {count(len(form.question), CHARS)}, a może mieć najwyżej "
                         f"{MAX_QUESTION}.")
     if len(form.button) > BUTTON_MAX_CHARS:
-        add("button", f"Napis ma {len(form.button)} znaków, a przycisk mieści najwyżej "
+        add("button", f"Napis ma {count(len(form.button), CHARS)}, a przycisk mieści najwyżej "
                       f"{BUTTON_MAX_CHARS}.")
     if not form.phrasings:
         add("phrasings", "Wpisz co najmniej jedno sformułowanie (jedno w linii).")
@@ -164,8 +166,8 @@ def check_form(form: EntryForm) -> dict[str, list[str]]:
     if not form.answer:
         add("answer", "Wpisz odpowiedź.")
     elif len(form.answer) > MAX_ANSWER:
-        add("answer", f"Odpowiedź ma {len(form.answer)} znaków, a Telegram przyjmuje najwyżej "
-                      f"{MAX_ANSWER}.")
+        add("answer", f"Odpowiedź ma {count(len(form.answer), CHARS)}, a Telegram przyjmuje "
+                      f"najwyżej {MAX_ANSWER}.")
     if not form.source:
         add("source", "Wpisz, skąd pochodzi informacja (np. „strona klastra”).")
     try:
