@@ -354,9 +354,9 @@ class _Editor:
 
 def _category_section(category_id: str, name: str, in_menu: bool, entries: list[Entry]
                       ) -> Html:
-    items = [html('<li><a href="{href}">{label}</a><p class="meta">{id}{checked}</p></li>',
-                  href=_entry_url(e.id), label=e.label, id=e.id,
-                  checked=f" · sprawdzono {e.checked:%d.%m.%Y}" if e.checked else "")
+    items = [html('<li><a href="{href}">{label}</a>{checked}</li>', href=_entry_url(e.id),
+                  label=e.label, checked=html('<p class="meta">sprawdzono {day}</p>',
+                                              day=f"{e.checked:%d.%m.%Y}") if e.checked else "")
              for e in entries]
     listing = (html('<ul class="cards">{items}</ul>', items=join(items)) if items
                else Html('<p class="muted">Brak wpisów.</p>'))
@@ -448,7 +448,7 @@ def _notice(note: str | None) -> Html:
 def _check_box(question: str, result: Preview | None) -> Html:
     shown = _describe(result) if result is not None else ""
     return html(
-        '<fieldset class="check"><legend>Sprawdź pytanie</legend>'
+        '<fieldset class="try"><legend>Sprawdź pytanie</legend>'
         '<p class="muted" id="zapytanie-opis">Wpisz pytanie tak, jak zadałby je mieszkaniec. '
         "Sprawdzę, co bot by zrobił, gdyby ten formularz był już zapisany.</p>"
         '<label for="zapytanie">Pytanie mieszkańca</label>'
