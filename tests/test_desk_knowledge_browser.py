@@ -12,6 +12,7 @@ from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
+from bot import texts
 from bot.config import Settings, WebSettings
 from bot.desk.auth import COOKIE, SESSIONS_KEY
 from tests.conftest import ROOT
@@ -128,6 +129,26 @@ async def test_edit_an_answer_in_chromium(settings: Settings, tmp_path: Path,
         await until(browser, "document.querySelector('.menu button.choice')")
         await ask(browser, "gdzie trzymacie rowery")
         await until(browser, bubble_with("ul. Nowej 5 w Kłobucku"))
+
+        # Retired beside Telegram: the keeper lets exactly that entry go.
+        await in_thread(browser.get, base + "/koordynator/wiedza/wpis/kontakt.adres")
+        await in_thread(browser.execute_script,
+                        "document.querySelector('a[href$=\"/wycofaj\"]').click();")
+        await until(browser, "document.querySelector('button.danger')")
+        await in_thread(browser.execute_script,
+                        "document.querySelector('button.danger').click();")
+        await until(browser, "document.querySelector('.note')")
+        note = await in_thread(browser.execute_script,
+                               "return document.querySelector('.note').textContent;")
+        assert note.startswith("Wycofałem wpis „Gdzie jest biuro klastra?”"), note
+        assert "kontakt.adres" in note and "Nie wczytałem" not in note, note
+        await in_thread(browser.get, channel.url)
+        await until(browser, "document.querySelector('.menu button.choice')")
+        await ask(browser, "gdzie trzymacie rowery")
+        await until(browser, bubble_with(texts.NO_ANSWER[:30]))
+        last = await in_thread(browser.execute_script, "return [...document.querySelectorAll("
+                               "'#rozmowa .msg.bot')].pop().textContent;")
+        assert "Kłobucku" not in last
     for name in ("wiedza-lista-1280.png", "wiedza-lista-390.png", "wiedza-wpis-1280.png",
                  "wiedza-wpis-390.png"):
         assert (SCREENSHOTS / name).read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
