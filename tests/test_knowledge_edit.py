@@ -130,3 +130,20 @@ def test_the_check_uses_the_unsaved_phrasing(root: Path) -> None:
     new = edited_entry(knowledge, None, "inne", EntryForm(question="Czy klaster ma psa?",
                                                           phrasings=("pies klastra",)))
     assert previewer.preview(knowledge, new, "czy klaster ma psa").answer.edited
+
+
+def test_an_undo_that_would_break_the_knowledge_is_refused(root: Path, tmp_path: Path) -> None:
+    connection = storage.connect(tmp_path / "bot.sqlite3")
+    knowledge = load_valid_knowledge(root)
+    form = read_entry(root, knowledge, "kontakt.adres").form
+    kept: list[int] = []
+    plan_retire(root, knowledge, "kontakt.adres", NOW).write(
+        lambda path: kept.append(versions.remember(connection, root, path, NOW, "ala")))
+    knowledge = load_valid_knowledge(root)
+    clash = EntryForm(question="Gdzie jest biuro klastra?", phrasings=form.phrasings,
+                      answer="Inne biuro.", source=("ja",), checked="2026-11-28")
+    assert plan_add(root, knowledge, "inne", clash, NOW).write()
+    before = snapshot(root)
+    with pytest.raises(versions.VersionError, match="miałaby błędy"):
+        versions.restore(connection, kept[0], root)
+    assert snapshot(root) == before

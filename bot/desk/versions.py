@@ -9,10 +9,12 @@ on the way back, so a stored version can never write outside it.
 from __future__ import annotations
 
 import datetime as dt
+import os
 import sqlite3
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 
+from bot.loader import load_knowledge
 from bot.yamledit import write_if_changed
 
 
@@ -58,14 +60,34 @@ def target(root: Path, version: Version) -> Path:
 
 def restore(connection: sqlite3.Connection, version_id: int, root: Path) -> Path:
     """Put the version back (a file that did not exist is removed); returns the file.
-    Writes nothing when the file already holds exactly that version."""
+    Writes nothing when the file already holds exactly that version. When the knowledge was
+    sound and the old version would break it (a later change elsewhere clashes with it), the
+    file is left as it was and VersionError says why."""
     version = get(connection, version_id)
     path = target(root, version)
-    if version.content is None:
+    current = path.read_bytes() if path.is_file() else None
+    if current == version.content:
+        return path
+    stat = path.stat() if current is not None else None
+    sound = load_knowledge(root).ok
+    _put(path, version.content)
+    if sound:
+        after = load_knowledge(root)
+        if not after.ok:
+            _put(path, current)
+            if stat is not None:  # as it was: the bot sees no change to load
+                os.utime(path, ns=(stat.st_atime_ns, stat.st_mtime_ns))
+            first = next(p for p in after.problems if p.level == "error")
+            raise VersionError("po cofnięciu baza wiedzy miałaby błędy: "
+                               f"{first.relative_to(root)}")
+    return path
+
+
+def _put(path: Path, content: bytes | None) -> None:
+    if content is None:
         path.unlink(missing_ok=True)
     else:
-        write_if_changed(path, version.content.decode("utf-8"))
-    return path
+        write_if_changed(path, content.decode("utf-8"))
 
 
 def _relative(root: Path, path: Path) -> str:
