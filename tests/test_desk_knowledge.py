@@ -230,3 +230,15 @@ async def test_html_typed_in_any_field_is_shown_as_text(settings: Settings) -> N
             assert "<script>alert" not in page and "<img src=x" not in page, path
         knowledge = load_valid_knowledge(settings.knowledge.path)
         assert knowledge.entry("kontakt.adres").answer == f"Tu {evil}"
+
+
+async def test_search_finds_entries_by_any_of_their_words(settings: Settings) -> None:
+    async with desk_client(settings) as (client, _):
+        page = text_of(await (await client.get("/koordynator/wiedza?szukaj=Szymanowskiego"))
+                       .text())
+        assert re.search(r"Znalazłem [2-4] wpisy\.", page) and "Gdzie jest biuro klastra?" in page
+        assert "Jak dołączyć do klastra?" not in page
+        page = text_of(await (await client.get("/koordynator/wiedza?szukaj=dolaczyc")).text())
+        assert "Jak dołączyć do klastra?" in page
+        page = text_of(await (await client.get("/koordynator/wiedza?szukaj=hipopotam")).text())
+        assert "Nie znalazłem wpisów z „hipopotam”." in page

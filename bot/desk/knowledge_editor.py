@@ -74,6 +74,7 @@ class _Editor:
         self.ctx = ctx
         self.previewer = Previewer(ctx.settings.matcher.thresholds())
         self.writing = asyncio.Lock()  # one change of the files at a time
+        self._learned_for: tuple[KnowledgeBase | None, dict[str, tuple[str, ...]]] = (None, {})
 
     @property
     def root(self) -> Path:
@@ -101,6 +102,11 @@ class _Editor:
             '<p><a class="button secondary" href="{base}/nowy">Dodaj nowy wpis</a></p>',
             base=BASE, query=query,
             clear=html('<a href="{base}">Pokaż wszystkie</a>', base=BASE) if query else "")
+        if not wanted:
+            links = [html('<li><a href="#kat-{id}">{name}</a></li>', id=c.id, name=c.name)
+                     for c in knowledge.categories]
+            search += html('<nav aria-label="Kategorie"><ul class="toc">{links}</ul></nav>',
+                           links=join(links))
         if wanted and not shown:
             body = search + html('<p>Nie znalazłem wpisów z „{q}”.</p>', q=query)
         else:
@@ -315,12 +321,19 @@ class _Editor:
 
     def _preview(self, knowledge: KnowledgeBase, entry_id: str | None, category: str,
                  form: EntryForm, question: str) -> Preview:
-        extra: tuple[str, ...] = ()
-        if entry_id:
-            editable = read_entry(self.root, knowledge, entry_id)
-            extra = editable.learned if editable else ()
+        extra = self._learned(knowledge, entry_id) if entry_id else ()
         entry = edited_entry(knowledge, entry_id, category, form)
         return self.previewer.preview(knowledge, entry, question, extra)
+
+    def _learned(self, knowledge: KnowledgeBase, entry_id: str) -> tuple[str, ...]:
+        """Phrasings other files add to the entry (read once per knowledge in service)."""
+        if self._learned_for[0] is not knowledge:
+            self._learned_for = (knowledge, {})
+        known = self._learned_for[1]
+        if entry_id not in known:
+            editable = read_entry(self.root, knowledge, entry_id)
+            known[entry_id] = editable.learned if editable else ()
+        return known[entry_id]
 
     # ---------------------------------------------------------------- helpers
 
