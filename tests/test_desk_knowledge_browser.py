@@ -88,6 +88,8 @@ async def test_edit_an_answer_in_chromium(settings: Settings, tmp_path: Path,
         assert await axe_violations(browser) == []
         await full_page(browser, "wiedza-lista-1280.png", 1280)
         await full_page(browser, "wiedza-lista-390.png", 390)
+        await in_thread(browser.set_window_size, 390, 844)  # a phone's first screen
+        await screenshot_as_is(browser, "wiedza-lista-390-telefon.png")
         await in_thread(browser.set_window_size, 1280, 900)
 
         await in_thread(browser.get, base + "/koordynator/wiedza/wpis/kontakt.adres")

@@ -74,6 +74,7 @@ class _Editor:
         self.ctx = ctx
         self.previewer = Previewer(ctx.settings.matcher.thresholds())
         self.writing = asyncio.Lock()  # one change of the files at a time
+        self._base: tuple[KnowledgeBase | None, Matcher | None] = (None, None)
         self._learned_for: tuple[KnowledgeBase | None, dict[str, tuple[str, ...]]] = (None, {})
 
     @property
@@ -204,7 +205,7 @@ class _Editor:
         category = request.query.get("kategoria", "")
         form = EntryForm(checked=self.ctx.clock().astimezone(WARSAW).date().isoformat())
         if asked:
-            match = Matcher(knowledge, self.ctx.settings.matcher.thresholds()).match(asked)
+            match = self._matcher(knowledge).match(asked)
             ids = [s.entry.id for s in match.suggestions]
             if match.entry is not None:
                 ids.insert(0, match.entry.id)
@@ -324,6 +325,12 @@ class _Editor:
         extra = self._learned(knowledge, entry_id) if entry_id else ()
         entry = edited_entry(knowledge, entry_id, category, form)
         return self.previewer.preview(knowledge, entry, question, extra)
+
+    def _matcher(self, knowledge: KnowledgeBase) -> Matcher:
+        """A matcher of the knowledge in service (built once per knowledge)."""
+        if self._base[0] is not knowledge or self._base[1] is None:
+            self._base = (knowledge, Matcher(knowledge, self.ctx.settings.matcher.thresholds()))
+        return self._base[1]
 
     def _learned(self, knowledge: KnowledgeBase, entry_id: str) -> tuple[str, ...]:
         """Phrasings other files add to the entry (read once per knowledge in service)."""
