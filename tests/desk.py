@@ -147,9 +147,11 @@ def browser_sign_in(driver: Any, base_url: str, login: str = LOGIN,
                     password: str = PASSWORD) -> None:
     """Sign in through the form with Selenium (blocking: run it in a thread)."""
     from selenium.webdriver.common.by import By
+    from selenium.webdriver.support.wait import WebDriverWait
 
     driver.get(base_url.rstrip("/") + "/koordynator/logowanie")
     driver.find_element(By.ID, "login").send_keys(login)
     driver.find_element(By.ID, "haslo").send_keys(password)
     driver.find_element(By.CSS_SELECTOR, "form.sign-in button[type=submit]").click()
-    driver.find_element(By.CSS_SELECTOR, "form.who")  # the signed-in header
+    WebDriverWait(driver, 10).until(  # the signed-in header
+        lambda d: d.find_elements(By.CSS_SELECTOR, "form.who"))

@@ -219,8 +219,11 @@ async def test_sign_in_from_another_site_is_refused(tmp_path: Path) -> None:
                                      headers={"Origin": "https://zly.example"},
                                      data={"login": LOGIN, "haslo": PASSWORD})
         assert response.status == 403
-        client.session.cookie_jar.clear()
-        # a script without the form's cookie and without an Origin may sign in
+        await csrf(client, "/koordynator/logowanie")  # the form's cookie is set
+        response = await client.post("/koordynator/logowanie", allow_redirects=False,
+                                     data={"login": LOGIN, "haslo": PASSWORD, "csrf": "zly"})
+        assert response.status == 403
+        # a script that posts only login and haslo (no Origin, no token) may sign in
         response = await client.post("/koordynator/logowanie", allow_redirects=False,
                                      data={"login": LOGIN, "haslo": PASSWORD})
         assert response.status == 303
@@ -287,3 +290,26 @@ async def test_a_client_that_keeps_no_cookies_is_never_signed_in(tmp_path: Path)
             assert response.status == 302
         finally:
             await bare.session.close()
+
+
+async def test_history_lists_changes_and_offers_undo_where_possible(tmp_path: Path) -> None:
+    from bot.desk import history
+
+    async with desk_client(desk_settings(tmp_path)) as (client, channel):
+        connection = channel.chat.core.desk.connection
+        history.record(connection, NOW, "bartek", "Zmiana wpisu", "czlonkostwo.jak <b>", None)
+        undoable = history.record(connection, NOW + dt.timedelta(minutes=5), "anna",
+                                  "Nowy wpis", "nauczone.psy", undo_ref=7)
+        assert [c.action for c in history.recent(connection, 10)] == ["Nowy wpis",
+                                                                      "Zmiana wpisu"]
+        page = await (await client.get("/koordynator/historia")).text()
+        text = text_of(page)
+        assert "28.11.2026 11:05 anna Nowy wpis nauczone.psy Cofnij" in text
+        assert "28.11.2026 11:00 bartek Zmiana wpisu czlonkostwo.jak <b>" in text
+        assert page.count(">Cofnij</button>") == 1
+        from tests.desk import submit
+        response = await submit(client, "/koordynator/historia",
+                                f"/koordynator/historia/{undoable}/cofnij")
+        assert response.status in (303, 501)
+        if response.status == 501:  # until the knowledge editor brings bot/desk/versions.py
+            assert "Cofanie zmian nie jest jeszcze dostępne" in text_of(await response.text())

@@ -105,19 +105,21 @@ class SmtpServer:
 
 
 @asynccontextmanager
-async def running_bot_with_web(settings: Settings) -> AsyncIterator[tuple[Any, WebChannel]]:
+async def running_bot_with_web(settings: Settings, clock: Clock | None = None
+                               ) -> AsyncIterator[tuple[Any, WebChannel]]:
     """The Telegram application polling the fake Bot API, with the web chat beside it, run the
     way run_bot.py runs them (conftest.running_bot plus the one hook)."""
     import asyncio
 
     from bot.tg.app import build_application
     from bot.tg.runner import run
+    from bot.tickets import utc_now
     from bot.web.server import WEB_KEY, attach_web
     from tests.conftest import SEND_TIMEOUT
 
     application = build_application(settings, delivery_interval=0.2, reminder_interval=0.2,
                                      watch_interval=0.2, retry_cap=1.0,
-                                     send_timeout=SEND_TIMEOUT)
+                                     send_timeout=SEND_TIMEOUT, clock=clock or utc_now)
     attach_web(application, settings, poll_seconds=2.0, delivery_interval=0.2)
     stop, ready = asyncio.Event(), asyncio.Event()
     running = asyncio.create_task(run(application, settings, stop, ready=ready, poll_timeout=1))

@@ -4,6 +4,8 @@ needs a session; every POST needs the session's CSRF token."""
 from __future__ import annotations
 
 import hmac
+import logging
+import sqlite3
 import warnings
 from collections.abc import Awaitable, Callable
 
@@ -15,6 +17,7 @@ from bot.desk.page import CSRF_KEY, LOGIN_KEY, PREFIX, Html, html, page, quoted
 from bot.desk.sessions import DeskSessions
 from bot.web.limits import Network, _trusted, networks
 
+log = logging.getLogger(__name__)
 # The contract's plain keys: request["desk_login"], request["desk_csrf"].
 warnings.filterwarnings("ignore", category=NotAppKeyWarning, module=r"bot\.desk\.")
 
@@ -85,6 +88,18 @@ def auth_middleware(settings: Settings, sessions: DeskSessions
     async def desk_auth(request: web.Request, handler: Handler) -> web.StreamResponse:
         if not is_desk_path(request.path):
             return await handler(request)
+        try:
+            return await _desk(request, handler)
+        except sqlite3.Error:
+            log.exception("desk: storage failed")
+            response = page(request, "Chwilowy kłopot", html(
+                '<p class="problem">{text}</p>', text="Nie mogę teraz odczytać ani zapisać "
+                "danych. Spróbuj proszę za kilka minut; nic z tego, co zapisałem wcześniej, "
+                "nie przepadło."), status=503)
+            response.headers["Retry-After"] = "30"
+            return response
+
+    async def _desk(request: web.Request, handler: Handler) -> web.StreamResponse:
         if is_public(request):
             response = await handler(request)
         else:

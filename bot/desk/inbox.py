@@ -22,7 +22,8 @@ def routes(ctx: DeskContext) -> list[web.RouteDef]:
             body = Html("<p>Nie ma otwartych zgłoszeń. Wszystko załatwione!</p>")
         else:
             rows = [html('<tr><td data-label="Nr"><a href="/koordynator/zgloszenie/{n}">'
-                         '#{n}</a></td><td data-label="Pytanie" class="text">{question}</td>'
+                         '#{n}</a></td><td data-label="Pytanie" class="text">'
+                         '<a href="/koordynator/zgloszenie/{n}">{question}</a></td>'
                          '<td data-label="Kanał">{channel}</td><td data-label="Od">{who}</td>'
                          '<td data-label="Czeka">{age}</td><td data-label="Bierze">{claimed}'
                          "</td></tr>", n=t.id, question=short(t.question) or "—",

@@ -90,7 +90,7 @@ def page(request: web.Request, title: str, body: Html, *, status: int = 200) -> 
                   '<meta name="viewport" content="width=device-width, initial-scale=1">'
                   '<meta name="robots" content="noindex">'
                   "<title>{title} – {site}</title><style>{css}</style></head><body>"
-                  '<a class="skip" href="#tresc">Przejdź do treści</a>'
+                  '<a class="skip" href="#glowna">Przejdź do treści</a>'
                   '<header class="top"><p class="site">{site}</p>',
                   title=title, site=SITE, css=Html(CSS))]
     if login:
@@ -98,7 +98,7 @@ def page(request: web.Request, title: str, body: Html, *, status: int = 200) -> 
     parts.append(Html("</header>"))
     if login:
         parts.append(_nav(request.path))
-    parts.append(html('<main id="tresc"><h1>{title}</h1>', title=title))
+    parts.append(html('<main id="glowna"><h1>{title}</h1>', title=title))
     if note:
         parts.append(html('<p class="note" role="status">{note}</p>', note=note))
     parts += [body, Html("</main></body></html>")]
@@ -110,8 +110,10 @@ def page(request: web.Request, title: str, body: Html, *, status: int = 200) -> 
 
 
 def headers() -> dict[str, str]:
+    # same-origin, not no-referrer: the desk's own forms then carry its Origin (checked when
+    # signing in); no other site ever sees a desk address.
     return {"Content-Security-Policy": POLICY, "Cache-Control": "no-store",
-            "X-Frame-Options": "DENY"}
+            "X-Frame-Options": "DENY", "Referrer-Policy": "same-origin"}
 
 
 def _signed_in(request: web.Request, login: str) -> Html:

@@ -34,6 +34,7 @@ class DeskSessions:
 
     def start(self, login: str) -> str:
         """A new session for `login`; returns the cookie's value (256 random bits)."""
+        self.forget_expired()
         secret = secrets.token_urlsafe(32)
         now = self._clock().isoformat()
         self._db.execute(

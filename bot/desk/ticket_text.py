@@ -28,6 +28,8 @@ def who(ticket: Ticket) -> str:
 
 def waiting(delta: dt.timedelta) -> str:
     minutes = max(int(delta.total_seconds() // 60), 0)
+    if minutes < 1:
+        return "przed chwilą"
     if minutes < 60:
         return count(minutes, MINUTES)
     hours = minutes // 60
