@@ -7,14 +7,12 @@ from __future__ import annotations
 
 import shutil
 import time
-import warnings
 from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
 from bot import texts
 from bot.config import Settings, WebSettings
-from bot.desk.auth import COOKIE, SESSIONS_KEY
 from tests.conftest import ROOT
 from tests.desk import LOGIN, PASSWORD, browser_sign_in, with_accounts
 from tests.test_web_browser import (
@@ -30,23 +28,6 @@ from tests.test_web_browser import browser as browser
 from tests.webchat import running_bot_with_web
 
 NEW_ANSWER = "Biuro jest teraz przy ul. Nowej 5 w Kłobucku (II piętro)."
-
-
-def sign_in(driver: Any, base: str, channel: Any) -> None:
-    """Through the sign-in form; if the form refuses the browser (desk-core's check of the
-    Origin header refuses the "null" Chromium sends under Referrer-Policy: no-referrer), with
-    a session made on the server, so this test still checks the editor."""
-    from selenium.common.exceptions import NoSuchElementException
-
-    try:
-        browser_sign_in(driver, base)
-        return
-    except NoSuchElementException:
-        warnings.warn("the desk's sign-in form refused Chromium; signed in with a session "
-                      "cookie instead", stacklevel=1)
-    secret = channel.app[SESSIONS_KEY].start(LOGIN)
-    driver.add_cookie({"name": COOKIE, "value": secret, "path": "/koordynator",
-                       "httpOnly": True, "sameSite": "Strict"})
 
 
 async def full_page(driver: Any, name: str, width: int) -> None:
@@ -80,7 +61,7 @@ async def test_edit_an_answer_in_chromium(settings: Settings, tmp_path: Path,
                              (LOGIN, PASSWORD))
     async with running_bot_with_web(settings) as (_, channel):
         base = channel.url.removesuffix("/czat")
-        await in_thread(sign_in, browser, base, channel)
+        await in_thread(browser_sign_in, browser, base)
 
         await in_thread(browser.get, base + "/koordynator/wiedza")
         await until(browser, "document.querySelector('a[href=\"/koordynator/wiedza/wpis/"
