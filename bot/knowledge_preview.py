@@ -9,6 +9,7 @@ typing questions against the same form reuses one.
 
 from __future__ import annotations
 
+import threading
 from collections import OrderedDict
 from dataclasses import dataclass, replace
 from typing import Any
@@ -65,6 +66,7 @@ class Previewer:
         # by what a matcher was built from; the base knowledge is kept to compare identity
         self._matchers: OrderedDict[tuple[Any, ...], tuple[KnowledgeBase, Matcher]] = (
             OrderedDict())
+        self._lock = threading.Lock()  # previews run in worker threads
 
     def preview(self, knowledge: KnowledgeBase, entry: Entry, question: str,
                 extra: tuple[str, ...] = ()) -> Preview:
@@ -78,10 +80,11 @@ class Previewer:
     def _matcher(self, knowledge: KnowledgeBase, entry: Entry) -> Matcher:
         key = (id(knowledge), entry.id, entry.category, entry.question, entry.alternates,
                entry.keywords, entry.button)
-        cached = self._matchers.get(key)
-        if cached is not None and cached[0] is knowledge:
-            self._matchers.move_to_end(key)
-            return cached[1]
+        with self._lock:
+            cached = self._matchers.get(key)
+            if cached is not None and cached[0] is knowledge:
+                self._matchers.move_to_end(key)
+                return cached[1]
         entries = list(knowledge.entries)
         index = next((i for i, e in enumerate(entries) if e.id == entry.id), None)
         if index is None:
@@ -91,9 +94,10 @@ class Previewer:
         edited = KnowledgeBase(knowledge.categories, tuple(entries), knowledge.synonyms,
                                knowledge.meetings)
         matcher = Matcher(edited, self.thresholds)
-        self._matchers[key] = (knowledge, matcher)
-        while len(self._matchers) > CACHE_SIZE:
-            self._matchers.popitem(last=False)
+        with self._lock:
+            self._matchers[key] = (knowledge, matcher)
+            while len(self._matchers) > CACHE_SIZE:
+                self._matchers.popitem(last=False)
         return matcher
 
 
