@@ -342,10 +342,9 @@ def _apply(item: CommentedMap, form: EntryForm) -> bool:
         if tuple(_texts(item.get(key))) != values:
             changed = True
             _set_list(item, key, values)
-    checked = dt.date.fromisoformat(form.checked)
-    if item.get("checked") != checked:
+    if _text(item.get("checked")) != form.checked:  # "2026-11-26" quoted or not is the same
         changed = True
-        item["checked"] = checked
+        item["checked"] = dt.date.fromisoformat(form.checked)
     return changed
 
 
