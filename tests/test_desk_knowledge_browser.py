@@ -77,7 +77,7 @@ async def test_edit_an_answer_in_chromium(settings: Settings, tmp_path: Path,
         check = await in_thread(browser.find_element, By.ID, "zapytanie")
         await in_thread(check.send_keys, "gdzie trzymacie rowery")
         await until(browser, "document.getElementById('zapytanie-wynik').textContent"
-                             ".startsWith('Bot nie znajdzie')")
+                             ".startsWith('Bot nie odpowie sam')")
         phrasings = await in_thread(browser.find_element, By.ID, "sformulowania")
         started = time.perf_counter()
         await in_thread(phrasings.send_keys, "\ngdzie trzymacie rowery")

@@ -494,8 +494,11 @@ def _describe(result: Preview) -> str:
     if result.status == "suggest" and result.suggestions:
         options = ", ".join(f"{name(s)} ({round(s.score)}%)" for s in result.suggestions)
         return f"Bot nie jest pewien i zapyta „Czy chodzi o:” {options}."
-    return (f"Bot nie znajdzie odpowiedzi (pewność {round(result.score)}%) i zaproponuje "
-            "przekazanie pytania koordynatorowi.")
+    text = "Bot nie odpowie sam – zaproponuje przekazanie pytania koordynatorowi."
+    if result.suggestions:
+        best = result.suggestions[0]
+        text += f" Najbliżej był wpis {name(best)} ({round(best.score)}%)."
+    return text
 
 
 # -------------------------------------------------------------------- small helpers
