@@ -173,6 +173,10 @@ async def test_the_check_reflects_an_unsaved_phrasing(settings: Settings) -> Non
         assert unsaved["status"] == "answer" and unsaved["answer"]["id"] == "kontakt.adres"
         assert unsaved["text"].startswith("Bot odpowie wpisem „Gdzie jest biuro klastra?” "
                                           "(ten wpis)")
+        new = await (await client.post("/koordynator/wiedza/sprawdz", headers=headers, json={
+            "wpis": "", "kategoria": "inne", "pytanie": "Czy klaster ma psa?",
+            "sformulowania": "pies klastra", "zapytanie": "czy klaster ma psa"})).json()
+        assert new["status"] == "answer" and new["answer"]["edited"]
         refused = await client.post("/koordynator/wiedza/sprawdz", json=body)
         assert refused.status == 403  # no CSRF header
         # Without JavaScript the same form's "Sprawdź" button shows it, nothing saved.
@@ -209,6 +213,12 @@ async def test_path_traversal_is_refused(settings: Settings, path: str) -> None:
                                    sprawdzono="2026-11-28")
         assert response.status == 422
         assert 'id="kategoria-blad">Wybierz kategorię z listy.' in await response.text()
+        page = await client.get("/koordynator/wiedza/nowy?kategoria=..%2f..%2fetc")
+        assert page.status == 200 and '<option value="inne" selected>' in await page.text()
+        check = await client.post("/koordynator/wiedza/sprawdz", headers={"X-CSRF-Token": token},
+                                  json={"wpis": "", "kategoria": "../../etc", "zapytanie": "a"})
+        assert check.status == 400
+        assert (await check.json())["error"] == "Wybierz kategorię z listy."
     assert files(settings) == before
 
 
