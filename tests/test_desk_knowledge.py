@@ -252,3 +252,18 @@ async def test_search_finds_entries_by_any_of_their_words(settings: Settings) ->
         assert "Jak dołączyć do klastra?" in page
         page = text_of(await (await client.get("/koordynator/wiedza?szukaj=hipopotam")).text())
         assert "Nie znalazłem wpisów z „hipopotam”." in page
+
+
+async def test_a_form_older_than_the_entry_is_not_saved_over_it(settings: Settings) -> None:
+    async with desk_client(settings) as (client, _):
+        stale = form_of(await (await client.get(EDIT)).text())
+        await note_after(client, await edit(client, odpowiedz="Zmiana kogoś innego."))
+        response = await post_form(client, EDIT, **{**stale, "odpowiedz": "Moja zmiana."})
+        assert response.status == 409
+        page = await response.text()
+        assert "Ktoś w międzyczasie zmienił ten wpis" in text_of(page)
+        assert form_of(page)["odpowiedz"] == "Moja zmiana."
+        knowledge = load_valid_knowledge(settings.knowledge.path)
+        assert knowledge.entry("kontakt.adres").answer == "Zmiana kogoś innego."
+        again = await post_form(client, EDIT, **form_of(page))  # saved once seen
+        assert "Zapisałem zmiany (odpowiedź)" in await note_after(client, again)
