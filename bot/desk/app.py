@@ -9,7 +9,7 @@ from collections.abc import Callable
 
 from aiohttp import web
 
-from bot.desk import assets, history, inbox, signin, ticket_page
+from bot.desk import assets, history, inbox, knowledge_editor, signin, ticket_page
 from bot.desk.auth import SESSIONS_KEY, auth_middleware
 from bot.desk.context import DeskContext
 from bot.desk.limits import SignInLimiter
@@ -23,6 +23,7 @@ PAGES: tuple[Callable[[DeskContext], list[web.RouteDef]], ...] = (
     signin.routes,
     inbox.routes,
     ticket_page.routes,
+    knowledge_editor.routes,
     history.routes,
     assets.routes,
 )
