@@ -706,6 +706,8 @@ class Outbox:
     def _maybe_report_announcement(self, delivery: Delivery) -> None:
         if delivery.kind != "announcement" or "batch" not in delivery.payload:
             return
+        if delivery.payload.get("report_to") is None:  # sent from the desk: it reads totals
+            return
         self._report_announcement(delivery.payload["batch"], delivery.payload["report_to"])
 
     def _report_announcement(self, batch: str, report_to: int) -> None:

@@ -9,7 +9,7 @@ from telegram import Bot, InlineKeyboardButton, InlineKeyboardMarkup, InputFile,
 from telegram.error import BadRequest, TelegramError
 from telegram.ext import ContextTypes
 
-from bot import texts
+from bot import announcements, texts
 from bot.answers import meeting_text
 from bot.botstate import BotState
 from bot.calendar_file import calendar_filename, meeting_calendar
@@ -141,7 +141,7 @@ async def announce(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         await message.reply_text(texts.ANNOUNCE_USAGE)
         return
     # Nothing goes out before the coordinator has seen the text and chosen the audience.
-    text = texts.announcement(parts[1].strip(), svc.settings.cluster.name_genitive)
+    text = announcements.text_of(parts[1], svc.settings)
     BotState(svc.desk.connection, svc.clock).set(_draft_key(message.chat_id, message.message_id),
                                                  text)
     everyone, members = _audiences(svc)
@@ -192,8 +192,8 @@ async def announce_button(update: Update, context: ContextTypes.DEFAULT_TYPE) ->
 
 
 def _audiences(svc: Services) -> tuple[list[Subscriber], list[Subscriber]]:
-    everyone = svc.subscriptions.subscribers()
-    return everyone, [s for s in everyone if svc.is_member(s.user_id)]
+    found = announcements.audiences(svc.settings, svc.subscriptions)
+    return found.everyone, found.members
 
 
 def _draft_key(chat_id: int, message_id: int) -> str:
