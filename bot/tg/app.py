@@ -200,7 +200,7 @@ def register_handlers(application: Application, in_coordinator_chat: filters.Cha
         CommandHandler(["start", "pomoc", "help"], resident.start),
         CommandHandler(["kontakt", "contact"], resident.contact),
         CommandHandler("id", resident.ids),
-        CommandHandler(["spotkania", "meetings"], meetings.meetings_command),
+        CommandHandler(["spotkania", "meetings"], resident.upcoming_meetings),
         CommandHandler(["przypomnienia", "reminders"], meetings.reminders_command),
         CommandHandler(["ogloszenie", "announce"], meetings.announce),
         CommandHandler(["przeladuj", "reload"], reload.reload_command),

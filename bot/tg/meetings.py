@@ -13,57 +13,37 @@ from bot import announcements, texts
 from bot.answers import meeting_text
 from bot.botstate import BotState
 from bot.calendar_file import calendar_filename, meeting_calendar
+from bot.conversation import Sender
 from bot.conversation.choices import ChoiceKind, decode, encode
 from bot.conversation.service import START_REMINDERS
 from bot.durations import polish_duration
-from bot.knowledge import Meeting
-from bot.meetings import due_for_reminder, find, upcoming, visible
+from bot.meetings import due_for_reminder, find, visible
 from bot.plural import PEOPLE, count
 from bot.subscriptions import Subscriber
 from bot.tg.meetings_desk import coordinator_buttons
-from bot.tg.render import acknowledge, keyboard
+from bot.tg.render import acknowledge, keyboard, reply_keyboard
 from bot.tg.services import Services, coordinators_only, services
 
 log = logging.getLogger(__name__)
-
-UPCOMING_ENTRY = "spotkania.najblizsze"
-
-
-def calendar_button(meeting: Meeting) -> list[tuple[str, str]]:
-    return [(texts.ADD_TO_CALENDAR, f"ics:{meeting.id}")]
-
 
 def reminders_button(subscribed: bool) -> list[tuple[str, str]]:
     return [(texts.REMINDERS_OFF, "rem:off")] if subscribed else [(texts.REMINDERS_ON, "rem:on")]
 
 
-async def show_upcoming(message: Message, svc: Services, user_id: int) -> None:
-    """Meetings that have not ended, nearest first (at most 5), each with a calendar button;
-    coordinators also get "Przenieś" / "Odwołaj" under each."""
-    meetings = upcoming(svc.matcher.knowledge.meetings, svc.now(),
-                        member=svc.is_member(user_id))
-    manages = user_id in svc.settings.coordinator.user_ids
-    subscribed = svc.subscriptions.is_subscribed(message.chat_id)
-    if not meetings:
-        entry = svc.matcher.knowledge.entry(UPCOMING_ENTRY)
-        text = entry.answer if entry else texts.NO_MEETINGS
-        markup = None if subscribed else keyboard([reminders_button(False)])
-        await message.reply_text(text, reply_markup=markup)
-        return
-    await message.reply_text(texts.UPCOMING_HEADER)
-    for meeting in meetings:
-        rows = [calendar_button(meeting)]
-        if manages and (manage := coordinator_buttons(meeting)):
-            rows.append(manage)
-        await message.reply_text(meeting_text(meeting), reply_markup=keyboard(rows))
-    if not subscribed:
-        await message.reply_text(texts.REMINDERS_PITCH,
-                                 reply_markup=keyboard([reminders_button(False)]))
-
-
-async def meetings_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-    """/spotkania, /meetings."""
-    await show_upcoming(update.effective_message, services(context), update.effective_user.id)
+async def show_upcoming(message: Message, svc: Services, sender: Sender) -> None:
+    """The core's meeting list (bot.conversation: the one rendering); coordinators also get
+    "Przenieś" / "Odwołaj" under each meeting."""
+    turn = svc.conversation.upcoming_meetings(sender)
+    manages = svc.is_coordinator_id(sender.person.id)
+    for reply in turn.replies:
+        markup = reply_keyboard(reply, None)
+        meeting = (find(svc.matcher.knowledge.meetings, reply.meeting_id)
+                   if manages and reply.meeting_id is not None else None)
+        if meeting is not None and (manage := coordinator_buttons(meeting)):
+            rows = [*(markup.inline_keyboard if markup else ()),
+                    *keyboard([manage]).inline_keyboard]
+            markup = InlineKeyboardMarkup(rows)
+        await message.reply_text(reply.text, reply_markup=markup)
 
 
 async def calendar_file(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:

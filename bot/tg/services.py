@@ -134,6 +134,9 @@ class Services:
     def is_coordinator(self, user: User | None) -> bool:
         return user is not None and user.id in self.settings.coordinator.user_ids
 
+    def is_coordinator_id(self, user_id: int | str) -> bool:
+        return str(user_id) in {str(i) for i in self.settings.coordinator.user_ids}
+
     def is_member(self, user_id: int | str) -> bool:
         """Members see members-only meetings; coordinators count as members."""
         return is_member(self.settings, user_id)
