@@ -1,9 +1,10 @@
-"""`python -m bot check [PATH]`, `match`, `report` and `backup`: see README."""
+"""`python -m bot check [PATH]`, `match`, `report`, `backup` and `haslo`: see README."""
 
 from __future__ import annotations
 
 import argparse
 import datetime as dt
+import getpass
 import io
 import json
 import sys
@@ -41,6 +42,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     report.add_argument("--out", default="raport.html")
     report.add_argument("--csv", help="also write the unanswered questions to this CSV file")
     report.add_argument("--config", help="config file (default: config.yaml if present)")
+    commands.add_parser("haslo", help="hash a password for desk.accounts (read from stdin)")
     args = parser.parse_args(argv)
     for stream in (sys.stdin, sys.stdout, sys.stderr):
         if isinstance(stream, io.TextIOWrapper):  # not when tests capture the streams
@@ -49,6 +51,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         return run_check(args.path, sys.stdout)
     if args.command == "backup":
         return run_backup(args.config, args.destination, sys.stdout, sys.stderr)
+    if args.command == "haslo":
+        return run_password(sys.stdin, sys.stdout, sys.stderr)
     if args.command == "report":
         return run_report(args.config, args.days, args.out, args.csv, sys.stdout, sys.stderr)
     return run_match(args.knowledge, args.config, sys.stdin, sys.stdout, sys.stderr)
@@ -138,6 +142,28 @@ def run_report(config: str | None, days: int, out_path: str, csv_path: str | Non
         # utf-8-sig: Excel then shows Polish letters right
         Path(csv_path).write_text(unanswered_csv(stats), encoding="utf-8-sig")
         print(f"Pytania bez odpowiedzi: {csv_path}", file=out)
+    return 0
+
+
+MIN_PASSWORD = 10
+
+
+def run_password(lines: TextIO, out: TextIO, err: TextIO) -> int:
+    """Read a password (without echo when typed at a terminal) and print its hash for
+    `desk.accounts[].password_hash`."""
+    from bot.desk.passwords import hash_password
+
+    if lines.isatty():
+        password = getpass.getpass("Hasło: ")
+        if getpass.getpass("Powtórz hasło: ") != password:
+            print("Hasła się różnią. Nic nie zapisałem.", file=err)
+            return 1
+    else:
+        password = lines.readline().rstrip("\r\n")
+    if len(password) < MIN_PASSWORD:
+        print(f"Hasło musi mieć co najmniej {MIN_PASSWORD} znaków.", file=err)
+        return 1
+    print(hash_password(password), file=out)
     return 0
 
 

@@ -140,6 +140,26 @@ class EmailSettings:
 
 
 @dataclass(frozen=True)
+class DeskAccount:
+    """One coordinator who may sign in to the web desk; the hash from `python -m bot haslo`."""
+
+    login: str = ""
+    password_hash: str = ""
+
+
+@dataclass(frozen=True)
+class DeskSettings:
+    """The coordinator's web desk (/koordynator) on the web chat's server."""
+
+    accounts: tuple[DeskAccount, ...] = ()
+    idle_minutes: int = 30  # a session unused this long ends
+    session_hours: int = 12  # and any session ends this long after sign-in
+
+    def account(self, login: str) -> DeskAccount | None:
+        return next((a for a in self.accounts if a.login == login), None)
+
+
+@dataclass(frozen=True)
 class Settings:
     telegram: TelegramSettings = field(default_factory=TelegramSettings)
     cluster: ClusterSettings = field(default_factory=ClusterSettings)
@@ -152,6 +172,7 @@ class Settings:
     limits: LimitSettings = field(default_factory=LimitSettings)
     web: WebSettings = field(default_factory=WebSettings)
     email: EmailSettings = field(default_factory=EmailSettings)
+    desk: DeskSettings = field(default_factory=DeskSettings)
 
 
 TOKEN_ENV = "TELEGRAM_BOT_TOKEN"
@@ -229,6 +250,11 @@ def _convert(key: str, kind: Any, value: Any) -> Any:
         items = value if isinstance(value, list) else [value] if value is not None else []
         if all(isinstance(v, int) and not isinstance(v, bool) for v in items):
             return tuple(items)
+    elif kind == tuple[DeskAccount, ...]:
+        items = value if isinstance(value, list) else [] if value is None else None
+        if items is not None:
+            return tuple(_build(DeskAccount, item, f"{key}[{n}].")
+                         for n, item in enumerate(items))
     elif kind == tuple[str, ...]:
         items = value if isinstance(value, list) else [value] if value is not None else []
         if all(isinstance(v, str) for v in items):
@@ -238,7 +264,9 @@ def _convert(key: str, kind: Any, value: Any) -> Any:
 
 def _describe(kind: Any) -> str:
     return {str: "text", int: "a whole number", float: "a number", bool: "true or false",
-            tuple[str, ...]: "a list of texts"}.get(kind, "a list of whole numbers")
+            tuple[str, ...]: "a list of texts",
+            tuple[DeskAccount, ...]: "a list of {login, password_hash}",
+            }.get(kind, "a list of whole numbers")
 
 
 def _check_values(settings: Settings) -> None:
@@ -287,6 +315,26 @@ def _check_values(settings: Settings) -> None:
     if settings.matcher.suggest_threshold > settings.matcher.answer_threshold:
         raise ConfigError("matcher.suggest_threshold: must not exceed matcher.answer_threshold")
     _check_web(settings)
+    _check_desk(settings.desk)
+
+
+def _check_desk(desk: DeskSettings) -> None:
+    from bot.desk.passwords import is_password_hash  # no import cycle: passwords is stdlib
+
+    logins: set[str] = set()
+    for n, account in enumerate(desk.accounts):
+        key = f"desk.accounts[{n}]"
+        if not re.fullmatch(r"[^\s<>&\"']{1,64}", account.login):
+            raise ConfigError(f"{key}.login: 1-64 characters, no spaces or < > & \" '")
+        if account.login in logins:
+            raise ConfigError(f"{key}.login: {account.login!r} is listed twice")
+        logins.add(account.login)
+        if not is_password_hash(account.password_hash):
+            raise ConfigError(f"{key}.password_hash: not a hash from `python -m bot haslo`")
+    if desk.idle_minutes < 1:
+        raise ConfigError("desk.idle_minutes: must be at least 1")
+    if desk.session_hours < 1:
+        raise ConfigError("desk.session_hours: must be at least 1")
 
 
 def _check_web(settings: Settings) -> None:

@@ -287,6 +287,35 @@ _MIGRATIONS: tuple[str, ...] = (
     ALTER TABLE tickets ADD COLUMN claimed_by TEXT;
     ALTER TABLE tickets ADD COLUMN answered_by TEXT;
     """,
+    # 8: the coordinator's web desk: sessions and one-time sign-in links (only hashes of
+    # their secrets are stored), and who changed what from the desk (undo_ref: what can undo
+    # it, e.g. a stored version of a knowledge file).
+    """
+    CREATE TABLE desk_sessions (
+        id_hash TEXT PRIMARY KEY,        -- sha256 of the cookie's value
+        login TEXT NOT NULL,
+        csrf TEXT NOT NULL,
+        created_at TEXT NOT NULL,
+        active_at TEXT NOT NULL
+    );
+    CREATE TABLE desk_links (
+        token_hash TEXT PRIMARY KEY,     -- sha256 of the token in the link
+        login TEXT NOT NULL,
+        created_at TEXT NOT NULL,
+        expires_at TEXT NOT NULL,
+        used_at TEXT
+    );
+    CREATE TABLE desk_history (
+        id INTEGER PRIMARY KEY AUTOINCREMENT,
+        at TEXT NOT NULL,
+        login TEXT NOT NULL,
+        action TEXT NOT NULL,
+        detail TEXT NOT NULL DEFAULT '',
+        undo_ref INTEGER,
+        undone_at TEXT
+    );
+    CREATE INDEX desk_history_by_time ON desk_history (at);
+    """,
 )
 SCHEMA_VERSION = 1 + len(_MIGRATIONS)
 

@@ -11,6 +11,7 @@ import contextlib
 import datetime as dt
 import logging
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
 from aiohttp import web
@@ -19,9 +20,13 @@ from bot import storage
 from bot.config import ConfigError, Settings
 from bot.conversation.service import Conversation, ConversationSettings
 from bot.conversation.state import ConversationStates
+from bot.desk.app import add_desk
+from bot.desk.context import DeskContext
+from bot.desk.wiring import DeskHooks, no_reload, watch_reload
 from bot.loader import knowledge_fingerprint, load_knowledge, load_valid_knowledge
 from bot.matcher import Matcher
 from bot.office_hours import parse_office_hours
+from bot.plural import ENTRIES, count
 from bot.question_log import QuestionLog
 from bot.subscriptions import SubscriptionBook
 from bot.tickets import TELEGRAM, Clock, TicketDesk, utc_now
@@ -107,7 +112,8 @@ class WebChannel:
 
 def web_channel(settings: Settings, core: Conversation, *, clock: Clock = utc_now,
                 poll_seconds: float = POLL_SECONDS, standalone: bool = False,
-                delivery_interval: float = 1.0) -> WebChannel:
+                delivery_interval: float = 1.0, desk_hooks: DeskHooks | None = None
+                ) -> WebChannel:
     desk = core.desk
     store = WebSessions(desk.connection, clock,
                         dt.timedelta(days=settings.privacy.retention_days))
@@ -119,6 +125,12 @@ def web_channel(settings: Settings, core: Conversation, *, clock: Clock = utc_no
     chat = WebChat(core, store, live, retention_days=settings.privacy.retention_days,
                    email_enabled=email, kick=postman.kick)
     app = build_app(chat, settings, poll_seconds=poll_seconds)
+    hooks = desk_hooks or DeskHooks()
+    add_desk(app, DeskContext(
+        settings, desk, clock, Path(settings.knowledge.path), lambda: core.knowledge,
+        reload=hooks.reload or no_reload, kick=hooks.kick or postman.kick,
+        coordinator_chat=hooks.coordinator_chat or (lambda: settings.coordinator.chat_id),
+        telegram=hooks.telegram))
     return WebChannel(settings, chat, postman, app, standalone, senders)
 
 
@@ -138,13 +150,28 @@ class KnowledgeWatch:
         if fingerprint == self._fingerprint:
             return False
         self._fingerprint = fingerprint
+        return self._load() is None
+
+    def reload_now(self) -> str:
+        """Load the files now (the desk wrote them); a Polish line saying what happened."""
+        self._fingerprint = knowledge_fingerprint(self._settings.knowledge.path)
+        problems = self._load()
+        if problems is not None:
+            return ("Nie wczytałem bazy wiedzy, bo ma błędy; bot odpowiada dalej według "
+                    f"poprzedniej wersji. {problems}")
+        return (f"Wczytałem bazę wiedzy: {count(len(self.matcher.knowledge.entries), ENTRIES)}"
+                ", bot już z niej korzysta.")
+
+    def _load(self) -> str | None:
+        """None when the files went live; else their first problems."""
         result = load_knowledge(self._settings.knowledge.path, self._clock())
         if not result.ok:
-            log.error("knowledge not reloaded: %s", "; ".join(map(str, result.problems[:5])))
-            return False
+            problems = "; ".join(map(str, result.problems[:5]))
+            log.error("knowledge not reloaded: %s", problems)
+            return problems
         self.matcher = Matcher(result.knowledge, self._settings.matcher.thresholds())
         log.info("knowledge reloaded: %d entries", len(result.knowledge.entries))
-        return True
+        return None
 
 
 def standalone_conversation(settings: Settings, clock: Clock = utc_now,
@@ -174,7 +201,8 @@ async def serve_web(settings: Settings, stop: asyncio.Event, *,
     """`run_bot.py --web`: the web chat alone until `stop` is set."""
     watch = KnowledgeWatch(settings, utc_now)
     core = standalone_conversation(settings, watch=watch)
-    channel = web_channel(settings, core, standalone=True)
+    channel = web_channel(settings, core, standalone=True,
+                          desk_hooks=DeskHooks(reload=watch_reload(watch)))
     try:
         await channel.start()
     except BaseException:
@@ -217,7 +245,8 @@ def attach_web(application: Any, settings: Settings, *, poll_seconds: float = PO
         if before_init is not None:
             await before_init(app)
         channel = web_channel(settings, svc.conversation, clock=svc.clock,
-                              poll_seconds=poll_seconds, delivery_interval=delivery_interval)
+                              poll_seconds=poll_seconds, delivery_interval=delivery_interval,
+                              desk_hooks=telegram_desk_hooks(app))
         svc.owed_listeners.append(channel.postman.kick)  # an answer to a web ticket
         channel.postman.on_sent = lambda delivery: _tell(
             app, settings, delivery, ANSWER_IN_PAGE, learn=True)
@@ -235,6 +264,22 @@ def attach_web(application: Any, settings: Settings, *, poll_seconds: float = PO
 
     application.post_init = post_init
     application.post_shutdown = post_shutdown
+
+
+def telegram_desk_hooks(application: Any) -> DeskHooks:
+    """Beside Telegram the desk reloads through the knowledge keeper (which holds back what
+    drops entries unless removed on purpose), and wakes the outbox and the web postman."""
+    from bot.tg.reload import outcome_text
+    from bot.tg.services import SERVICES_KEY
+
+    svc = application.bot_data[SERVICES_KEY]
+
+    async def reload(removes: frozenset[str]) -> str:
+        outcome = svc.knowledge_written(True, removes)
+        return outcome_text(outcome, automatic=False) if outcome is not None else ""
+
+    return DeskHooks(reload=reload, kick=svc.deliveries_owed,
+                     coordinator_chat=svc.coordinator_chat_id, telegram=application)
 
 
 ANSWER_IN_PAGE = ("Odpowiedź na zgłoszenie #{number} jest już na czacie na stronie: "

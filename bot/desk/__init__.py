@@ -1,0 +1,1 @@
+"""The coordinator's web desk (/koordynator): tickets, knowledge, meetings in a browser."""
