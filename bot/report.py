@@ -7,6 +7,7 @@ import datetime as dt
 import io
 from collections.abc import Callable
 from html import escape
+from pathlib import Path
 
 from bot.insights import Day, Stats, UnansweredGroup, duration_text
 from bot.knowledge import KnowledgeBase
@@ -27,40 +28,9 @@ h1{font-size:26px;margin:0 0 4px;overflow-wrap:anywhere}
 @media (max-width:600px){main{padding:14px}h1{font-size:21px}}
 """.replace("EMOJI", _EMOJI_FONTS)
 # The report's parts, scoped to `.report`: the offline page and the desk's statistics page
-# both use them. Bar heights are classes (h0-h100), so a strict CSP (no inline styles) holds.
-REPORT_STYLE = """
-.report h2{font-size:19px;margin:28px 0 10px}
-.report .cards{display:grid;grid-template-columns:repeat(auto-fit,minmax(150px,1fr));gap:12px}
-.report .card{background:#fff;border-radius:10px;padding:14px 16px;box-shadow:0 1px 3px #0002;
-min-width:0}
-.report .card b{display:block;font-size:26px;margin-top:4px;overflow-wrap:anywhere}
-.report .card b.words{font-size:17px}.report .card span{color:#4f5f6e;font-size:13px}
-.report .panel{background:#fff;border-radius:10px;padding:16px;box-shadow:0 1px 3px #0002;
-overflow-wrap:anywhere}
-.report .empty{background:#fff8e1;border-radius:10px;padding:14px 16px;margin:16px 0 0}
-.report table{border-collapse:collapse;width:100%;table-layout:fixed}
-.report th,.report td{text-align:left;padding:7px 8px;border-bottom:1px solid #e3e8ec;
-vertical-align:top;overflow-wrap:anywhere}
-.report th{font-size:13px;color:#4f5f6e}.report th.n,.report td.n{text-align:right;width:5.5em;
-font-variant-numeric:tabular-nums}.report td.d{white-space:nowrap;font-size:13px;color:#4f5f6e}
-.report th.d{width:7em}
-.report .muted{color:#4f5f6e;font-size:13px}
-.report .chart{position:relative}
-.report .plot{display:flex;align-items:flex-end;gap:2px;height:160px;padding-top:16px;
-border-bottom:1px solid #c9d2da;background:linear-gradient(#e3e8ec,#e3e8ec) 0 16px/100% 1px
-no-repeat,linear-gradient(#e3e8ec,#e3e8ec) 0 calc(8px + 50%)/100% 1px no-repeat}
-.report .col{flex:1 1 0;min-width:0;height:100%;display:flex;align-items:flex-end}
-.report .bar,.report .rate{width:100%;border-radius:2px 2px 0 0}
-.report .bar{background:#2f7d5b}.report .rate{background:#1f5f9c}
-.report .none{width:100%;height:0}
-.report .axis{display:flex;justify-content:space-between;font-size:12px;color:#4f5f6e;
-margin-top:4px}
-.report .scale{position:absolute;top:0;left:0;font-size:12px;color:#4f5f6e}
-@media (max-width:600px){.report h2{font-size:17px}
-.report .cards{grid-template-columns:1fr 1fr;gap:8px}.report .card{padding:10px 12px}
-.report .card b{font-size:22px}.report .card b.words{font-size:15px}.report .panel{padding:10px}
-.report th,.report td{padding:6px 4px}.report .plot{height:120px}}
-""" + "".join(f".report .h{n}{{height:{n}%}}" for n in range(101)) + "\n"
+# (which serves the same file) both use them.
+REPORT_STYLE = (Path(__file__).parent / "desk" / "static" / "report.css").read_text(
+    encoding="utf-8")
 LEARN_HINT = ("Podobne pytania są zgrupowane. Warto dopisać je do bazy wiedzy (odpowiadając "
               "na zgłoszenie, użyj przycisku „Dodaj do bazy wiedzy”).")
 Actions = Callable[[UnansweredGroup], str]

@@ -9,7 +9,7 @@ from collections.abc import Callable
 
 from aiohttp import web
 
-from bot.desk import assets, history, inbox, signin
+from bot.desk import announcing, assets, history, inbox, meetings, signin, statistics
 from bot.desk.auth import SESSIONS_KEY, auth_middleware
 from bot.desk.context import DeskContext
 from bot.desk.limits import SignInLimiter
@@ -24,6 +24,9 @@ PAGES: tuple[Callable[[DeskContext], list[web.RouteDef]], ...] = (
     inbox.routes,
     history.routes,
     assets.routes,
+    meetings.routes,
+    announcing.routes,
+    statistics.routes,
 )
 
 
