@@ -168,6 +168,8 @@ def read_form(values: Mapping[str, str], now: dt.datetime) -> FormCheck:
         errors["place"] = "Podaj miejsce spotkania."
     if audience not in AUDIENCES:
         errors["audience"] = "Wybierz, dla kogo jest spotkanie."
+    if not registration:
+        errors["registration"] = "Napisz, jak się zapisać – albo „bez zapisów”."
     if errors or when is None:
         return FormCheck(None, errors)
     return FormCheck(MeetingForm(title, when, place, audience, registration))

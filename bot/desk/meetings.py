@@ -31,7 +31,7 @@ RECENT = 10
 WHEN_HINT = ("Np. 15.12.2026 10:00, z godziną zakończenia 15.12.2026 10:00-12:00; "
              "bez godziny: cały dzień.")
 LABELS = {"title": "Tytuł", "when": "Termin", "place": "Miejsce", "audience": "Dla kogo",
-          "registration": "Jak się zapisać (nieobowiązkowe)"}
+          "registration": "Jak się zapisać"}
 
 
 def routes(ctx: DeskContext) -> list[web.RouteDef]:
@@ -218,7 +218,7 @@ def _add_form(request: web.Request, values: Mapping[str, str],
         audience_error=html('<p class="field-error">{e}</p>', e=errors["audience"])
         if "audience" in errors else Html(""),
         radios=radios,
-        registration=_field("registration", text_input("registration", required=False),
+        registration=_field("registration", text_input("registration"),
                             errors, "Np. „zapisy u koordynatora, tel. …” albo „bez zapisów”."))
 
 
