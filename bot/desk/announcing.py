@@ -126,16 +126,16 @@ def _write_page(request: web.Request, ctx: DeskContext, found: Audiences, book: 
         label=label, people=count(len(found.of(value)), PEOPLE),
         checked=Html(" checked") if chosen == value else Html(""))
         for value, label in AUDIENCE_LABELS.items())
-    attributes = (Html(' aria-invalid="true" aria-describedby="tresc-blad"') if error
+    attributes = (Html(' aria-invalid="true" aria-describedby="ogloszenie-blad"') if error
                   else Html(""))
     form = html(
         '<form method="post" action="{base}/podglad" novalidate>{csrf}'
-        '<label for="tresc">Treść ogłoszenia</label>{error}'
-        '<textarea id="tresc" name="tresc" rows="8" maxlength="{max}"{a}>{text}</textarea>'
+        '<label for="ogloszenie">Treść ogłoszenia</label>{error}'
+        '<textarea id="ogloszenie" name="tresc" rows="8" maxlength="{max}"{a}>{text}</textarea>'
         "<fieldset><legend>Do kogo</legend>{radios}</fieldset>"
         '<button type="submit">Pokaż podgląd</button></form>',
         base=BASE, csrf=csrf_field(request),
-        error=html('<p class="field-error" id="tresc-blad" role="alert">{e}</p>', e=error)
+        error=html('<p class="field-error" id="ogloszenie-blad" role="alert">{e}</p>', e=error)
         if error else Html(""), max=announcements.MAX_LENGTH, a=attributes,
         text=values.get("tresc", ""), radios=radios)
     intro = Html("<p>Ogłoszenie dostaną w Telegramie osoby, które włączyły przypomnienia "
@@ -177,8 +177,8 @@ def _preview_page(request: web.Request, ctx: DeskContext, found: Audiences,
         '<button type="submit">Wyślij do {to}</button></form>'
         "<h2>Chcesz coś zmienić?</h2>"
         '<form method="post" action="{base}/podglad" novalidate>{csrf}'
-        '<label for="tresc">Treść ogłoszenia</label>'
-        '<textarea id="tresc" name="tresc" rows="8" maxlength="{max}">{body}</textarea>'
+        '<label for="ogloszenie">Treść ogłoszenia</label>'
+        '<textarea id="ogloszenie" name="tresc" rows="8" maxlength="{max}">{body}</textarea>'
         '<input type="hidden" name="odbiorcy" value="{audience}">'
         '<button type="submit" class="secondary">Pokaż podgląd jeszcze raz</button> '
         '<a class="button secondary" href="{base}">Anuluj</a></form>',

@@ -99,7 +99,9 @@ def auth_middleware(settings: Settings, sessions: DeskSessions
             response = await handler(request)
         response.headers["Cache-Control"] = "no-store"
         response.headers.setdefault("X-Content-Type-Options", "nosniff")
-        response.headers.setdefault("Referrer-Policy", "no-referrer")
+        # same-origin, not no-referrer: with no-referrer Chromium posts forms with
+        # "Origin: null", which the sign-in form refuses as foreign.
+        response.headers.setdefault("Referrer-Policy", "same-origin")
         response.headers.setdefault("X-Frame-Options", "DENY")
         return response
 

@@ -206,7 +206,7 @@ def _add_form(request: web.Request, values: Mapping[str, str],
                if errors else Html(""))
     return html(
         '<h2 id="dodaj">Dodaj spotkanie</h2>{summary}'
-        '<form method="post" action="{base}" class="meeting-form" novalidate>{csrf}'
+        '<form method="post" action="{base}#dodaj" class="meeting-form" novalidate>{csrf}'
         "{title}{when}{place}"
         "<fieldset><legend>Dla kogo</legend>{audience_error}{radios}</fieldset>"
         "{registration}"
