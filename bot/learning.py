@@ -14,7 +14,6 @@ proposal as a preview, a web desk could show it as a form.
 from __future__ import annotations
 
 import datetime as dt
-import io
 import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
@@ -23,11 +22,11 @@ from typing import Any
 
 from ruamel.yaml import YAML
 from ruamel.yaml.comments import CommentedMap, CommentedSeq
-from ruamel.yaml.scalarstring import LiteralScalarString
 
 from bot.knowledge import Entry, KnowledgeBase, Problem
 from bot.loader import BUTTON_MAX_CHARS, load_knowledge
 from bot.polish import fold
+from bot.yamledit import answer_scalar, dump, round_trip
 
 LEARNED_FILE = Path("faq") / "nauczone.yaml"
 SOURCE = "odpowiedź koordynatora"
@@ -248,11 +247,7 @@ def add_phrasing(root: str | Path, *, entry_id: str, text: str) -> Change:
 
 
 def _yaml() -> YAML:
-    yaml = YAML()  # round-trip: keeps comments and order
-    yaml.indent(mapping=2, sequence=4, offset=2)
-    yaml.width = 100
-    yaml.allow_unicode = True
-    return yaml
+    return round_trip()
 
 
 def _read(root: Path) -> CommentedMap:
@@ -280,10 +275,8 @@ def _write_checked(root: Path, data: CommentedMap, entry_id: str) -> Change:
 
 def _write_file_checked(root: Path, path: Path, data: CommentedMap, entry_id: str,
                         before: str | None) -> Change:
-    buffer = io.StringIO()
-    _yaml().dump(data, buffer)
     path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(buffer.getvalue(), encoding="utf-8")
+    path.write_text(dump(_yaml(), data), encoding="utf-8")
     result = load_knowledge(root)
     if result.ok:
         return Change(True, entry_id, path)
@@ -447,9 +440,7 @@ def _too_long(question: str) -> str:
     return f"pytanie ma {len(question)} znaków, a może mieć najwyżej {MAX_QUESTION}"
 
 
-def _answer_scalar(answer: str) -> str:
-    answer = answer.strip()
-    return LiteralScalarString(answer + "\n") if "\n" in answer else answer
+_answer_scalar = answer_scalar
 
 
 def _edit_entry(root: Path, path: Path, entry_id: str,

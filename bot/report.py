@@ -125,8 +125,8 @@ def report_sections(stats: Stats, knowledge: KnowledgeBase, *, hint: str = LEARN
 {top_rows}</table></div>
 <h2 id="bez-odpowiedzi">Pytania bez odpowiedzi</h2>
 <div class="panel"><p class="muted">{escape(hint)}</p>
-<table class="unanswered"><tr><th>Pytanie</th><th class="n">Ile razy</th><th class="n d">Ostatnio</th>
-{action_th}</tr>
+<table class="unanswered"><tr><th>Pytanie</th><th class="n">Ile razy</th>
+<th class="n d">Ostatnio</th>{action_th}</tr>
 {unanswered_rows}</table></div>"""
 
 

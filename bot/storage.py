@@ -316,6 +316,16 @@ _MIGRATIONS: tuple[str, ...] = (
     );
     CREATE INDEX desk_history_by_time ON desk_history (at);
     """,
+    # 9: knowledge files as they were before the desk changed them (the history's "Cofnij").
+    """
+    CREATE TABLE knowledge_versions (
+        id INTEGER PRIMARY KEY,
+        path TEXT NOT NULL,              -- relative to the knowledge folder: faq/kontakt.yaml
+        content BLOB,                    -- the bytes before the change; NULL: no such file
+        saved_at TEXT NOT NULL,
+        login TEXT NOT NULL
+    );
+    """,
 )
 SCHEMA_VERSION = 1 + len(_MIGRATIONS)
 

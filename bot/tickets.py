@@ -63,6 +63,8 @@ class Ticket:
     rating: int | None = None  # the resident's: 1 helped, 0 did not
     claimed_by: str | None = None  # the coordinator who tapped "Biorę"
     answered_by: str | None = None
+    closed_at: dt.datetime | None = None
+    close_reason: str | None = None  # given to the resident when closed without an answer
 
 
 @dataclass(frozen=True)
@@ -236,6 +238,28 @@ class TicketDesk:
         return [HistoryItem(dt.datetime.fromisoformat(r["created_at"]), r["kind"], r["text"],
                             json.loads(r["payload"] or "{}").get("by")) for r in rows]
 
+    def attachments_of(self, ticket_id: int) -> list[tuple[dt.datetime, str]]:
+        """When the resident sent a photo, file or voice message to the ticket, and what."""
+        rows = self._db.execute(
+            "SELECT created_at, text FROM deliveries WHERE ticket_id = ? AND kind = 'copy' "
+            "AND text != '' ORDER BY id", (ticket_id,))
+        found = []
+        for row in rows:
+            try:
+                what = str(json.loads(row["text"]).get("kind") or "")
+            except (ValueError, AttributeError):
+                what = ""
+            found.append((dt.datetime.fromisoformat(row["created_at"]), what))
+        return found
+
+    def settled_tickets(self, limit: int) -> list[Ticket]:
+        """Answered or closed tickets, the most recently settled first."""
+        rows = self._db.execute(
+            "SELECT * FROM tickets WHERE status != 'open' "
+            "ORDER BY COALESCE(answered_at, closed_at, created_at) DESC, id DESC LIMIT ?",
+            (limit,))
+        return [_ticket(row) for row in rows]
+
     def followups_of(self, ticket_id: int) -> list[str]:
         rows = self._db.execute(
             "SELECT text FROM deliveries WHERE kind = 'followup' AND ticket_id = ? "
@@ -275,6 +299,10 @@ class TicketDesk:
             "UPDATE tickets SET claimed_by = ? WHERE id = ? AND status = 'open'",
             (name, ticket_id)).rowcount
         return self.ticket(ticket_id) if updated else None
+
+    def owe_notice(self, ticket: Ticket, text: str) -> None:
+        """A plain message to the resident of `ticket`, on their channel."""
+        self._owe("notice", ticket.id, ticket.chat_id, text, ticket.channel)
 
     def owe_status(self, ticket_id: int, coordinator_chat: int) -> None:
         """The ticket post is to show the ticket's state anew (an edit, no new message)."""
@@ -495,4 +523,6 @@ def _ticket(row: sqlite3.Row) -> Ticket:
         answered_at=dt.datetime.fromisoformat(row["answered_at"]) if row["answered_at"] else None,
         channel=row["channel"],
         rating=row["rating"], claimed_by=row["claimed_by"], answered_by=row["answered_by"],
+        closed_at=dt.datetime.fromisoformat(row["closed_at"]) if row["closed_at"] else None,
+        close_reason=row["close_reason"],
     )

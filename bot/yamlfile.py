@@ -58,6 +58,15 @@ def load_yaml(path: Path) -> tuple[Any, list[tuple[str, int]]]:
         text = path.read_text(encoding="utf-8")
     except UnicodeDecodeError as exc:
         raise YamlSyntaxError(path, 1, 1, f"plik nie jest zapisany w UTF-8 ({exc.reason})") from exc
+    return _parse(text, path)
+
+
+def load_yaml_text(text: str) -> Any:
+    """Parse YAML text (not yet a file) the same way; raises YamlSyntaxError."""
+    return _parse(text, Path("<text>"))[0]
+
+
+def _parse(text: str, path: Path) -> tuple[Any, list[tuple[str, int]]]:
     loader = _LineLoader(text)
     loader.duplicate_keys = []
     try:

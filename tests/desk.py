@@ -9,6 +9,7 @@ from contextlib import asynccontextmanager
 from dataclasses import replace
 from functools import cache
 from html import unescape
+from html.parser import HTMLParser
 from pathlib import Path
 from typing import Any
 
@@ -64,6 +65,7 @@ async def desk_client(settings: Settings, clock: Clock | None = None, *,
         channel.app[LIMITER_KEY] = limiter
     client = TestClient(TestServer(channel.app))
     await client.start_server()
+    channel.postman.start()  # answers reach the web chat as in service
     try:
         if login is not None:
             await sign_in(client, login, password)
@@ -98,9 +100,47 @@ async def post_form(client: TestClient, path: str, form_page: str | None = None,
     return await client.post(path, data={"csrf": token, **fields}, allow_redirects=False)
 
 
+class _Forms(HTMLParser):
+    """The forms of a page: action -> hidden fields."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.forms: dict[str, dict[str, str]] = {}
+        self._action: str | None = None
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        values = {k: v or "" for k, v in attrs}
+        if tag == "form":
+            self._action = values.get("action", "")
+            self.forms.setdefault(self._action, {})
+        elif tag == "input" and self._action is not None and values.get("type") == "hidden":
+            self.forms[self._action][values.get("name", "")] = values.get("value", "")
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag == "form":
+            self._action = None
+
+
+def hidden_fields(page: str, action: str) -> dict[str, str]:
+    parser = _Forms()
+    parser.feed(page)
+    assert action in parser.forms, f"no form posting to {action}: {list(parser.forms)}"
+    return parser.forms[action]
+
+
+async def submit(client: Any, page_path: str, action: str, **fields: str) -> Any:
+    """Open `page_path`, fill the form that posts to `action` (its hidden fields as the page
+    has them, plus `fields`) and send it; redirects not followed."""
+    response = await client.get(page_path)
+    assert response.status == 200, (page_path, response.status)
+    data = {**hidden_fields(await response.text(), action), **fields}
+    return await client.post(action, data=data, allow_redirects=False)
+
+
 def text_of(page: str) -> str:
     """A page's visible text, roughly: tags out, entities decoded."""
-    return unescape(re.sub(r"<[^>]+>", " ", re.sub(r"<style>.*?</style>", "", page, flags=re.S)))
+    bare = re.sub(r"<[^>]+>", " ", re.sub(r"<style>.*?</style>", "", page, flags=re.S))
+    return " ".join(unescape(bare).split())
 
 
 def browser_sign_in(driver: Any, base_url: str, login: str = LOGIN,

@@ -9,7 +9,17 @@ from collections.abc import Callable
 
 from aiohttp import web
 
-from bot.desk import announcing, assets, history, inbox, meetings, signin, statistics
+from bot.desk import (
+    announcing,
+    assets,
+    history,
+    inbox,
+    knowledge_editor,
+    meetings,
+    signin,
+    statistics,
+    ticket_page,
+)
 from bot.desk.auth import SESSIONS_KEY, auth_middleware
 from bot.desk.context import DeskContext
 from bot.desk.limits import SignInLimiter
@@ -22,6 +32,8 @@ CONTEXT_KEY = web.AppKey("desk_context", DeskContext)
 PAGES: tuple[Callable[[DeskContext], list[web.RouteDef]], ...] = (
     signin.routes,
     inbox.routes,
+    ticket_page.routes,
+    knowledge_editor.routes,
     history.routes,
     assets.routes,
     meetings.routes,

@@ -96,7 +96,15 @@ def auth_middleware(settings: Settings, sessions: DeskSessions
             if request.method not in SAFE_METHODS and not await _csrf_ok(request, session.csrf):
                 return refused(request, 403, "Ten formularz jest nieaktualny albo nie pochodzi "
                                "z biurka. Wróć, odśwież stronę i spróbuj jeszcze raz.")
-            response = await handler(request)
+            try:
+                response = await handler(request)
+            except web.HTTPNotFound as exc:
+                response = page(request, "Nie znalazłem", html(
+                    '<p class="problem">{text}</p><p><a href="/koordynator">Wróć do '
+                    "zgłoszeń</a></p>", text=_polish(exc.text)), status=404)
+            except web.HTTPMethodNotAllowed:
+                response = page(request, "Nie obsługuję tego", html(
+                    "<p>Tej strony nie da się tak otworzyć.</p>"), status=405)
         response.headers["Cache-Control"] = "no-store"
         response.headers.setdefault("X-Content-Type-Options", "nosniff")
         # same-origin, not no-referrer: with no-referrer Chromium posts forms with
@@ -106,6 +114,13 @@ def auth_middleware(settings: Settings, sessions: DeskSessions
         return response
 
     return desk_auth
+
+
+def _polish(text: str | None) -> str:
+    """aiohttp's own English reason, or the handler's Polish one."""
+    if not text or text.startswith(("404", "Not Found")):
+        return "Nie ma takiej strony."
+    return text
 
 
 def _no_session(request: web.Request) -> web.StreamResponse:

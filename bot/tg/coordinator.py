@@ -15,7 +15,6 @@ from telegram.ext import ContextTypes
 from bot import texts
 from bot.botstate import BotState
 from bot.conversation.choices import ChoiceKind, decode, encode
-from bot.conversation.service import closed_notice
 from bot.tg.delivery import LOCAL_TIME, ticket_number
 from bot.tg.render import keyboard, open_tickets_html, who
 from bot.tg.services import Services, coordinators_only, services
@@ -109,16 +108,8 @@ async def close_ticket(update: Update, context: ContextTypes.DEFAULT_TYPE) -> No
 
 def close_and_tell(svc: Services, number: int, reason: str = "") -> Ticket | None:
     """Close an open ticket; the resident is told politely (with the reason, if any) and the
-    ticket post shows 🔒. None when there is no such open ticket."""
-    closed = svc.desk.close(number, reason)
-    if closed is None:
-        return None
-    if closed.user_id:  # not anonymised
-        svc.owed().owe_notice(closed.chat_id, closed_notice(closed, reason),  # type: ignore[arg-type]
-                              channel=closed.channel)
-    svc.desk.owe_status(number, svc.coordinator_chat_id())
-    svc.owed().kick()
-    return closed
+    ticket post shows 🔒. None when there is no such open ticket (bot/ticket_actions.py)."""
+    return svc.actions.close(number, reason)
 
 
 async def ticket_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
@@ -142,10 +133,7 @@ async def ticket_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> N
         notice = texts.OFFER_EXPIRED
     elif kind is ChoiceKind.TICKET_TAKE:
         user = update.effective_user
-        taken = svc.desk.claim(number, user.full_name if user else "koordynator")
-        if taken is not None:
-            svc.desk.owe_status(number, svc.coordinator_chat_id())
-            svc.owed().kick()
+        taken = svc.actions.claim(number, user.full_name if user else "koordynator")
         notice = (texts.TICKET_TAKEN if taken else texts.TICKET_NOT_OPEN).format(number=number)
     elif kind is ChoiceKind.TICKET_CLOSE:
         closed = close_and_tell(svc, number)
@@ -199,26 +187,30 @@ async def show_ticket(update: Update, context: ContextTypes.DEFAULT_TYPE) -> Non
 async def _answer(update: Update, context: ContextTypes.DEFAULT_TYPE, number: int, text: str
                   ) -> None:
     svc = services(context)
-    ticket = svc.desk.ticket(number)
-    if ticket is None:
-        await update.effective_message.reply_text(f"Nie ma zgłoszenia #{number}.")
-        return
-    if not ticket.user_id:  # anonymised: the person deleted their data, or retention did
-        await update.effective_message.reply_text(
+    message = update.effective_message
+    user = update.effective_user
+    elsewhere = not svc.in_coordinator_chat(update)
+    outcome = svc.actions.answer(number, text, by=user.full_name if user else None,
+                                 acted_in=message.chat_id if elsewhere else None)
+    if outcome.kind == "missing":
+        await message.reply_text(f"Nie ma zgłoszenia #{number}.")
+    elif outcome.kind == "anonymised":  # the person deleted their data, or retention did
+        await message.reply_text(
             f"Nie wyślę odpowiedzi na zgłoszenie #{number}: ta osoba usunęła swoje dane.")
-        return
-    if ticket.status != "open":  # a second answer, or one to a closed ticket: ask first
-        message = update.effective_message
+    elif outcome.kind == "confirm":  # a second answer, or one to a closed ticket: ask first
+        assert outcome.ticket is not None
         BotState(svc.desk.connection, svc.clock).set(
             _pending_key(message.chat_id, message.message_id), json.dumps(
                 {"ticket": number, "text": text, "user": update.effective_user.id}))
         ask = f"{number}:{message.message_id}"
         await message.reply_text(
-            texts.ANSWER_AGAIN[ticket.status].format(number=number), reply_markup=keyboard([[
+            texts.ANSWER_AGAIN[outcome.ticket.status].format(number=number),
+            reply_markup=keyboard([[
                 (texts.ANSWER_AGAIN_YES, encode(ChoiceKind.TICKET_ANSWER_AGAIN, f"{ask}:y")),
                 (texts.ANSWER_AGAIN_NO, encode(ChoiceKind.TICKET_ANSWER_AGAIN, f"{ask}:n"))]]))
-        return
-    await _send_answer(update, context, number, text)
+    elif elsewhere:  # a private chat: no ticket message in sight
+        await message.reply_text(
+            f"Zapisałem odpowiedź na zgłoszenie #{number}; dostarczę ją i oznaczę zgłoszenie ✅.")
 
 
 async def _answer_again(update: Update, context: ContextTypes.DEFAULT_TYPE, value: str
@@ -240,7 +232,18 @@ async def _answer_again(update: Update, context: ContextTypes.DEFAULT_TYPE, valu
     if decision != "y":
         await update.effective_message.reply_text(texts.ANSWER_AGAIN_DROPPED)
         return
-    await _send_answer(update, context, int(pending["ticket"]), pending["text"])
+    number = int(pending["ticket"])
+    user = update.effective_user
+    elsewhere = not svc.in_coordinator_chat(update)
+    outcome = svc.actions.answer(number, pending["text"], by=user.full_name if user else None,
+                                 again=True, acted_in=update.effective_chat.id if elsewhere
+                                 else None)
+    if outcome.kind == "anonymised":
+        await update.effective_message.reply_text(
+            f"Nie wyślę odpowiedzi na zgłoszenie #{number}: ta osoba usunęła swoje dane.")
+    elif outcome.kind == "owed" and elsewhere:
+        await update.effective_message.reply_text(
+            f"Zapisałem odpowiedź na zgłoszenie #{number}; dostarczę ją i oznaczę zgłoszenie ✅.")
 
 
 def _pending_key(chat_id: int, message_id: int) -> str:
@@ -249,19 +252,6 @@ def _pending_key(chat_id: int, message_id: int) -> str:
 
 def number_of(value: str) -> int | None:
     return int(value) if value.isascii() and value.isdigit() and len(value) < 12 else None
-
-
-async def _send_answer(update: Update, context: ContextTypes.DEFAULT_TYPE, number: int,
-                       text: str) -> None:
-    svc = services(context)
-    user = update.effective_user
-    elsewhere = not svc.in_coordinator_chat(update)
-    svc.desk.answer(number, text, by=user.full_name if user else None,
-                    acted_in=update.effective_chat.id if elsewhere else None)
-    svc.owed().kick()  # the ticket message shows ✅ once the answer is delivered
-    if not svc.in_coordinator_chat(update):  # a private chat: no ticket message in sight
-        await update.effective_message.reply_text(
-            f"Zapisałem odpowiedź na zgłoszenie #{number}; dostarczę ją i oznaczę zgłoszenie ✅.")
 
 
 async def overdue_job(context: ContextTypes.DEFAULT_TYPE) -> None:

@@ -24,6 +24,7 @@ from bot.office_hours import OfficeHours, parse_office_hours
 from bot.outbox import Outbox
 from bot.question_log import QuestionLog
 from bot.subscriptions import SubscriptionBook
+from bot.ticket_actions import TicketActions
 from bot.tickets import Clock, TicketDesk, utc_now
 
 SERVICES_KEY = "services"
@@ -51,9 +52,12 @@ class Services:
     # Messages from the coordinator chat; follows the chat when it becomes a supergroup.
     coordinator_filter: filters.Chat = field(init=False)
     drafts: DraftBook = field(init=False)
+    # Answer, take, close: the same use cases as the web desk's.
+    actions: TicketActions = field(init=False)
 
     def __post_init__(self) -> None:
         self.drafts = DraftBook(self.desk.connection, self.clock)
+        self.actions = TicketActions(self.desk, self.coordinator_chat_id, self.deliveries_owed)
         self.flood = FloodGate(self.settings.limits.messages_per_minute)
         self.office_hours = parse_office_hours(self.settings.coordinator.office_hours)
         ids = (self.outbox.coordinator_chat_ids if self.outbox is not None

@@ -1,0 +1,81 @@
+"""Previous versions of knowledge files, so a change made in the desk can be undone.
+
+`remember` keeps a file's bytes (or that it did not exist) before the desk writes it and
+returns the version id the history stores as `undo_ref`; `restore` puts that version back
+("Cofnij" on the history page). Paths are kept relative to the knowledge folder and checked
+on the way back, so a stored version can never write outside it.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import sqlite3
+from dataclasses import dataclass
+from pathlib import Path, PurePosixPath
+
+from bot.yamledit import write_if_changed
+
+
+class VersionError(LookupError):
+    """No such version, or it names a file outside the knowledge folder."""
+
+
+@dataclass(frozen=True)
+class Version:
+    id: int
+    path: str  # relative to the knowledge folder, "faq/kontakt.yaml"
+    content: bytes | None  # None: the file did not exist before the change
+    saved_at: str
+    login: str
+
+
+def remember(connection: sqlite3.Connection, root: Path, path: Path, when: dt.datetime,
+             login: str) -> int:
+    """Keep the current bytes of `path` (a file under `root`) before it is changed."""
+    relative = _relative(root, path)
+    full = root / relative
+    content = full.read_bytes() if full.is_file() else None
+    cursor = connection.execute(
+        "INSERT INTO knowledge_versions (path, content, saved_at, login) VALUES (?, ?, ?, ?)",
+        (relative, content, when.isoformat(), login))
+    return int(cursor.lastrowid or 0)
+
+
+def get(connection: sqlite3.Connection, version_id: int) -> Version:
+    row = connection.execute(
+        "SELECT id, path, content, saved_at, login FROM knowledge_versions WHERE id = ?",
+        (version_id,)).fetchone()
+    if row is None:
+        raise VersionError(f"no knowledge version {version_id}")
+    return Version(int(row[0]), str(row[1]), None if row[2] is None else bytes(row[2]),
+                   str(row[3]), str(row[4]))
+
+
+def target(root: Path, version: Version) -> Path:
+    """Where the version goes back to; VersionError when that would leave `root`."""
+    return root / _relative(root, root / version.path)
+
+
+def restore(connection: sqlite3.Connection, version_id: int, root: Path) -> Path:
+    """Put the version back (a file that did not exist is removed); returns the file.
+    Writes nothing when the file already holds exactly that version."""
+    version = get(connection, version_id)
+    path = target(root, version)
+    if version.content is None:
+        path.unlink(missing_ok=True)
+    else:
+        write_if_changed(path, version.content.decode("utf-8"))
+    return path
+
+
+def _relative(root: Path, path: Path) -> str:
+    """`path` as a relative POSIX path inside `root`, or VersionError."""
+    base = root.resolve()
+    try:
+        relative = path.resolve().relative_to(base)
+    except ValueError:
+        raise VersionError(f"{path} is outside the knowledge folder") from None
+    parts = PurePosixPath(relative.as_posix())
+    if not parts.parts or ".." in parts.parts:
+        raise VersionError(f"{path} is not a file of the knowledge folder")
+    return parts.as_posix()
