@@ -111,6 +111,14 @@ async def test_add_move_and_cancel_change_the_file_and_the_answers(
             assert action in history
         assert "anna" in history
 
+        # "Cofnij" on the cancellation puts the meeting back, in the file and in the answers.
+        page = await (await client.get("/koordynator/historia")).text()
+        undo = re.findall(r'action="(/koordynator/historia/\d+/cofnij)"', page)[0]
+        restored = await post_form(client, undo, "/koordynator/historia")
+        assert "Cofnąłem zmianę." in await follow(client, restored)
+        assert meeting_id in meetings.read_text(encoding="utf-8")
+        assert "Warsztaty <b>dla</b> szkół" in await meetings_in_chat(client)
+
 
 async def test_bad_input_is_named_next_to_its_field_in_polish(
         settings: Settings, knowledge: Path, clock: Clock) -> None:

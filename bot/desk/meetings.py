@@ -11,7 +11,7 @@ from collections.abc import Callable, Mapping
 from aiohttp import web
 
 from bot import texts
-from bot.desk import history, versioning
+from bot.desk import history, versions
 from bot.desk.context import DeskContext
 from bot.desk.page import LOGIN_KEY, Html, csrf_field, html, join, page, see_other
 from bot.knowledge import Meeting
@@ -55,7 +55,8 @@ def routes(ctx: DeskContext) -> list[web.RouteDef]:
         if check.form is None:
             return _listing(request, ctx, values, check.errors, status=400)
         login = request[LOGIN_KEY]
-        version = versioning.remember(ctx, ctx.knowledge_root / MEETINGS_FILE, login)
+        version = versions.remember(ctx.connection, ctx.knowledge_root,
+                                   ctx.knowledge_root / MEETINGS_FILE, ctx.clock(), login)
         change = actions().add(check.form)
         if not change.ok or change.after is None:
             return _listing(request, ctx, values, {"form": texts.MEETING_NOT_SAVED.format(
@@ -80,7 +81,8 @@ def routes(ctx: DeskContext) -> list[web.RouteDef]:
         except WhenError as exc:
             return _move_page(request, ctx, meeting, typed, str(exc), status=400)
         login = request[LOGIN_KEY]
-        version = versioning.remember(ctx, ctx.knowledge_root / MEETINGS_FILE, login)
+        version = versions.remember(ctx.connection, ctx.knowledge_root,
+                                   ctx.knowledge_root / MEETINGS_FILE, ctx.clock(), login)
         done = actions().move(meeting, when)
         after = done.change.after
         if not done.ok or after is None:
@@ -108,7 +110,8 @@ def routes(ctx: DeskContext) -> list[web.RouteDef]:
     async def cancel(request: web.Request) -> web.StreamResponse:
         meeting = meeting_of(request)
         login = request[LOGIN_KEY]
-        version = versioning.remember(ctx, ctx.knowledge_root / MEETINGS_FILE, login)
+        version = versions.remember(ctx.connection, ctx.knowledge_root,
+                                   ctx.knowledge_root / MEETINGS_FILE, ctx.clock(), login)
         done = actions().cancel(meeting)
         if not done.ok:
             return see_other(BASE, texts.MEETING_NOT_SAVED.format(
