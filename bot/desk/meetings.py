@@ -173,7 +173,7 @@ def _card(meeting: Meeting, *, manage: bool) -> Html:
 
 
 def _field(name: str, build: Callable[[Html], Html], errors: Mapping[str, str],
-           hint: str = "") -> Html:
+           hint: str = "", label: str | None = None) -> Html:
     """A labelled control; `build(attributes)` makes the control with the accessibility
     attributes (its hint and its error) given."""
     error = errors.get(name)
@@ -182,7 +182,8 @@ def _field(name: str, build: Callable[[Html], Html], errors: Mapping[str, str],
     attributes = join([html(' aria-describedby="{d}"', d=described) if described else "",
                        Html(' aria-invalid="true"') if error else ""])
     return html('<div class="field">{label}{hint}{error}{control}</div>',
-                label=html('<label for="{name}">{text}</label>', name=name, text=LABELS[name]),
+                label=html('<label for="{name}">{text}</label>', name=name,
+                           text=label or LABELS[name]),
                 hint=html('<p class="hint" id="{name}-podpowiedz">{hint}</p>', name=name,
                           hint=hint) if hint else Html(""),
                 error=html('<p class="field-error" id="{name}-blad">{error}</p>', name=name,
@@ -232,7 +233,8 @@ def _move_page(request: web.Request, ctx: DeskContext, meeting: Meeting, typed: 
     field = _field("when", lambda attributes: html(
         '<input type="text" id="when" name="when" value="{v}" required{a}>', v=typed,
         a=attributes), {"when": error} if error else {},
-                   "Sama godzina rozpoczęcia zachowa długość spotkania. " + WHEN_HINT)
+                   "Sama godzina rozpoczęcia zachowa długość spotkania. " + WHEN_HINT,
+                   "Nowy termin")
     body = html(
         '<p><strong>{title}</strong><br>Teraz: {when}</p><p>{who}</p>'
         '<form method="post" novalidate>{csrf}{field}'
