@@ -43,7 +43,8 @@ OutcomeKind = Literal["sent", "retry", "gone", "unreachable", "migrated", "rejec
 DELIVERED = "✅ Odpowiedź na zgłoszenie #{number} dostarczona."
 COORDINATOR_PRIORITY = {"ticket": 0, "followup": 0, "notice": 1, "confirmation": 2}
 # A person's own answers and notices in the order they were owed, then the broadcasts.
-RESIDENT_PRIORITY = {"answer": 0, "notice": 0, "reminder": 1, "announcement": 2}
+RESIDENT_PRIORITY = {"answer": 0, "notice": 0, "meeting_change": 0, "reminder": 1,
+                     "announcement": 2}
 BATCH_FROM = 3     # this many confirmations waiting: one message for all, edits later
 BATCH_SIZE = 60    # tickets named in one batched confirmation
 STATE_COORDINATOR_CHAT = "coordinator_chat_id"
@@ -704,6 +705,8 @@ class Outbox:
 
     def _maybe_report_announcement(self, delivery: Delivery) -> None:
         if delivery.kind != "announcement" or "batch" not in delivery.payload:
+            return
+        if delivery.payload.get("report_to") is None:  # sent from the desk: it reads totals
             return
         self._report_announcement(delivery.payload["batch"], delivery.payload["report_to"])
 

@@ -5,9 +5,11 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import io
+from collections.abc import Callable
 from html import escape
+from pathlib import Path
 
-from bot.insights import Day, Stats, duration_text
+from bot.insights import Day, Stats, UnansweredGroup, duration_text
 from bot.knowledge import KnowledgeBase
 from bot.meetings import WARSAW
 from bot.plural import DAYS, QUESTIONS, count
@@ -16,51 +18,55 @@ from bot.texts import DEFAULT_CLUSTER, DEFAULT_CLUSTER_OF
 MESSAGES = ("wiadomość", "wiadomości", "wiadomości")
 
 _EMOJI_FONTS = '"Noto Color Emoji","Apple Color Emoji","Segoe UI Emoji"'
-_STYLE = """
+_PAGE_STYLE = """
 *{box-sizing:border-box}
 body{font-family:system-ui,-apple-system,"Segoe UI",Roboto,"Noto Sans","DejaVu Sans",sans-serif,
 EMOJI;margin:0;color:#1d2a35;background:#f4f6f8;line-height:1.4}
 main{max-width:980px;margin:0 auto;padding:24px}
-h1{font-size:26px;margin:0 0 4px;overflow-wrap:anywhere}h2{font-size:19px;margin:28px 0 10px}
+h1{font-size:26px;margin:0 0 4px;overflow-wrap:anywhere}
 .sub{color:#5a6b7a;margin:0 0 20px}
-.cards{display:grid;grid-template-columns:repeat(auto-fit,minmax(150px,1fr));gap:12px}
-.card{background:#fff;border-radius:10px;padding:14px 16px;box-shadow:0 1px 3px #0002;
-min-width:0}
-.card b{display:block;font-size:26px;margin-top:4px;overflow-wrap:anywhere}
-.card b.words{font-size:17px}.card span{color:#5a6b7a;font-size:13px}
-.panel{background:#fff;border-radius:10px;padding:16px;box-shadow:0 1px 3px #0002;
-overflow-wrap:anywhere}
-.empty{background:#fff8e1;border-radius:10px;padding:14px 16px;margin:16px 0 0}
-table{border-collapse:collapse;width:100%;table-layout:fixed}th,td{text-align:left;
-padding:7px 8px;border-bottom:1px solid #e3e8ec;vertical-align:top;overflow-wrap:anywhere}
-th{font-size:13px;color:#5a6b7a}th.n,td.n{text-align:right;width:5.5em;
-font-variant-numeric:tabular-nums}td.d{white-space:nowrap;font-size:13px;color:#5a6b7a}
-th.d{width:7em}
-.muted{color:#5a6b7a;font-size:13px}
-.chart{position:relative}
-.plot{display:flex;align-items:flex-end;gap:2px;height:160px;padding-top:16px;
-border-bottom:1px solid #c9d2da;background:linear-gradient(#e3e8ec,#e3e8ec) 0 16px/100% 1px
-no-repeat,linear-gradient(#e3e8ec,#e3e8ec) 0 calc(8px + 50%)/100% 1px no-repeat}
-.col{flex:1 1 0;min-width:0;height:100%;display:flex;align-items:flex-end}
-.bar,.rate{width:100%;border-radius:2px 2px 0 0}
-.bar{background:#2f7d5b}.rate{background:#1f5f9c}.none{width:100%;height:0}
-.axis{display:flex;justify-content:space-between;font-size:12px;color:#5a6b7a;
-margin-top:4px}
-.scale{position:absolute;top:0;left:0;font-size:12px;color:#5a6b7a}
-@media (max-width:600px){main{padding:14px}h1{font-size:21px}h2{font-size:17px}
-.cards{grid-template-columns:1fr 1fr;gap:8px}.card{padding:10px 12px}
-.card b{font-size:22px}.card b.words{font-size:15px}.panel{padding:10px}
-th,td{padding:6px 4px}.plot{height:120px}}
+@media (max-width:600px){main{padding:14px}h1{font-size:21px}}
 """.replace("EMOJI", _EMOJI_FONTS)
+# The report's parts, scoped to `.report`: the offline page and the desk's statistics page
+# (which serves the same file) both use them.
+REPORT_STYLE = (Path(__file__).parent / "desk" / "static" / "report.css").read_text(
+    encoding="utf-8")
+LEARN_HINT = ("Podobne pytania są zgrupowane. Warto dopisać je do bazy wiedzy (odpowiadając "
+              "na zgłoszenie, użyj przycisku „Dodaj do bazy wiedzy”).")
+Actions = Callable[[UnansweredGroup], str]
 
 
 def render_report(stats: Stats, knowledge: KnowledgeBase, generated: dt.datetime, *,
                   cluster_of: str = DEFAULT_CLUSTER_OF, cluster: str = DEFAULT_CLUSTER) -> str:
+    """The whole page, to save and open offline."""
+    period = period_text(stats)
+    stamp = f"{generated.astimezone(WARSAW):%d.%m.%Y %H:%M}"
+    return f"""<!DOCTYPE html>
+<html lang="pl"><head><meta charset="utf-8">
+<meta name="viewport" content="width=device-width,initial-scale=1">
+<title>{escape(cluster)} – raport infolinii, {escape(period.lower())}</title>
+<style>{_PAGE_STYLE}{REPORT_STYLE}</style></head>
+<body><main class="report">
+<h1>Raport infolinii {escape(cluster_of)}</h1>
+<p class="sub">{escape(period)} · wygenerowano {stamp}</p>
+{report_sections(stats, knowledge)}
+</main></body></html>
+"""
+
+
+def period_text(stats: Stats) -> str:
+    return f"Ostatnie {count(stats.days, DAYS)}" if stats.days != 1 else "Ostatni dzień"
+
+
+def report_sections(stats: Stats, knowledge: KnowledgeBase, *, hint: str = LEARN_HINT,
+                    actions: Actions | None = None, action_header: str = "") -> str:
+    """Cards, charts, top entries and unanswered questions (inside an element of class
+    `report`); `actions` adds a cell of links per unanswered question (trusted HTML)."""
     def question_of(entry_id: str) -> str:
         entry = knowledge.entry(entry_id)
         return entry.question if entry else entry_id
 
-    period = f"Ostatnie {count(stats.days, DAYS)}" if stats.days != 1 else "Ostatni dzień"
+    period = period_text(stats)
     asked = stats.questions > 0
 
     def share(part: int) -> str:
@@ -84,17 +90,21 @@ def render_report(stats: Stats, knowledge: KnowledgeBase, generated: dt.datetime
     ) or ("<tr><td colspan='2' class='muted'>"
           + ("Na żadne pytanie nie odpowiedziałem od razu." if asked else "Brak pytań.")
           + "</td></tr>")
+    columns = 3 + (actions is not None)
     unanswered_rows = "".join(
         f"<tr><td>{escape(group.example)}"
         + (f"<div class='muted'>także: {escape(' · '.join(group.wordings[1:4]))}</div>"
            if len(group.wordings) > 1 else "")
         + f"</td><td class='n'>{group.count}</td>"
-        f"<td class='n d'>{group.last_asked.astimezone(WARSAW):%d.%m.%Y}</td></tr>"
+        f"<td class='n d'>{group.last_asked.astimezone(WARSAW):%d.%m.%Y}</td>"
+        + (f"<td class='actions'>{actions(group)}</td>" if actions is not None else "")
+        + "</tr>"
         for group in stats.unanswered[:50]
-    ) or ("<tr><td colspan='3' class='muted'>"
+    ) or (f"<tr><td colspan='{columns}' class='muted'>"
           + ("Każde pytanie dostało odpowiedź od razu albo po wyborze z propozycji."
              if asked else "Brak pytań.") + "</td></tr>")
-    stamp = f"{generated.astimezone(WARSAW):%d.%m.%Y %H:%M}"
+    action_th = (f"<th class='actions'>{escape(action_header)}</th>" if actions is not None
+                 else "")
     card_html = "".join(
         f"<div class='card'><span>{escape(label)}</span>"
         f"<b{'' if _is_figure(value) else ' class=words'}>{escape(value)}</b></div>"
@@ -105,15 +115,7 @@ def render_report(stats: Stats, knowledge: KnowledgeBase, generated: dt.datetime
     empty = ("" if asked else
              f"<p class='empty'>W tym okresie ({period.lower()}) nikt nie zadał pytania. "
              "Wykresy i tabele poniżej są puste.</p>")
-    return f"""<!DOCTYPE html>
-<html lang="pl"><head><meta charset="utf-8">
-<meta name="viewport" content="width=device-width,initial-scale=1">
-<title>{escape(cluster)} – raport infolinii, {escape(period.lower())}</title>
-<style>{_STYLE}</style></head>
-<body><main>
-<h1>Raport infolinii {escape(cluster_of)}</h1>
-<p class="sub">{escape(period)} · wygenerowano {stamp}</p>
-<section class="cards">{card_html}</section>{empty}{small_talk}
+    return f"""<section class="cards">{card_html}</section>{empty}{small_talk}
 <h2>Liczba pytań dziennie</h2>
 <div class="panel">{volume_chart(stats.daily)}</div>
 <h2>Odsetek pytań z odpowiedzią od razu</h2>
@@ -121,13 +123,11 @@ def render_report(stats: Stats, knowledge: KnowledgeBase, generated: dt.datetime
 <h2>Najczęstsze tematy</h2>
 <div class="panel"><table><tr><th>Pytanie z bazy wiedzy</th><th class="n">Ile razy</th></tr>
 {top_rows}</table></div>
-<h2>Pytania bez odpowiedzi</h2>
-<div class="panel"><p class="muted">Podobne pytania są zgrupowane. Warto dopisać je do bazy
-wiedzy (odpowiadając na zgłoszenie, użyj przycisku „Dodaj do bazy wiedzy”).</p>
-<table><tr><th>Pytanie</th><th class="n">Ile razy</th><th class="n d">Ostatnio</th></tr>
-{unanswered_rows}</table></div>
-</main></body></html>
-"""
+<h2 id="bez-odpowiedzi">Pytania bez odpowiedzi</h2>
+<div class="panel"><p class="muted">{escape(hint)}</p>
+<table class="unanswered"><tr><th>Pytanie</th><th class="n">Ile razy</th>
+<th class="n d">Ostatnio</th>{action_th}</tr>
+{unanswered_rows}</table></div>"""
 
 
 def volume_chart(days: list[Day]) -> str:
@@ -135,7 +135,7 @@ def volume_chart(days: list[Day]) -> str:
     top = max([d.questions for d in days] + [1])
     columns = "".join(
         f"<div class='col' title='{d.day:%d.%m}: {count(d.questions, QUESTIONS)}'>"
-        f"<div class='bar' style='height:{_height(d.questions, top):.1f}%'></div></div>"
+        f"<div class='bar h{_height(d.questions, top)}'></div></div>"
         for d in days)
     scale = f"maks. {top}" if any(d.questions for d in days) else "brak pytań"
     return _chart(days, columns, scale, "Wykres liczby pytań dziennie")
@@ -145,17 +145,17 @@ def answer_rate_chart(days: list[Day]) -> str:
     """Per day the share answered at once; a day without questions stays empty."""
     columns = "".join(
         (f"<div class='col' title='{d.day:%d.%m}: {_percent(d.answered / d.questions)} "
-         f"z {count(d.questions, QUESTIONS)}'><div class='rate' "
-         f"style='height:{_height(d.answered, d.questions):.1f}%'></div></div>")
+         f"z {count(d.questions, QUESTIONS)}'>"
+         f"<div class='rate h{_height(d.answered, d.questions)}'></div></div>")
         if d.questions else
         f"<div class='col' title='{d.day:%d.%m}: brak pytań'><div class='none'></div></div>"
         for d in days)
     return _chart(days, columns, "100%", "Wykres odsetka pytań z odpowiedzią")
 
 
-def _height(part: int, whole: int) -> float:
-    """A bar's height in percent; anything above zero stays visible."""
-    return max(100 * part / whole, 2.0) if part else 0.0
+def _height(part: int, whole: int) -> int:
+    """A bar's height in whole percent; anything above zero stays visible."""
+    return max(round(100 * part / whole), 2) if part else 0
 
 
 def _chart(days: list[Day], columns: str, scale: str, label: str) -> str:

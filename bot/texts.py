@@ -370,7 +370,7 @@ MEETING_CANCEL_YES = "Tak, odwołaj"
 MEETING_MOVED = "Przeniosłem „{title}” na {when}. {notified}"
 MEETING_CANCELLED = "Odwołałem „{title}”. {notified}"
 MEETING_GONE_FOR_COORDINATOR = "Tego spotkania nie ma już w meetings.yaml."
-NOTIFIED = "Powiadomiłem o zmianie {people} z włączonymi przypomnieniami."
+NOTIFIED = "Powiadamiam o zmianie {people} z włączonymi przypomnieniami."
 NOBODY_TO_NOTIFY = "Nikt jeszcze nie dostał przypomnienia, więc nikogo nie powiadamiam."
 MEETING_MOVED_NOTICE = (
     "📅 Zmiana terminu spotkania: {title}\nNowy termin: {when}\n(wcześniej: {old})"

@@ -111,7 +111,7 @@ def test_report_is_self_contained_polish_html_and_the_csv_lists_unanswered(
     page = render_report(stats, KNOWLEDGE, NOW)
     assert page.startswith("<!DOCTYPE html>") and '<html lang="pl">' in page
     assert "http://" not in page and "https://" not in page and "<script" not in page
-    assert page.count("class='bar'") == 30 and page.count("class='col'") == 60
+    assert page.count("class='bar h") == 30 and page.count("class='col'") == 60
     assert KNOWLEDGE.entry("czlonkostwo.jak_dolaczyc").question in page
     assert "Pytania bez odpowiedzi" in page and "dofinansuje" in page
     rows = list(csv.reader(io.StringIO(unanswered_csv(stats))))

@@ -141,7 +141,7 @@ async def test_moving_and_cancelling_tell_those_who_were_reminded(
         prompt = await tap(tg, card, "mmv:2026-12-walne", "Na kiedy przenieść")
         moved = await reply(tg, prompt, "11.12.2026 10:00", "Przeniosłem")
         assert "piątek, 11 grudnia 2026, 10:00–14:00" in moved.text  # it kept its 4 hours
-        assert "Powiadomiłem o zmianie 2 osoby" in moved.text
+        assert "Powiadamiam o zmianie 2 osoby" in moved.text
         notice = await tg.wait_for_text(RESIDENT.id, "📅 Zmiana terminu spotkania")
         assert "(wcześniej: piątek, 4 grudnia 2026, 10:00–14:00)" in notice.text
         await tg.wait_for_text(jan.id, "📅 Zmiana terminu spotkania")
@@ -149,7 +149,7 @@ async def test_moving_and_cancelling_tell_those_who_were_reminded(
         await subscribe(tg, kasia)  # a week before the new date: not reminded, not told
         confirm = await tap(tg, card, "mcx:2026-12-walne", "Odwołać")
         cancelled = await tap(tg, confirm, "mcx:y:2026-12-walne", "Odwołałem")
-        assert "Powiadomiłem o zmianie 2 osoby" in cancelled.text
+        assert "Powiadamiam o zmianie 2 osoby" in cancelled.text
         await tg.wait_for_text(RESIDENT.id, "❌ Spotkanie odwołane")
         await tg.wait_for_text(jan.id, "❌ Spotkanie odwołane")
         start = len(tg.sent)
@@ -175,6 +175,6 @@ async def test_a_members_only_meeting_change_reaches_members_only(
         card = await said(tg, "Narada członków", start)
         prompt = await tap(tg, card, "mmv:2026-12-zarzad", "Na kiedy przenieść")
         moved = await reply(tg, prompt, "10.12.2026 12:00", "Przeniosłem")
-        assert "Powiadomiłem o zmianie 1 osobę" in moved.text
+        assert "Powiadamiam o zmianie 1 osobę" in moved.text
         await tg.wait_for_text(COORDINATOR.id, "📅 Zmiana terminu spotkania: Narada członków")
     assert not any("Narada" in (s.text or "") for s in tg.messages_to(RESIDENT.id))

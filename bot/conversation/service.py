@@ -29,6 +29,7 @@ log = logging.getLogger(__name__)
 
 CONTACT_ENTRY = "kontakt.ogolny"
 UPCOMING_MEETINGS = "upcoming_meetings"
+UPCOMING_ENTRY = "spotkania.najblizsze"  # its answer says there are none planned
 # "kiedy dostane odpowiedz?", "czy jest juz odpowiedz": asking after one's own ticket.
 _ASKS_AFTER_TICKET = re.compile(r"\b(kiedy|czy|jeszcze|nadal|dalej|gdzie)\b.*\bodpowiedz")
 # Deep-link payloads (Telegram /start parameter): letters, digits, _ and -, at most 64.
@@ -385,16 +386,23 @@ class Conversation:
                                texts.NOT_HELPED))
         return Turn.of(Reply(body, feedback, "answer", entry_id=entry.id))
 
-    def _upcoming(self, sender: Sender, entry: Entry) -> Turn:
+    def upcoming_meetings(self, sender: Sender) -> Turn:
+        """/spotkania: the one rendering of the meeting list, whatever the channel."""
+        return self._upcoming(sender, self.knowledge.entry(UPCOMING_ENTRY))
+
+    def _upcoming(self, sender: Sender, entry: Entry | None) -> Turn:
+        """Meetings that have not ended, nearest first (at most 5), each a reply of its own
+        (a channel adds "Dodaj do kalendarza"); with none, the entry's answer."""
         meetings = upcoming(self.knowledge.meetings, self._clock(),
                             member=self._is_member(sender))
         subscribe = (Choice(choices.encode(ChoiceKind.REMINDERS, "on"), texts.REMINDERS_ON),)
         pitch = (sender.private and not self.subscriptions.is_subscribed(
             self._stored_chat(sender), sender.chat.channel))
+        entry_id = entry.id if entry is not None else None
         if not meetings:
-            return Turn.of(Reply(entry.answer, subscribe if pitch else (), "answer",
-                                 entry_id=entry.id))
-        replies = [Reply(texts.UPCOMING_HEADER, kind="answer", entry_id=entry.id),
+            return Turn.of(Reply(entry.answer if entry is not None else texts.NO_MEETINGS,
+                                 subscribe if pitch else (), "answer", entry_id=entry_id))
+        replies = [Reply(texts.UPCOMING_HEADER, kind="answer", entry_id=entry_id),
                    *(Reply(meeting_text(m), kind="meeting", meeting_id=m.id) for m in meetings)]
         if pitch:
             replies.append(Reply(texts.REMINDERS_PITCH, subscribe, "prompt"))

@@ -9,7 +9,17 @@ from collections.abc import Callable
 
 from aiohttp import web
 
-from bot.desk import assets, history, inbox, knowledge_editor, signin, ticket_page
+from bot.desk import (
+    announcing,
+    assets,
+    history,
+    inbox,
+    knowledge_editor,
+    meetings,
+    signin,
+    statistics,
+    ticket_page,
+)
 from bot.desk.auth import SESSIONS_KEY, auth_middleware
 from bot.desk.context import DeskContext
 from bot.desk.limits import SignInLimiter
@@ -26,6 +36,9 @@ PAGES: tuple[Callable[[DeskContext], list[web.RouteDef]], ...] = (
     knowledge_editor.routes,
     history.routes,
     assets.routes,
+    meetings.routes,
+    announcing.routes,
+    statistics.routes,
 )
 
 

@@ -16,7 +16,10 @@ from urllib.parse import quote
 from aiohttp import web
 
 STATIC = Path(__file__).parent / "static"
-CSS = (STATIC / "desk.css").read_text(encoding="utf-8")
+# One inline style sheet (the CSP allows it by its hash): desk.css, then the pages' own
+# static/*.css (report.css: the statistics; meetings.css: meetings and announcements).
+CSS = "\n".join(path.read_text(encoding="utf-8") for path in sorted(
+    STATIC.glob("*.css"), key=lambda path: (path.name != "desk.css", path.name)))
 CSS_HASH = base64.b64encode(hashlib.sha256(CSS.encode("utf-8")).digest()).decode("ascii")
 # The desk's own pages: its inline style sheet by hash, scripts only from the desk itself.
 POLICY = (f"default-src 'none'; script-src 'self'; style-src 'sha256-{CSS_HASH}'; "

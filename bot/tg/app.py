@@ -202,7 +202,7 @@ def register_handlers(application: Application, in_coordinator_chat: filters.Cha
         CommandHandler(["start", "pomoc", "help"], resident.start),
         CommandHandler(["kontakt", "contact"], resident.contact),
         CommandHandler("id", resident.ids),
-        CommandHandler(["spotkania", "meetings"], meetings.meetings_command),
+        CommandHandler(["spotkania", "meetings"], resident.upcoming_meetings),
         CommandHandler(["przypomnienia", "reminders"], meetings.reminders_command),
         CommandHandler(["ogloszenie", "announce"], meetings.announce),
         CommandHandler(["przeladuj", "reload"], reload.reload_command),
@@ -285,7 +285,8 @@ def _person_gone(svc: Services, kind: str, chat_id: int, reason: str) -> None:
     """A resident who blocked the bot gets no more reminders or announcements."""
     if reason == "blocked" and chat_id > 0:
         svc.desk.record_blocked(chat_id)  # private chat: the chat id is the user id
-    if kind in ("announcement", "reminder") and reason in ("blocked", "deleted", "deactivated"):
+    if (kind in ("announcement", "reminder", "meeting_change")
+            and reason in ("blocked", "deleted", "deactivated")):
         svc.subscriptions.unsubscribe(chat_id)
 
 

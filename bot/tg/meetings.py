@@ -9,61 +9,41 @@ from telegram import Bot, InlineKeyboardButton, InlineKeyboardMarkup, InputFile,
 from telegram.error import BadRequest, TelegramError
 from telegram.ext import ContextTypes
 
-from bot import texts
+from bot import announcements, texts
 from bot.answers import meeting_text
 from bot.botstate import BotState
 from bot.calendar_file import calendar_filename, meeting_calendar
+from bot.conversation import Sender
 from bot.conversation.choices import ChoiceKind, decode, encode
 from bot.conversation.service import START_REMINDERS
 from bot.durations import polish_duration
-from bot.knowledge import Meeting
-from bot.meetings import due_for_reminder, find, upcoming, visible
+from bot.meetings import due_for_reminder, find, visible
 from bot.plural import PEOPLE, count
 from bot.subscriptions import Subscriber
 from bot.tg.meetings_desk import coordinator_buttons
-from bot.tg.render import acknowledge, keyboard
+from bot.tg.render import acknowledge, keyboard, reply_keyboard
 from bot.tg.services import Services, coordinators_only, services
 
 log = logging.getLogger(__name__)
-
-UPCOMING_ENTRY = "spotkania.najblizsze"
-
-
-def calendar_button(meeting: Meeting) -> list[tuple[str, str]]:
-    return [(texts.ADD_TO_CALENDAR, f"ics:{meeting.id}")]
-
 
 def reminders_button(subscribed: bool) -> list[tuple[str, str]]:
     return [(texts.REMINDERS_OFF, "rem:off")] if subscribed else [(texts.REMINDERS_ON, "rem:on")]
 
 
-async def show_upcoming(message: Message, svc: Services, user_id: int) -> None:
-    """Meetings that have not ended, nearest first (at most 5), each with a calendar button;
-    coordinators also get "Przenieś" / "Odwołaj" under each."""
-    meetings = upcoming(svc.matcher.knowledge.meetings, svc.now(),
-                        member=svc.is_member(user_id))
-    manages = user_id in svc.settings.coordinator.user_ids
-    subscribed = svc.subscriptions.is_subscribed(message.chat_id)
-    if not meetings:
-        entry = svc.matcher.knowledge.entry(UPCOMING_ENTRY)
-        text = entry.answer if entry else texts.NO_MEETINGS
-        markup = None if subscribed else keyboard([reminders_button(False)])
-        await message.reply_text(text, reply_markup=markup)
-        return
-    await message.reply_text(texts.UPCOMING_HEADER)
-    for meeting in meetings:
-        rows = [calendar_button(meeting)]
-        if manages and (manage := coordinator_buttons(meeting)):
-            rows.append(manage)
-        await message.reply_text(meeting_text(meeting), reply_markup=keyboard(rows))
-    if not subscribed:
-        await message.reply_text(texts.REMINDERS_PITCH,
-                                 reply_markup=keyboard([reminders_button(False)]))
-
-
-async def meetings_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-    """/spotkania, /meetings."""
-    await show_upcoming(update.effective_message, services(context), update.effective_user.id)
+async def show_upcoming(message: Message, svc: Services, sender: Sender) -> None:
+    """The core's meeting list (bot.conversation: the one rendering); coordinators also get
+    "Przenieś" / "Odwołaj" under each meeting."""
+    turn = svc.conversation.upcoming_meetings(sender)
+    manages = svc.is_coordinator_id(sender.person.id)
+    for reply in turn.replies:
+        markup = reply_keyboard(reply, None)
+        meeting = (find(svc.matcher.knowledge.meetings, reply.meeting_id)
+                   if manages and reply.meeting_id is not None else None)
+        if meeting is not None and (manage := coordinator_buttons(meeting)):
+            rows = [*(markup.inline_keyboard if markup else ()),
+                    *keyboard([manage]).inline_keyboard]
+            markup = InlineKeyboardMarkup(rows)
+        await message.reply_text(reply.text, reply_markup=markup)
 
 
 async def calendar_file(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
@@ -141,7 +121,7 @@ async def announce(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         await message.reply_text(texts.ANNOUNCE_USAGE)
         return
     # Nothing goes out before the coordinator has seen the text and chosen the audience.
-    text = texts.announcement(parts[1].strip(), svc.settings.cluster.name_genitive)
+    text = announcements.text_of(parts[1], svc.settings)
     BotState(svc.desk.connection, svc.clock).set(_draft_key(message.chat_id, message.message_id),
                                                  text)
     everyone, members = _audiences(svc)
@@ -192,8 +172,8 @@ async def announce_button(update: Update, context: ContextTypes.DEFAULT_TYPE) ->
 
 
 def _audiences(svc: Services) -> tuple[list[Subscriber], list[Subscriber]]:
-    everyone = svc.subscriptions.subscribers()
-    return everyone, [s for s in everyone if svc.is_member(s.user_id)]
+    found = announcements.audiences(svc.settings, svc.subscriptions)
+    return found.everyone, found.members
 
 
 def _draft_key(chat_id: int, message_id: int) -> str:

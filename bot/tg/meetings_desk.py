@@ -1,7 +1,8 @@
 """Meetings from Telegram: /dodaj_spotkanie (guided or in one line), "Przenieś" / "Odwołaj"
-under each meeting in /spotkania, and word to subscribers who already know of a meeting.
+under each meeting in /spotkania.
 
-What changes in meetings.yaml is decided in bot.meetings_edit; a meeting being added is a
+The changes and the word to subscribers who already know of a meeting are
+bot.meeting_actions' (the desk calls the same); a meeting being added is a
 draft in SQLite (bot.drafts), so a restart in the middle does not lose it.
 """
 
@@ -10,9 +11,10 @@ from __future__ import annotations
 import datetime as dt
 import logging
 from contextlib import suppress
+from pathlib import Path
 
-from telegram import Bot, ForceReply, InlineKeyboardMarkup, Message, Update
-from telegram.error import Forbidden, TelegramError
+from telegram import ForceReply, InlineKeyboardMarkup, Message, Update
+from telegram.error import TelegramError
 from telegram.ext import ContextTypes
 
 from bot import meetings_edit, texts
@@ -20,9 +22,9 @@ from bot.conversation.choices import ChoiceKind, ChoiceTooLong, decode, encode, 
 from bot.drafts import Draft
 from bot.durations import polish_duration
 from bot.knowledge import Meeting
-from bot.meetings import find, visible, when_text
+from bot.meeting_actions import MeetingForm, failure_text, notified_text
+from bot.meetings import find, when_text
 from bot.meetings_edit import When, WhenError
-from bot.plural import plural
 from bot.tg.render import acknowledge, keyboard, remove_buttons
 from bot.tg.services import Services, coordinators_only, services
 
@@ -208,9 +210,8 @@ async def _save(update: Update, svc: Services, draft: Draft) -> None:
         return
     data = draft.data
     when = _when_of(draft)
-    change = meetings_edit.add_meeting(
-        svc.settings.knowledge.path, title=data["title"], when=when, place=data["place"],
-        registration=data["registration"], audience=data["audience"], now=svc.now())
+    change = svc.meeting_actions().add(MeetingForm(
+        data["title"], when, data["place"], data["audience"], data["registration"]))
     svc.knowledge_written(change.ok)
     if not change.ok:
         svc.drafts.reopen(draft.id)
@@ -225,11 +226,8 @@ async def _save(update: Update, svc: Services, draft: Draft) -> None:
 
 
 def _failure(change: meetings_edit.Change, svc: Services) -> str:
-    reason = change.reason
-    problems = [str(p.relative_to(svc.settings.knowledge.path)) for p in change.problems]
-    if problems:
-        reason += f": {problems[0]}"
-    return texts.MEETING_NOT_SAVED.format(reason=reason)
+    return texts.MEETING_NOT_SAVED.format(
+        reason=failure_text(change, Path(svc.settings.knowledge.path)))
 
 
 # -- moving and cancelling --------------------------------------------------------------------
@@ -271,18 +269,16 @@ async def _move(message: Message, svc: Services, draft: Draft, value: str) -> No
         return
     if not svc.drafts.finish(draft.id, "moving"):
         return
-    change = meetings_edit.move_meeting(svc.settings.knowledge.path, meeting_id=meeting.id,
-                                        when=when, now=svc.now())
-    svc.knowledge_written(change.ok)
-    if not change.ok or change.after is None:
-        await message.reply_text(_failure(change, svc))
+    outcome = svc.meeting_actions().move(meeting, when)
+    svc.knowledge_written(outcome.ok)
+    after = outcome.change.after
+    if not outcome.ok or after is None:
+        await message.reply_text(_failure(outcome.change, svc))
         return
-    svc.drafts.conclude(draft.id, f"przeniesione na {change.after.start.isoformat()}")
-    notice = texts.MEETING_MOVED_NOTICE.format(
-        title=meeting.title, when=when_text(change.after), old=when_text(meeting))
-    notified = await _notify(message.get_bot(), svc, meeting, notice)
+    svc.drafts.conclude(draft.id, f"przeniesione na {after.start.isoformat()}")
+    svc.deliveries_owed()
     await message.reply_text(texts.MEETING_MOVED.format(
-        title=meeting.title, when=when_text(change.after), notified=notified))
+        title=meeting.title, when=when_text(after), notified=notified_text(outcome)))
 
 
 async def _cancel(update: Update, svc: Services, value: str) -> None:
@@ -304,44 +300,11 @@ async def _cancel(update: Update, svc: Services, value: str) -> None:
             reply_markup=keyboard([[(texts.MEETING_CANCEL_YES, data)]]))
         return
     await remove_buttons(query)
-    change = meetings_edit.cancel_meeting(svc.settings.knowledge.path, meeting_id=meeting.id,
-                                          now=svc.now())
-    svc.knowledge_written(change.ok, removes=frozenset({f"meeting:{meeting.id}"}))
-    if not change.ok:
-        await message.reply_text(_failure(change, svc))
+    outcome = svc.meeting_actions().cancel(meeting)
+    svc.knowledge_written(outcome.ok, removes=frozenset({f"meeting:{meeting.id}"}))
+    if not outcome.ok:
+        await message.reply_text(_failure(outcome.change, svc))
         return
-    notice = texts.MEETING_CANCELLED_NOTICE.format(title=meeting.title, when=when_text(meeting))
-    notified = await _notify(message.get_bot(), svc, meeting, notice)
+    svc.deliveries_owed()
     await message.reply_text(texts.MEETING_CANCELLED.format(title=meeting.title,
-                                                            notified=notified))
-
-
-def who_knows(svc: Services, meeting: Meeting) -> list[int | str]:
-    """Subscribers reminded of the meeting, and, when its reminder time has come (within
-    `meetings.remind_before`), every subscriber who may see it."""
-    now = svc.now()
-    lead = svc.settings.meetings.reminder_lead
-    subscribers = [s for s in svc.subscriptions.subscribers()
-                   if visible(meeting, svc.is_member(int(s.user_id)))]
-    reminded = set(svc.subscriptions.reminded_of(meeting.id))
-    soon = meeting.start - lead <= now < meeting.end
-    return [s.chat_id for s in subscribers if soon or s.chat_id in reminded]
-
-
-async def _notify(bot: Bot, svc: Services, meeting: Meeting, notice: str) -> str:
-    """Tell those who know of the meeting; a cluster's subscribers are dozens, so this is
-    done before the coordinator's confirmation, which then says how many were told."""
-    chats = who_knows(svc, meeting)
-    if not chats:
-        return texts.NOBODY_TO_NOTIFY
-    told = 0
-    for chat_id in chats:
-        try:
-            await bot.send_message(chat_id, notice)
-        except Forbidden:
-            svc.subscriptions.unsubscribe(chat_id)
-        except TelegramError as exc:
-            log.warning("meeting change not delivered to a subscriber: %s", exc)
-        else:
-            told += 1
-    return texts.NOTIFIED.format(people=plural(told, "osobę", "osoby", "osób"))
+                                                            notified=notified_text(outcome)))

@@ -44,6 +44,11 @@ async def start(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     await _say(update, context, services(context).conversation.start(sender_of(update), payload))
 
 
+async def upcoming_meetings(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """/spotkania, /meetings."""
+    await meetings.show_upcoming(update.effective_message, services(context), sender_of(update))
+
+
 async def contact(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """/kontakt, /contact."""
     await _say(update, context, services(context).conversation.contact(sender_of(update)))

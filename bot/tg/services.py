@@ -19,6 +19,7 @@ from bot.drafts import DraftBook
 from bot.flood import FloodGate
 from bot.knowledge_keeper import KnowledgeKeeper, Outcome
 from bot.matcher import Matcher
+from bot.meeting_actions import MeetingActions, is_member
 from bot.office_hours import OfficeHours, parse_office_hours
 from bot.outbox import Outbox
 from bot.question_log import QuestionLog
@@ -137,10 +138,16 @@ class Services:
     def is_coordinator(self, user: User | None) -> bool:
         return user is not None and user.id in self.settings.coordinator.user_ids
 
-    def is_member(self, user_id: int) -> bool:
+    def is_coordinator_id(self, user_id: int | str) -> bool:
+        return str(user_id) in {str(i) for i in self.settings.coordinator.user_ids}
+
+    def is_member(self, user_id: int | str) -> bool:
         """Members see members-only meetings; coordinators count as members."""
-        return (user_id in self.settings.meetings.member_user_ids
-                or user_id in self.settings.coordinator.user_ids)
+        return is_member(self.settings, user_id)
+
+    def meeting_actions(self) -> MeetingActions:
+        """Add, move, cancel a meeting: the use cases the desk calls too."""
+        return MeetingActions(self.settings, self.desk.connection, self.clock)
 
     def in_coordinator_chat(self, update: Update) -> bool:
         chat = update.effective_chat
