@@ -26,7 +26,7 @@ from ruamel.yaml.scalarstring import DoubleQuotedScalarString, LiteralScalarStri
 
 from bot.conversation import choices
 from bot.knowledge import Category, Entry, KnowledgeBase, Problem
-from bot.learning import LEARNED_FILE, MAX_ANSWER, MAX_QUESTION
+from bot.learning import LEARNED_FILE, MAX_ANSWER, MAX_PHRASING, MAX_QUESTION
 from bot.loader import BUTTON_MAX_CHARS, knowledge_files, load_knowledge, relative_name
 from bot.matcher import ACKNOWLEDGEMENT_ID, NOT_UNDERSTOOD_ID, THANKS_ID
 from bot.normalize import Normalizer
@@ -160,9 +160,9 @@ def check_form(form: EntryForm) -> dict[str, list[str]]:
     if not form.phrasings:
         add("phrasings", "Wpisz co najmniej jedno sformułowanie (jedno w linii).")
     for text in form.phrasings:
-        if len(text) > MAX_QUESTION:
+        if len(text) > MAX_PHRASING:
             add("phrasings", f"Sformułowanie „{text[:40]}…” jest za długie (najwyżej "
-                             f"{MAX_QUESTION} znaków).")
+                             f"{MAX_PHRASING} znaków).")
     if not form.answer:
         add("answer", "Wpisz odpowiedź.")
     elif len(form.answer) > MAX_ANSWER:

@@ -31,6 +31,8 @@ from bot.yamledit import answer_scalar, dump, round_trip
 LEARNED_FILE = Path("faq") / "nauczone.yaml"
 SOURCE = "odpowiedź koordynatora"
 MAX_QUESTION = 200  # a canonical question is also a menu button
+# A phrasing may be a resident's whole story (long messages are matched sentence by sentence).
+MAX_PHRASING = 600
 MAX_ANSWER = 4096  # one Telegram message
 HEADER = (
     "Wpisy i sformułowania dodane przyciskiem „Dodaj do bazy wiedzy” pod odpowiedzią\n"
