@@ -210,9 +210,14 @@ async def serve_web(settings: Settings, stop: asyncio.Event, *,
         raise
     watching = asyncio.create_task(_watch(watch), name="knowledge-watch")
     announce(f"Czat na stronie działa: {channel.url}  (Ctrl+C kończy)")
+    desk_url = channel.url.removesuffix("/czat") + "/koordynator"
+    if settings.desk.accounts:
+        announce(f"Biurko koordynatora: {desk_url}")
     if not settings.coordinator.chat_id:
-        announce("Bez Telegrama: pytania przekazane koordynatorowi czekają w bazie "
-                 f"{settings.storage.path}, aż bot wystartuje z Telegramem.")
+        where = ("w biurku koordynatora" if settings.desk.accounts else
+                 "w bazie, aż bot wystartuje z Telegramem albo dodasz konto biurka "
+                 "(desk.accounts, hasło: python -m bot haslo)")
+        announce(f"Bez Telegrama: pytania przekazane koordynatorowi czekają {where}.")
     try:
         await stop.wait()
     finally:
