@@ -144,6 +144,6 @@ def test_an_undo_that_would_break_the_knowledge_is_refused(root: Path, tmp_path:
                       answer="Inne biuro.", source=("ja",), checked="2026-11-28")
     assert plan_add(root, knowledge, "inne", clash, NOW).write()
     before = snapshot(root)
-    with pytest.raises(versions.VersionError, match="miałaby błędy"):
+    with pytest.raises(versions.WouldBreak, match="miałaby błędy"):
         versions.restore(connection, kept[0], root)
     assert snapshot(root) == before

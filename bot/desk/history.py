@@ -4,13 +4,13 @@ change can be undone (`undo_ref`: a stored version, see bot/desk/versions.py).""
 from __future__ import annotations
 
 import datetime as dt
-import importlib
 import logging
 import sqlite3
 from dataclasses import dataclass
 
 from aiohttp import web
 
+from bot.desk import versions
 from bot.desk.context import DeskContext
 from bot.desk.page import LOGIN_KEY, Html, csrf_field, html, join, page, see_other
 from bot.loader import load_knowledge
@@ -88,14 +88,11 @@ def routes(ctx: DeskContext) -> list[web.RouteDef]:
             raise web.HTTPNotFound()
         if found.undone_at is not None:
             return see_other("/koordynator/historia", "Tę zmianę już cofnąłem.")
-        restore = _restorer()
-        if restore is None:
-            return page(request, "Cofanie niedostępne", Html(
-                '<p class="problem">Cofanie zmian nie jest jeszcze dostępne w tej wersji '
-                'biurka.</p><p><a href="/koordynator/historia">Wróć do historii</a></p>'),
-                status=501)
         try:
-            path = restore(ctx.connection, found.undo_ref, ctx.knowledge_root)
+            path = versions.restore(ctx.connection, found.undo_ref, ctx.knowledge_root)
+        except versions.WouldBreak as exc:
+            return see_other("/koordynator/historia",
+                             f"Nie cofnąłem tej zmiany: {exc}. Popraw najpierw tamten wpis.")
         except (LookupError, ValueError, OSError) as exc:
             log.warning("undo of change %s failed: %s", found.id, exc)
             return see_other("/koordynator/historia",
@@ -126,15 +123,6 @@ def _row(request: web.Request, item: Change) -> Html:
                 '<td data-label="Co">{action}</td><td data-label="Szczegóły" class="text">'
                 "{detail}</td><td>{undo}</td></tr>", at=when(item.at), login=item.login,
                 action=item.action, detail=item.detail, undo=action)
-
-
-def _restorer():  # type: ignore[no-untyped-def]
-    """bot.desk.versions.restore, once the knowledge editor brings it."""
-    try:
-        module = importlib.import_module("bot.desk.versions")
-    except ImportError:
-        return None
-    return getattr(module, "restore", None)
 
 
 def _removed_by_restore(ctx: DeskContext) -> frozenset[str]:

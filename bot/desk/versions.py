@@ -22,6 +22,10 @@ class VersionError(LookupError):
     """No such version, or it names a file outside the knowledge folder."""
 
 
+class WouldBreak(VersionError):
+    """Putting the version back would break the knowledge; the message says how, in Polish."""
+
+
 @dataclass(frozen=True)
 class Version:
     id: int
@@ -78,7 +82,7 @@ def restore(connection: sqlite3.Connection, version_id: int, root: Path) -> Path
             if stat is not None:  # as it was: the bot sees no change to load
                 os.utime(path, ns=(stat.st_atime_ns, stat.st_mtime_ns))
             first = next(p for p in after.problems if p.level == "error")
-            raise VersionError("po cofnięciu baza wiedzy miałaby błędy: "
+            raise WouldBreak("po cofnięciu baza wiedzy miałaby błędy: "
                                f"{first.relative_to(root)}")
     return path
 
