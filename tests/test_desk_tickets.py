@@ -136,6 +136,13 @@ async def test_take_and_close_from_the_desk_and_an_anonymised_ticket(tmp_path: P
         assert (await client.get("/koordynator/zgloszenie/99")).status == 404
 
 
+async def test_the_inbox_address_with_a_slash_opens_the_inbox(tmp_path: Path) -> None:
+    async with desk_client(desk_settings(tmp_path)) as (client, _):
+        response = await client.get("/koordynator/")
+        assert response.status == 200 and str(response.url).endswith("/koordynator")
+        assert "Nie ma otwartych zgłoszeń" in text_of(await response.text())
+
+
 async def test_html_in_any_field_is_shown_as_text(tmp_path: Path) -> None:
     settings = with_accounts(desk_settings(tmp_path), ("<i>ala</i>", PASSWORD))
     async with desk_client(settings, login="<i>ala</i>") as (client, channel):

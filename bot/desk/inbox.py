@@ -51,7 +51,10 @@ def routes(ctx: DeskContext) -> list[web.RouteDef]:
                      body])
         return page(request, "Ostatnio załatwione", body)
 
-    return [web.get("/koordynator", inbox),
+    async def with_slash(request: web.Request) -> web.StreamResponse:
+        raise web.HTTPFound("/koordynator")  # a typed or bookmarked address with a slash
+
+    return [web.get("/koordynator", inbox), web.get("/koordynator/", with_slash),
             web.get("/koordynator/zgloszenia/zalatwione", settled)]
 
 
