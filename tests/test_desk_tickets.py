@@ -136,11 +136,15 @@ async def test_take_and_close_from_the_desk_and_an_anonymised_ticket(tmp_path: P
         assert (await client.get("/koordynator/zgloszenie/99")).status == 404
 
 
-async def test_the_inbox_address_with_a_slash_opens_the_inbox(tmp_path: Path) -> None:
+async def test_the_inbox_with_a_slash_opens_and_refreshes_itself(tmp_path: Path) -> None:
     async with desk_client(desk_settings(tmp_path)) as (client, _):
         response = await client.get("/koordynator/")
         assert response.status == 200 and str(response.url).endswith("/koordynator")
-        assert "Nie ma otwartych zgłoszeń" in text_of(await response.text())
+        page = await response.text()
+        assert "Nie ma otwartych zgłoszeń" in text_of(page)
+        assert "odświeża się sama co minutę" in text_of(page)  # new tickets show up by themselves
+        script = await client.get("/koordynator/zasoby/inbox.js")
+        assert script.status == 200 and "location.reload" in await script.text()
 
 
 async def test_html_in_any_field_is_shown_as_text(tmp_path: Path) -> None:

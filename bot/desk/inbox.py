@@ -12,6 +12,8 @@ from bot.plural import TICKETS, count
 from bot.tickets import Ticket
 
 SETTLED_SHOWN = 50
+REFRESH = Html('<p class="muted">Lista odświeża się sama co minutę.</p>'
+               '<script src="/koordynator/zasoby/inbox.js" defer></script>')
 
 
 def routes(ctx: DeskContext) -> list[web.RouteDef]:
@@ -36,7 +38,7 @@ def routes(ctx: DeskContext) -> list[web.RouteDef]:
                         '<th scope="col">Od</th><th scope="col">Czeka</th>'
                         '<th scope="col">Bierze</th></tr></thead><tbody>{rows}</tbody></table>',
                         count=count(len(tickets), TICKETS), rows=join(rows))
-        body = join([body, Html('<p><a href="/koordynator/zgloszenia/zalatwione">Ostatnio '
+        body = join([REFRESH, body, Html('<p><a href="/koordynator/zgloszenia/zalatwione">Ostatnio '
                                 "załatwione zgłoszenia</a></p>")])
         return page(request, "Zgłoszenia", body)
 
