@@ -8,7 +8,6 @@ validated like any knowledge change and undone when it would break the knowledge
 from __future__ import annotations
 
 import datetime as dt
-import io
 import re
 import unicodedata
 from collections.abc import Callable, Iterable
@@ -24,6 +23,7 @@ from bot.knowledge import Meeting, Problem
 from bot.loader import load_knowledge
 from bot.meetings import WARSAW
 from bot.polish import fold
+from bot.yamledit import HAND_WIDTH, dump, round_trip, write_if_changed
 
 MEETINGS_FILE = Path("meetings.yaml")
 DEFAULT_LENGTH = dt.timedelta(hours=2)
@@ -210,19 +210,15 @@ def _times(when: When) -> tuple[Quoted, Quoted]:
     return Quoted(f"{start:%Y-%m-%d %H:%M}"), Quoted(f"{end:%Y-%m-%d %H:%M}")
 
 
-def _yaml() -> YAML:
-    yaml = YAML()  # round-trip: comments and order stay
-    yaml.indent(mapping=2, sequence=4, offset=2)
-    yaml.width = 4096  # long descriptions stay on one line, as written by hand
-    yaml.allow_unicode = True
-    yaml.preserve_quotes = True
-    return yaml
+def _yaml_style() -> YAML:
+    # long descriptions stay on one line and quotes stay as written by hand
+    return round_trip(HAND_WIDTH, preserve_quotes=True)
 
 
 def _read(root: Path) -> CommentedMap:
     path = root / MEETINGS_FILE
     if path.exists():
-        data = _yaml().load(path.read_text(encoding="utf-8"))
+        data = _yaml_style().load(path.read_text(encoding="utf-8"))
         if isinstance(data, CommentedMap):
             return data
     return CommentedMap()
@@ -255,9 +251,7 @@ def _write_checked(root: Path, data: CommentedMap, meeting_id: str, now: dt.date
                    ) -> Change:
     path = root / MEETINGS_FILE
     before = path.read_text(encoding="utf-8") if path.exists() else None
-    buffer = io.StringIO()
-    _yaml().dump(data, buffer)
-    path.write_text(buffer.getvalue(), encoding="utf-8")
+    write_if_changed(path, dump(_yaml_style(), data))
     result = load_knowledge(root, now)
     if result.ok:
         after = next((m for m in result.knowledge.meetings if m.id == meeting_id), None)
@@ -265,7 +259,7 @@ def _write_checked(root: Path, data: CommentedMap, meeting_id: str, now: dt.date
     if before is None:
         path.unlink()
     else:
-        path.write_text(before, encoding="utf-8")
+        write_if_changed(path, before)
     errors = [p for p in result.problems if p.level == "error"]
     return Change(False, meeting_id, errors, "po tej zmianie baza wiedzy miałaby błędy")
 
