@@ -147,3 +147,22 @@ def test_an_undo_that_would_break_the_knowledge_is_refused(root: Path, tmp_path:
     with pytest.raises(versions.WouldBreak, match="miałaby błędy"):
         versions.restore(connection, kept[0], root)
     assert snapshot(root) == before
+
+
+def test_old_versions_are_forgotten_and_their_changes_lose_undo(root: Path,
+                                                                tmp_path: Path) -> None:
+    from bot.desk import history
+
+    connection = storage.connect(tmp_path / "bot.sqlite3")
+    path = root / "faq" / "kontakt.yaml"
+    old = versions.remember(connection, root, path, NOW, "ala")
+    new = versions.remember(connection, root, path, NOW + versions.KEPT_FOR, "ala")
+    old_change = history.record(connection, NOW, "ala", "Zmiana wpisu", "kontakt.adres", old)
+    new_change = history.record(connection, NOW + versions.KEPT_FOR, "ala", "Zmiana wpisu",
+                                "kontakt.adres", new)
+    assert versions.forget_older_than(connection, NOW + dt.timedelta(days=1)) == 1
+    with pytest.raises(versions.VersionError):
+        versions.get(connection, old)
+    assert versions.get(connection, new).content == path.read_bytes()
+    assert history.change(connection, old_change).undo_ref is None
+    assert history.change(connection, new_change).undo_ref == new

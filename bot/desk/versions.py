@@ -17,6 +17,9 @@ from pathlib import Path, PurePosixPath
 from bot.loader import load_knowledge
 from bot.yamledit import write_if_changed
 
+# How long a change made in the desk can be undone.
+KEPT_FOR = dt.timedelta(days=90)
+
 
 class VersionError(LookupError):
     """No such version, or it names a file outside the knowledge folder."""
@@ -43,8 +46,18 @@ def remember(connection: sqlite3.Connection, root: Path, path: Path, when: dt.da
     content = full.read_bytes() if full.is_file() else None
     cursor = connection.execute(
         "INSERT INTO knowledge_versions (path, content, saved_at, login) VALUES (?, ?, ?, ?)",
-        (relative, content, when.isoformat(), login))
+        (relative, content, when.astimezone(dt.UTC).isoformat(), login))
     return int(cursor.lastrowid or 0)
+
+
+def forget_older_than(connection: sqlite3.Connection, moment: dt.datetime) -> int:
+    """Drop versions saved before `moment`; their changes in the history lose "Cofnij"."""
+    cutoff = moment.astimezone(dt.UTC).isoformat()
+    old = "SELECT id FROM knowledge_versions WHERE saved_at < ?"
+    connection.execute(f"UPDATE desk_history SET undo_ref = NULL WHERE undo_ref IN ({old})",
+                       (cutoff,))
+    return connection.execute("DELETE FROM knowledge_versions WHERE saved_at < ?",
+                              (cutoff,)).rowcount
 
 
 def get(connection: sqlite3.Connection, version_id: int) -> Version:

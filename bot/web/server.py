@@ -20,6 +20,7 @@ from bot import storage
 from bot.config import ConfigError, Settings
 from bot.conversation.service import Conversation, ConversationSettings
 from bot.conversation.state import ConversationStates
+from bot.desk import versions
 from bot.desk.app import add_desk
 from bot.desk.context import DeskContext
 from bot.desk.wiring import DeskHooks, no_reload, watch_reload
@@ -57,6 +58,7 @@ class WebChannel:
     standalone: bool = False
     # The senders by channel ('web', 'email'): the postman's, or the shared outbox's at merge.
     senders: dict[str, Any] = field(default_factory=dict)
+    clock: Clock = utc_now
     runner: web.AppRunner | None = None
     url: str = ""
     _housekeeping: asyncio.Task[None] | None = field(default=None, repr=False)
@@ -102,8 +104,9 @@ class WebChannel:
         expired = self.chat.store.expire()
         if expired:
             log.info("web chat: %d idle session(s) deleted", expired)
+        core = self.chat.core
+        versions.forget_older_than(core.desk.connection, self.clock() - versions.KEPT_FOR)
         if self.standalone:
-            core = self.chat.core
             age = dt.timedelta(days=self.settings.privacy.retention_days)
             core.desk.anonymise_older_than(age)
             core.questions.forget_texts_older_than(age)
@@ -131,7 +134,7 @@ def web_channel(settings: Settings, core: Conversation, *, clock: Clock = utc_no
         reload=hooks.reload or no_reload, kick=hooks.kick or postman.kick,
         coordinator_chat=hooks.coordinator_chat or (lambda: settings.coordinator.chat_id),
         telegram=hooks.telegram))
-    return WebChannel(settings, chat, postman, app, standalone, senders)
+    return WebChannel(settings, chat, postman, app, standalone, senders, clock)
 
 
 class KnowledgeWatch:
