@@ -22,6 +22,7 @@ from typing import Literal
 
 from rapidfuzz import fuzz, process
 
+from bot.char_grams import CharGrams
 from bot.knowledge import Entry, KnowledgeBase
 from bot.language import (
     ACKNOWLEDGING_SYMBOLS,
@@ -32,6 +33,7 @@ from bot.language import (
 )
 from bot.normalize import Normalizer
 from bot.polish import fold, sound_key
+from bot.decision import confidence, signals
 from bot.question_form import FORMS, question_forms
 from bot.ranking import probabilities
 from bot.typicality import Typicality
@@ -50,7 +52,7 @@ F_BETA = 0.7
 RESPELLED_SIMILARITY = 0.9  # "dołonczyć" typed for "dołączyć"
 SOUND_ALIKE_SIMILARITY = 0.85  # "morze" typed for "może"
 IDF_FLOOR = 1.0  # keeps common words like "klaster" from weighing nothing
-SMALLTALK_EASING = 20.0  # small talk is answered this far below the answer threshold
+SMALLTALK_ANSWER = 60.0  # small talk's own bar on its probability (moves with `answer`)
 UNKNOWN_WORD_WEIGHT = 1.0  # of the weight of the rarest known word
 # Unknown words beyond this many share the weight of this many: a story's words
 # ("lodówka", "rozmrozi", "Janów") must not outweigh its question.
@@ -61,12 +63,9 @@ _SENTENCE_END = re.compile(r"[.!?;:\n…]+|,\s+(?=(?:a|ale|i|wiec|tylko|czy|jak|
                            r"kto|co|prosze|bo)\b)", re.IGNORECASE)
 MIN_SPLIT_TOKENS = 5
 MAX_SENTENCES = 8
+SUPPORT_PHRASINGS = 3  # an entry several of whose phrasings fit is likelier than a lone fit
 MAX_CANDIDATES = 12  # entries compared per question, best lexical evidence first
 LONG_TOKENS = 12  # a message this long (in meaningful words) is a story around a question
-LONG_EASING = 35.0  # a long story spreads its evidence thin: answered this much lower
-# A candidate ten times likelier than any other is answered from 8 points lower.
-FAR_AHEAD_EASING = 8.0
-FAR_AHEAD_RATIO = 10.0
 # Small-talk entries the matcher picks itself for messages that are not questions.
 ACKNOWLEDGEMENT_ID = "rozmowa.potwierdzenie"
 NOT_UNDERSTOOD_ID = "rozmowa.niezrozumiale"
@@ -79,11 +78,12 @@ GIBBERISH_MAX_WORDS = 2
 
 @dataclass(frozen=True)
 class Thresholds:
-    """Limits on a candidate's chance of being the one meant (0-100, see bot/ranking.py).
-    Defaults are tuned on tests/data/*.yaml to keep wrong answers near 1.5% and out-of-scope
-    questions answered near 5% (README, "How matching works")."""
+    """Limits (0-100). `answer` applies to the decision's confidence that the top entry is
+    right (bot/decision.py); `margin`, `suggest` and `candidate_floor` to the entries'
+    probabilities (bot/ranking.py). Defaults are chosen by cross-validation on
+    tests/data/*.yaml (README, "How matching works")."""
 
-    answer: float = 80.0
+    answer: float = 70.0
     margin: float = 3.0
     suggest: float = 10.0
     candidate_floor: float = 2.0  # below this an entry is not even shown to the coordinator
@@ -95,6 +95,7 @@ class _Ranked:
     entry: int  # index into the knowledge's entries
     known: float  # share (0-1) of the question's weight the entry's vocabulary covers
     phrasing: float = 0.0  # the best single phrasing's score, before the entry-wide lift
+    support: float = 0.0  # mean score of the entry's best SUPPORT_PHRASINGS phrasings
 
 
 @dataclass(frozen=True)
@@ -178,6 +179,8 @@ class Matcher:
                                  for tokens in self._phrasing_tokens]
         self._typicality = Typicality(
             zip(self._phrasing_entry, self._phrasing_tokens, strict=True), len(self._entries))
+        self._char_grams = CharGrams(entry.phrasings for entry in self._entries)
+        self._max_idf = math.log(1 + total) + IDF_FLOOR
         self._similar_cache: dict[str, dict[str, float]] = {}
         self._nearby_cache: dict[int, list[str]] = {}  # by word length, filled on first use
 
@@ -217,7 +220,8 @@ class Matcher:
                            key=lambda e: -max(whole[e].score if e in whole else 0.0,
                                               sentences[e].score if e in sentences else 0.0))
         shortlist = shortlist[:MAX_CANDIDATES]
-        forms = question_forms(fold(_asking_part(text)))
+        asking = _asking_part(text)
+        forms = question_forms(fold(asking))
         fit = {e: max((self._form_share[e][f] for f in forms), default=0.0) for e in shortlist}
         best_fit = max(fit.values(), default=0.0)
         long = 1.0 if len(tokens) >= LONG_TOKENS else 0.0
@@ -227,6 +231,9 @@ class Matcher:
                 closest = max(similar, key=similar.__getitem__)
                 evidence.append((closest, similar[closest]))
         typical, lift = self._typicality.posteriors(evidence, shortlist, len(tokens))
+        chars = self._char_grams.similarities(text, shortlist)
+        asked = self._char_grams.similarities(asking, shortlist) if asking != text else chars
+        missed = self._missed(evidence, shortlist)
         nothing = _Ranked(0.0, -1, 0.0, 0.0)
         rows = []
         for entry in shortlist:
@@ -238,7 +245,8 @@ class Matcher:
                 1.0 if best_fit > 0 and fit[entry] == best_fit else 0.0,
                 long * lifted, long * sentence, long * whole_e.known,
                 1.0 if self._entries[entry].is_smalltalk else 0.0, typical[entry],
-                long * typical[entry],
+                long * typical[entry], chars[entry], max(chars[entry], asked[entry]),
+                missed[entry], long * missed[entry], whole_e.support / 100.0,
             ])
         unknown = sum(1 for t in tokens if not self._similar(t))
         top_lifted = max((r[0] for r in rows), default=0.0)
@@ -247,6 +255,18 @@ class Matcher:
         return shortlist, rows, [1.0, long, unknown / len(tokens), top_lifted, top_known,
                                  min(unknown, 3) / 3, top_phrasing, 1.0 if forms else 0.0,
                                  lift]
+
+    def _missed(self, evidence: list[tuple[str, float]], entries: list[int]
+                ) -> dict[int, float]:
+        """For each entry, the rarest word of the message (0-1, by IDF) that the knowledge
+        knows but the entry's phrasings never use: "REGON" or "telefon" next to the name of
+        another cluster says the question is about something else."""
+        found = {}
+        for entry in entries:
+            vocabulary = self._entry_tokens[entry]
+            found[entry] = max((self._idf[stem] * value for stem, value in evidence
+                                if stem not in vocabulary), default=0.0) / self._max_idf
+        return found
 
     def _sentences(self, text: str) -> list[list[str]]:
         """Token lists of a long message's sentences."""
@@ -322,6 +342,7 @@ class Matcher:
             for index, value in strongest.items():
                 recalled[index] += value
         best: dict[int, float] = {}
+        top_scores: defaultdict[int, list[float]] = defaultdict(list)
         beta2 = F_BETA * F_BETA
         phrasing_weight, phrasing_entry = self._phrasing_weight, self._phrasing_entry
         for index, cover in covered.items():
@@ -333,6 +354,11 @@ class Matcher:
             entry = phrasing_entry[index]
             if score > best.get(entry, 0.0):
                 best[entry] = score
+            runners = top_scores[entry]
+            if len(runners) < SUPPORT_PHRASINGS:
+                runners.append(score)
+            elif score > min(runners):
+                runners[runners.index(min(runners))] = score
         # How much of the question the entry's vocabulary knows, over all its phrasings. Words
         # spread over several phrasings still point to the entry, but only lift it halfway:
         # entries sharing common words must not all tie.
@@ -346,7 +372,8 @@ class Matcher:
             score = phrasing_score
             if sum(1 for f in found if f > 0) >= 2:
                 score = max(phrasing_score, (phrasing_score + 100.0 * known) / 2)
-            ranked.append(_Ranked(score, entry, known, phrasing_score))
+            support = sum(top_scores[entry]) / SUPPORT_PHRASINGS
+            ranked.append(_Ranked(score, entry, known, phrasing_score, support))
         ranked.sort(key=lambda r: (-r.score, r.entry))
         return ranked
 
@@ -355,8 +382,9 @@ class Matcher:
         if not candidates:
             return MatchResult(text, "handoff", None, 0.0, ())
         limits = self.thresholds
-        chances, _ = probabilities(rows, question)
-        ranked = sorted(zip(candidates, chances, strict=True), key=lambda pair: (-pair[1], pair[0]))
+        chances, none = probabilities(rows, question)
+        order = sorted(range(len(candidates)), key=lambda i: (-chances[i], candidates[i]))
+        ranked = [(candidates[i], chances[i]) for i in order]
         entry = self._entries[ranked[0][0]]
         top = 100.0 * ranked[0][1]
         if entry.category == OUT_OF_SCOPE_CATEGORY:
@@ -367,15 +395,15 @@ class Matcher:
         if entry.is_smalltalk:
             # Small talk never goes to the coordinator: a plausible greeting is just answered,
             # an extra word and all ("cześć bot").
-            sure = top >= limits.answer - SMALLTALK_EASING and top - runner_up >= limits.margin
+            bar = SMALLTALK_ANSWER + limits.answer - Thresholds.answer
+            sure = top >= bar and top - runner_up >= limits.margin
         else:
-            # A long story spreads its evidence thin; its own scores are lower for the same
-            # certainty (out-of-scope stories are rare and rarely fit one entry well).
-            easing = LONG_EASING if question[1] else 0.0
-            # A single plausible candidate far ahead of every other entry is answered.
-            far_ahead = (top >= limits.answer - FAR_AHEAD_EASING
-                         and top >= FAR_AHEAD_RATIO * runner_up)
-            sure = (top >= limits.answer - easing or far_ahead) and top - runner_up >= limits.margin
+            # Learnt from how often the ranker's top entry was right on questions it had not
+            # seen: long stories, leads far ahead, half-explained messages (bot/decision.py).
+            inputs = signals(ranked[0][1], ranked[1][1] if len(ranked) > 1 else 0.0, none,
+                             rows[order[0]], question)
+            sure = (100.0 * confidence(inputs) >= limits.answer
+                    and top - runner_up >= limits.margin)
         if sure:
             # "ok" or "dzięki" needs no "see also".
             others = () if entry.is_smalltalk else self._suggestions(ranked[1:], limits.suggest)

@@ -15,17 +15,19 @@ from collections.abc import Sequence
 # Per candidate entry (see Matcher._features for what each one measures).
 ENTRY_FEATURES = (
     "lifted", "phrasing", "known", "sentence", "form_fit", "form_best", "long_lifted",
-    "long_sentence", "long_known", "smalltalk", "typical", "long_typical",
+    "long_sentence", "long_known", "smalltalk", "typical", "long_typical", "chars",
+    "chars_asked", "missed", "long_missed", "support",
 )
 # Per question, for the "none of them" alternative.
 QUESTION_FEATURES = ("bias", "long", "unknown_share", "top_lifted", "top_known", "unknown_words",
                      "top_phrasing", "has_form", "typical_lift")
 
 ENTRY_WEIGHTS: tuple[float, ...] = (
-    2.645, 4.751, 3.525, 4.797, 2.395, -0.155, 0.432, 0.629, 0.741, 0.125, 2.664, 0.810,
+    1.387, 3.025, 2.757, 4.192, 2.176, -0.052, 0.238, 0.280, 0.755, 0.674, 1.806, 1.041,
+    2.464, 2.484, -0.878, 1.853, 3.834,
 )
 QUESTION_WEIGHTS: tuple[float, ...] = (
-    7.044, -2.273, 3.425, 1.348, 0.203, -0.188, 2.011, 1.380, 1.529,
+    5.927, -0.961, 3.965, 1.527, 0.592, -0.103, 2.015, 1.456, 1.246,
 )
 
 
