@@ -23,6 +23,7 @@ from typing import Literal
 from rapidfuzz import fuzz, process
 
 from bot.char_grams import CharGrams
+from bot.decision import confidence, signals
 from bot.knowledge import Entry, KnowledgeBase
 from bot.language import (
     ACKNOWLEDGING_SYMBOLS,
@@ -33,7 +34,6 @@ from bot.language import (
 )
 from bot.normalize import Normalizer
 from bot.polish import fold, sound_key
-from bot.decision import confidence, signals
 from bot.question_form import FORMS, question_forms
 from bot.ranking import probabilities
 from bot.typicality import Typicality
@@ -180,6 +180,15 @@ class Matcher:
         self._typicality = Typicality(
             zip(self._phrasing_entry, self._phrasing_tokens, strict=True), len(self._entries))
         self._char_grams = CharGrams(entry.phrasings for entry in self._entries)
+        # Words only the known out-of-scope topics use ("regon", "instalator"): one of them
+        # in a message says it is probably about something the helpline does not answer.
+        in_scope_words = set().union(*(tokens for entry, tokens
+                                       in zip(self._entries, entry_tokens, strict=True)
+                                       if entry.category != OUT_OF_SCOPE_CATEGORY))
+        self._out_of_scope_words = frozenset(
+            token for entry, tokens in zip(self._entries, entry_tokens, strict=True)
+            if entry.category == OUT_OF_SCOPE_CATEGORY for token in tokens
+            if token not in in_scope_words)
         self._max_idf = math.log(1 + total) + IDF_FLOOR
         self._similar_cache: dict[str, dict[str, float]] = {}
         self._nearby_cache: dict[int, list[str]] = {}  # by word length, filled on first use
@@ -252,9 +261,11 @@ class Matcher:
         top_lifted = max((r[0] for r in rows), default=0.0)
         top_known = max((r[2] for r in rows), default=0.0)
         top_phrasing = max((r[1] for r in rows), default=0.0)
+        out_of_scope = max((value for stem, value in evidence
+                            if stem in self._out_of_scope_words), default=0.0)
         return shortlist, rows, [1.0, long, unknown / len(tokens), top_lifted, top_known,
                                  min(unknown, 3) / 3, top_phrasing, 1.0 if forms else 0.0,
-                                 lift]
+                                 lift, out_of_scope]
 
     def _missed(self, evidence: list[tuple[str, float]], entries: list[int]
                 ) -> dict[int, float]:

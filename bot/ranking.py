@@ -20,14 +20,14 @@ ENTRY_FEATURES = (
 )
 # Per question, for the "none of them" alternative.
 QUESTION_FEATURES = ("bias", "long", "unknown_share", "top_lifted", "top_known", "unknown_words",
-                     "top_phrasing", "has_form", "typical_lift")
+                     "top_phrasing", "has_form", "typical_lift", "out_of_scope_word")
 
 ENTRY_WEIGHTS: tuple[float, ...] = (
     1.387, 3.025, 2.757, 4.192, 2.176, -0.052, 0.238, 0.280, 0.755, 0.674, 1.806, 1.041,
     2.464, 2.484, -0.878, 1.853, 3.834,
 )
 QUESTION_WEIGHTS: tuple[float, ...] = (
-    5.927, -0.961, 3.965, 1.527, 0.592, -0.103, 2.015, 1.456, 1.246,
+    5.927, -0.961, 3.965, 1.527, 0.592, -0.103, 2.015, 1.456, 1.246, 0.000,
 )
 
 
