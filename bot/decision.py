@@ -19,7 +19,7 @@ from bot.ranking import ENTRY_FEATURES, QUESTION_FEATURES
 DECISION_FEATURES = ("bias", "top", "lead", "none", "long", "long_top", "known", "chars",
                      "missed", "unknown_share", "top_lifted")
 DECISION_WEIGHTS: tuple[float, ...] = (
-    -0.802, 0.735, 0.114, -0.203, -0.585, 0.290, 0.240, 0.536, 0.223, -0.591, -0.135,
+    -0.696, 0.955, 0.035, -0.097, -0.133, 0.216, 0.568, 0.605, 0.169, -0.750, -0.073,
 )
 
 _KNOWN = ENTRY_FEATURES.index("known")

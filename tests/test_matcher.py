@@ -250,8 +250,17 @@ def test_spelling_by_ear_is_understood(matcher: Matcher, question: str) -> None:
                         "czlonkostwo.obowiazki")
 
 
-def test_a_bare_topic_word_offers_the_siblings_together(matcher: Matcher) -> None:
-    result = matcher.match("spółdzielnia energetyczna")
+def test_a_bare_topic_name_gets_its_definition(matcher: Matcher) -> None:
+    # People who never saw the knowledge ask "spółdzielnia energetyczna?" meaning "what is it".
+    for topic, meant in (("spółdzielnia energetyczna", "spoldzielnie.czym_jest"),
+                         ("klaster", "klaster.czym_jest")):
+        result = matcher.match(topic)
+        assert result.status == "answer" and result.entry is not None
+        assert result.entry.id == meant
+
+
+def test_a_vague_topic_word_offers_the_siblings_together(matcher: Matcher) -> None:
+    result = matcher.match("członkostwo")
     assert result.status == "suggest"
     assert len(result.suggestions) >= 2
-    assert all(s.entry.id.startswith("spoldzielnie.") for s in result.suggestions)
+    assert all(s.entry.id.startswith("czlonkostwo.") for s in result.suggestions)
