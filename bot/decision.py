@@ -19,7 +19,7 @@ from bot.ranking import ENTRY_FEATURES, QUESTION_FEATURES
 DECISION_FEATURES = ("bias", "top", "lead", "none", "long", "long_top", "known", "chars",
                      "missed", "unknown_share", "top_lifted")
 DECISION_WEIGHTS: tuple[float, ...] = (
-    -0.696, 0.955, 0.035, -0.097, -0.133, 0.216, 0.568, 0.605, 0.169, -0.750, -0.073,
+    -0.709, 0.957, 0.035, -0.098, -0.125, 0.199, 0.582, 0.532, 0.168, -0.741, -0.071,
 )
 
 _KNOWN = ENTRY_FEATURES.index("known")

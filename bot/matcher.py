@@ -52,7 +52,7 @@ F_BETA = 0.7
 RESPELLED_SIMILARITY = 0.9  # "dołonczyć" typed for "dołączyć"
 SOUND_ALIKE_SIMILARITY = 0.85  # "morze" typed for "może"
 IDF_FLOOR = 1.0  # keeps common words like "klaster" from weighing nothing
-SMALLTALK_ANSWER = 60.0  # small talk's own bar on its probability (moves with `answer`)
+SMALLTALK_ANSWER = 50.0  # small talk's own bar on its probability (moves with `answer`)
 UNKNOWN_WORD_WEIGHT = 1.0  # of the weight of the rarest known word
 # Unknown words beyond this many share the weight of this many: a story's words
 # ("lodówka", "rozmrozi", "Janów") must not outweigh its question.
@@ -63,7 +63,6 @@ _SENTENCE_END = re.compile(r"[.!?;:\n…]+|,\s+(?=(?:a|ale|i|wiec|tylko|czy|jak|
                            r"kto|co|prosze|bo)\b)", re.IGNORECASE)
 MIN_SPLIT_TOKENS = 5
 MAX_SENTENCES = 8
-SUPPORT_PHRASINGS = 3  # an entry several of whose phrasings fit is likelier than a lone fit
 MAX_CANDIDATES = 12  # entries compared per question, best lexical evidence first
 LONG_TOKENS = 12  # a message this long (in meaningful words) is a story around a question
 # Small-talk entries the matcher picks itself for messages that are not questions.
@@ -95,7 +94,8 @@ class _Ranked:
     entry: int  # index into the knowledge's entries
     known: float  # share (0-1) of the question's weight the entry's vocabulary covers
     phrasing: float = 0.0  # the best single phrasing's score, before the entry-wide lift
-    support: float = 0.0  # mean score of the entry's best SUPPORT_PHRASINGS phrasings
+    # mean score of the entry's best three phrasings: several fitting beat a lone fit
+    support: float = 0.0
 
 
 @dataclass(frozen=True)
@@ -352,8 +352,8 @@ class Matcher:
                         strongest[index] = value
             for index, value in strongest.items():
                 recalled[index] += value
-        best: dict[int, float] = {}
-        top_scores: defaultdict[int, list[float]] = defaultdict(list)
+        # Per entry, its best three phrasing scores, best first.
+        best: dict[int, list[float]] = {}
         beta2 = F_BETA * F_BETA
         phrasing_weight, phrasing_entry = self._phrasing_weight, self._phrasing_entry
         for index, cover in covered.items():
@@ -363,18 +363,18 @@ class Matcher:
                 continue
             score = 100.0 * (1 + beta2) * precision * recall / (beta2 * precision + recall)
             entry = phrasing_entry[index]
-            if score > best.get(entry, 0.0):
-                best[entry] = score
-            runners = top_scores[entry]
-            if len(runners) < SUPPORT_PHRASINGS:
-                runners.append(score)
-            elif score > min(runners):
-                runners[runners.index(min(runners))] = score
+            top = best.get(entry)
+            if top is None:
+                best[entry] = [score, 0.0, 0.0]
+            elif score > top[2]:
+                top[2] = score
+                top.sort(reverse=True)
         # How much of the question the entry's vocabulary knows, over all its phrasings. Words
         # spread over several phrasings still point to the entry, but only lift it halfway:
         # entries sharing common words must not all tie.
         ranked: list[_Ranked] = []
-        for entry, phrasing_score in best.items():
+        for entry, top in best.items():
+            phrasing_score = top[0]
             found = [0.0] * len(tokens)
             for token in hits.keys() & self._entry_tokens[entry]:
                 for position, value in hits[token]:
@@ -383,8 +383,7 @@ class Matcher:
             score = phrasing_score
             if sum(1 for f in found if f > 0) >= 2:
                 score = max(phrasing_score, (phrasing_score + 100.0 * known) / 2)
-            support = sum(top_scores[entry]) / SUPPORT_PHRASINGS
-            ranked.append(_Ranked(score, entry, known, phrasing_score, support))
+            ranked.append(_Ranked(score, entry, known, phrasing_score, sum(top) / len(top)))
         ranked.sort(key=lambda r: (-r.score, r.entry))
         return ranked
 
