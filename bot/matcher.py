@@ -69,7 +69,6 @@ LONG_TOKENS = 12  # a message this long (in meaningful words) is a story around 
 ACKNOWLEDGEMENT_ID = "rozmowa.potwierdzenie"
 NOT_UNDERSTOOD_ID = "rozmowa.niezrozumiale"
 THANKS_ID = "rozmowa.podziekowanie"
-HELP_ID = "rozmowa.pomoc"  # "what can you help with": small talk, yet offered as a choice
 # Topics the helpline knows it does not answer (another kind of cooperative, opening hours of
 # offices, recommending installers): recognised so that no other entry answers them instead.
 OUT_OF_SCOPE_CATEGORY = "poza"
@@ -126,9 +125,6 @@ class Matcher:
         self.normalizer = Normalizer(knowledge.synonyms)
         self._entries = knowledge.entries
         self._by_id = {entry.id: index for index, entry in enumerate(self._entries)}
-        self._offerable = [(not entry.is_smalltalk or entry.id == HELP_ID)
-                           and entry.category != OUT_OF_SCOPE_CATEGORY
-                           for entry in self._entries]
         self._phrasing_entry: list[int] = []
         self._phrasing_tokens: list[tuple[str, ...]] = []
         entry_tokens: list[set[str]] = []
@@ -432,11 +428,11 @@ class Matcher:
 
     def _suggestions(self, ranked: list[tuple[int, float]], floor: float
                      ) -> tuple[Suggestion, ...]:
-        # Small talk is answered when it is clearly meant, never offered as a "did you mean"
-        # (but "what can you help with" is a question like any other); known out-of-scope
-        # topics are never offered either.
+        # Small talk is answered when it is clearly meant, never offered as a "did you mean";
+        # known out-of-scope topics are never offered either.
         picked = [Suggestion(self._entries[e], round(100.0 * p, 1)) for e, p in ranked
-                  if 100.0 * p >= floor and self._offerable[e]]
+                  if 100.0 * p >= floor and not self._entries[e].is_smalltalk
+                  and self._entries[e].category != OUT_OF_SCOPE_CATEGORY]
         return tuple(picked[:MAX_SUGGESTIONS])
 
     def _similar(self, token: str) -> dict[str, float]:
