@@ -83,7 +83,7 @@ class Thresholds:
     tests/data/*.yaml (README, "How matching works")."""
 
     answer: float = 70.0
-    margin: float = 3.0
+    margin: float = 20.0  # near-ties (siblings, usually) are offered together
     suggest: float = 10.0
     candidate_floor: float = 2.0  # below this an entry is not even shown to the coordinator
 
