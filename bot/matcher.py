@@ -20,8 +20,6 @@ from collections.abc import Iterable
 from dataclasses import dataclass, replace
 from typing import Literal
 
-from rapidfuzz import fuzz, process
-
 from bot.char_grams import CharGrams
 from bot.decision import confidence, signals
 from bot.knowledge import Entry, KnowledgeBase
@@ -33,9 +31,10 @@ from bot.language import (
     visible_symbols,
 )
 from bot.normalize import Normalizer
-from bot.polish import fold, sound_key
+from bot.polish import fold
 from bot.question_form import FORMS, question_forms
 from bot.ranking import probabilities
+from bot.spelling import Spelling
 from bot.typicality import Typicality
 
 Status = Literal["answer", "suggest", "handoff"]
@@ -43,21 +42,15 @@ Status = Literal["answer", "suggest", "handoff"]
 MAX_QUERY_CHARS = 1000  # a resident's long story is matched on its beginning
 MAX_QUERY_TOKENS = 40
 MAX_SUGGESTIONS = 3
-FUZZY_MIN_LENGTH = 4  # shorter stems must match exactly: "kosz" is not "koszt"
-FUZZY_CUTOFF = 80.0
-FUZZY_LIMIT = 5
 # F-beta below 1 leans on precision: one word of a question ("godzina") covering it all is
 # weak evidence unless that word is most of the phrasing too.
 F_BETA = 0.7
-RESPELLED_SIMILARITY = 0.9  # "dołonczyć" typed for "dołączyć"
-SOUND_ALIKE_SIMILARITY = 0.85  # "morze" typed for "może"
 IDF_FLOOR = 1.0  # keeps common words like "klaster" from weighing nothing
 SMALLTALK_ANSWER = 50.0  # small talk's own bar on its probability (moves with `answer`)
 UNKNOWN_WORD_WEIGHT = 1.0  # of the weight of the rarest known word
 # Unknown words beyond this many share the weight of this many: a story's words
 # ("lodówka", "rozmrozi", "Janów") must not outweigh its question.
 UNKNOWN_WORDS_AT_FULL_WEIGHT = 2
-SIMILARITY_CACHE_SIZE = 4096
 # Long messages: each sentence is scored on its own too.
 _SENTENCE_END = re.compile(r"[.!?;:\n…]+|,\s+(?=(?:a|ale|i|wiec|tylko|czy|jak|gdzie|kiedy|ile|"
                            r"kto|co|prosze|bo)\b)", re.IGNORECASE)
@@ -158,19 +151,9 @@ class Matcher:
                      for t, df in document_frequency.items()}
         self._unknown_weight = (math.log(1 + total) + IDF_FLOOR) * UNKNOWN_WORD_WEIGHT
 
-        # A synonym variant misspelt ("pszystąpić") still leads to its group's form.
-        self._aliases = {variant: canonical
-                         for variant, canonical in self.normalizer.aliases().items()
-                         if variant not in self._idf and all(t in self._idf for t in canonical)}
-        # fuzz.ratio >= 80 needs the shorter stem to be at least 2/3 of the longer one, so a
-        # word is only compared with stems of a compatible length.
-        self._stems_by_length: dict[int, list[str]] = defaultdict(list)
-        for stem in sorted(self._idf.keys() | self._aliases.keys()):
-            if len(stem) >= FUZZY_MIN_LENGTH:
-                self._stems_by_length[len(stem)].append(stem)
-        self._by_sound: dict[str, list[str]] = defaultdict(list)
-        for stem in sorted(self._idf.keys() | self._aliases.keys()):
-            self._by_sound[sound_key(stem)].append(stem)
+        self._spelling = Spelling(self._idf.keys(), self.normalizer.aliases(),
+                                  self.normalizer.respellings)
+        self._similar = self._spelling.similar
         self._postings: dict[str, list[int]] = defaultdict(list)
         for index, tokens in enumerate(self._phrasing_tokens):
             for token in tokens:
@@ -190,8 +173,6 @@ class Matcher:
             if entry.category == OUT_OF_SCOPE_CATEGORY for token in tokens
             if token not in in_scope_words)
         self._max_idf = math.log(1 + total) + IDF_FLOOR
-        self._similar_cache: dict[str, dict[str, float]] = {}
-        self._nearby_cache: dict[int, list[str]] = {}  # by word length, filled on first use
 
     def match(self, text: str) -> MatchResult:
         if not text.strip():
@@ -434,52 +415,6 @@ class Matcher:
                   if 100.0 * p >= floor and not self._entries[e].is_smalltalk
                   and self._entries[e].category != OUT_OF_SCOPE_CATEGORY]
         return tuple(picked[:MAX_SUGGESTIONS])
-
-    def _similar(self, token: str) -> dict[str, float]:
-        """Known stems close to `token`, with a similarity of 0-1 (1 for the same stem)."""
-        cached = self._similar_cache.get(token)
-        if cached is not None:
-            return cached
-        found: dict[str, float] = {}
-        known = token in self._idf
-        if len(token) >= FUZZY_MIN_LENGTH:
-            nearby = self._nearby(len(token))
-            for choice, value, _ in process.extract(
-                token, nearby, scorer=fuzz.ratio,
-                score_cutoff=FUZZY_CUTOFF, limit=FUZZY_LIMIT,
-            ):
-                # A word the knowledge uses is taken as written: it is only bridged to other
-                # forms of itself ("spotk"/"spotkan"), not to look-alikes ("spoldzieln" is
-                # not "spoldzielc"). Unknown words may be typos of anything close.
-                if known and not (choice.startswith(token) or token.startswith(choice)):
-                    continue
-                self._add(found, choice, (value / 100.0) ** 2)  # a near miss is weaker evidence
-        if known:
-            found[token] = 1.0
-        else:
-            for respelled in self.normalizer.respellings(token):
-                if respelled in self._idf or respelled in self._aliases:
-                    self._add(found, respelled, RESPELLED_SIMILARITY)
-            for sounding in self._by_sound.get(sound_key(token), ()):
-                self._add(found, sounding, SOUND_ALIKE_SIMILARITY)
-        if len(self._similar_cache) >= SIMILARITY_CACHE_SIZE:
-            self._similar_cache.clear()
-        self._similar_cache[token] = found
-        return found
-
-    def _nearby(self, length: int) -> list[str]:
-        """Stems whose length allows fuzz.ratio >= 80 with a word of `length` letters."""
-        stems = self._nearby_cache.get(length)
-        if stems is None:
-            stems = [stem for size in range(math.ceil(length * 2 / 3), length * 3 // 2 + 1)
-                     for stem in self._stems_by_length.get(size, ())]
-            self._nearby_cache[length] = stems
-        return stems
-
-    def _add(self, found: dict[str, float], stem: str, value: float) -> None:
-        for target in self._aliases.get(stem, (stem,)):
-            if value > found.get(target, 0.0):
-                found[target] = value
 
     def _query_weight(self, token: str, similar: dict[str, float]) -> float:
         if token in self._idf:
