@@ -43,6 +43,7 @@ RATE = 0.2
 # questions) and an answer to one is the costlier mistake.
 OUT_OF_SCOPE_WEIGHT = 1.0
 DECISION_STEPS = 400
+DECISION_FOLDS = 2  # the decision learns from the ranker fitted on the rest of each fold
 DECISION_L2 = 0.001
 
 
@@ -168,7 +169,10 @@ def decision_samples(train: list[Example], test: list[Example]
 def fit_decision(data: list[Example]) -> list[float]:
     """Weights of bot/decision.py from the ranker's two-fold cross-validated probabilities on
     `data` (how often its top entry is right on questions it was not fitted on)."""
-    samples = [s for k in (0, 1) for s in decision_samples(data[1 - k::2], data[k::2])]
+    samples = [s for k in range(DECISION_FOLDS)
+               for s in decision_samples([ex for i, ex in enumerate(data)
+                                          if i % DECISION_FOLDS != k],
+                                         data[k::DECISION_FOLDS])]
     weights = [0.0] * len(decision.DECISION_FEATURES)
     m = [0.0] * len(weights)
     v = [0.0] * len(weights)
