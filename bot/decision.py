@@ -17,9 +17,9 @@ from collections.abc import Sequence
 from bot.ranking import ENTRY_FEATURES, QUESTION_FEATURES
 
 DECISION_FEATURES = ("bias", "top", "lead", "none", "long", "long_top", "known", "chars",
-                     "missed", "unknown_share", "top_lifted")
+                     "missed", "unknown_share", "top_lifted", "length")
 DECISION_WEIGHTS: tuple[float, ...] = (
-    -0.709, 0.957, 0.035, -0.098, -0.125, 0.199, 0.582, 0.532, 0.168, -0.741, -0.071,
+    -0.698, 0.996, 0.026, -0.090, -0.424, 0.268, 0.555, 0.332, 0.124, -0.661, -0.056, 0.541,
 )
 
 _KNOWN = ENTRY_FEATURES.index("known")
@@ -28,6 +28,7 @@ _MISSED = ENTRY_FEATURES.index("missed")
 _LONG = QUESTION_FEATURES.index("long")
 _UNKNOWN_SHARE = QUESTION_FEATURES.index("unknown_share")
 _TOP_LIFTED = QUESTION_FEATURES.index("top_lifted")
+_LENGTH = QUESTION_FEATURES.index("length")
 _FLOOR = 1e-6
 NO_RUNNER_UP_LEAD = 5.0  # the lead (in log-odds) of a candidate with no rival at all
 
@@ -45,7 +46,8 @@ def signals(top: float, runner_up: float, none: float, row: Sequence[float],
     top_odds = _log_odds(top)
     lead = top_odds - _log_odds(runner_up) if runner_up > 0 else NO_RUNNER_UP_LEAD
     return [1.0, top_odds, lead, _log_odds(none), long, long * top_odds, row[_KNOWN],
-            row[_CHARS], row[_MISSED], question[_UNKNOWN_SHARE], question[_TOP_LIFTED]]
+            row[_CHARS], row[_MISSED], question[_UNKNOWN_SHARE], question[_TOP_LIFTED],
+            question[_LENGTH]]
 
 
 def confidence(inputs: Sequence[float]) -> float:

@@ -57,6 +57,7 @@ _SENTENCE_END = re.compile(r"[.!?;:\n…]+|,\s+(?=(?:a|ale|i|wiec|tylko|czy|jak|
 MIN_SPLIT_TOKENS = 5
 MAX_SENTENCES = 8
 MAX_CANDIDATES = 12  # entries compared per question, best lexical evidence first
+LENGTH_CAP = 30  # meaningful words; a message's length counts up to this
 LONG_TOKENS = 12  # a message this long (in meaningful words) is a story around a question
 # Small-talk entries the matcher picks itself for messages that are not questions.
 ACKNOWLEDGEMENT_ID = "rozmowa.potwierdzenie"
@@ -246,7 +247,7 @@ class Matcher:
                             if stem in self._out_of_scope_words), default=0.0)
         return shortlist, rows, [1.0, long, unknown / len(tokens), top_lifted, top_known,
                                  min(unknown, 3) / 3, top_phrasing, 1.0 if forms else 0.0,
-                                 lift, out_of_scope]
+                                 lift, out_of_scope, min(len(tokens), LENGTH_CAP) / LENGTH_CAP]
 
     def _missed(self, evidence: list[tuple[str, float]], entries: list[int]
                 ) -> dict[int, float]:

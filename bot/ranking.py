@@ -20,14 +20,15 @@ ENTRY_FEATURES = (
 )
 # Per question, for the "none of them" alternative.
 QUESTION_FEATURES = ("bias", "long", "unknown_share", "top_lifted", "top_known", "unknown_words",
-                     "top_phrasing", "has_form", "typical_lift", "out_of_scope_word")
+                     "top_phrasing", "has_form", "typical_lift", "out_of_scope_word",
+                     "length")
 
 ENTRY_WEIGHTS: tuple[float, ...] = (
-    1.307, 3.290, 2.258, 4.183, 2.384, -0.117, 0.431, 0.916, 0.683, 1.095, 2.139, 1.580,
-    1.428, 1.408, -0.938, 0.786, 4.906,
+    1.392, 3.423, 2.128, 3.921, 2.452, -0.156, 0.326, 0.844, 0.606, 1.090, 2.023, 1.711,
+    1.229, 1.199, -1.172, 0.498, 5.067,
 )
 QUESTION_WEIGHTS: tuple[float, ...] = (
-    6.325, -0.934, 3.408, 2.264, 0.058, 1.431, 2.309, 1.531, 0.901, 3.318,
+    6.644, -0.644, 3.293, 2.207, 0.086, 1.661, 2.170, 1.564, 0.778, 3.277, -2.996,
 )
 
 
