@@ -19,7 +19,7 @@ from bot.ranking import ENTRY_FEATURES, QUESTION_FEATURES
 DECISION_FEATURES = ("bias", "top", "lead", "none", "long", "long_top", "known", "chars",
                      "missed", "unknown_share", "top_lifted", "length")
 DECISION_WEIGHTS: tuple[float, ...] = (
-    -0.698, 0.996, 0.026, -0.090, -0.424, 0.268, 0.555, 0.332, 0.124, -0.661, -0.056, 0.541,
+    -0.699, 0.994, 0.027, -0.090, -0.425, 0.268, 0.559, 0.330, 0.124, -0.660, -0.059, 0.539,
 )
 
 _KNOWN = ENTRY_FEATURES.index("known")

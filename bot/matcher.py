@@ -201,9 +201,11 @@ class Matcher:
         """The candidate entries, each one's evidence (ranking.ENTRY_FEATURES) and the
         question's own (ranking.QUESTION_FEATURES)."""
         # "dzień dobry, jak dołączyć?" is about joining; "dzięki wielkie" is thanks: try both.
+        # A long story is read without its courtesies only: it is not small talk.
         readings = [tokens]
         if content is not None and (content_tokens := _distinct(content)) != tokens:
-            readings.append(content_tokens)
+            readings = ([content_tokens] if len(tokens) >= LONG_TOKENS
+                        else [tokens, content_tokens])
         whole = _best_per_entry(self._rank(reading) for reading in readings)
         # In a long message the question is often one sentence ("…gdzie mam dzwonić?").
         sentences = _best_per_entry(self._rank(s) for s in self._sentences(text))
