@@ -20,8 +20,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass, replace
 from typing import Literal
 
-from rapidfuzz import fuzz, process
-
+from bot.char_grams import CharGrams
+from bot.decision import confidence, signals
 from bot.knowledge import Entry, KnowledgeBase
 from bot.language import (
     ACKNOWLEDGING_SYMBOLS,
@@ -31,9 +31,10 @@ from bot.language import (
     visible_symbols,
 )
 from bot.normalize import Normalizer
-from bot.polish import fold, sound_key
+from bot.polish import fold
 from bot.question_form import FORMS, question_forms
 from bot.ranking import probabilities
+from bot.spelling import Spelling
 from bot.typicality import Typicality
 
 Status = Literal["answer", "suggest", "handoff"]
@@ -41,32 +42,23 @@ Status = Literal["answer", "suggest", "handoff"]
 MAX_QUERY_CHARS = 1000  # a resident's long story is matched on its beginning
 MAX_QUERY_TOKENS = 40
 MAX_SUGGESTIONS = 3
-FUZZY_MIN_LENGTH = 4  # shorter stems must match exactly: "kosz" is not "koszt"
-FUZZY_CUTOFF = 80.0
-FUZZY_LIMIT = 5
 # F-beta below 1 leans on precision: one word of a question ("godzina") covering it all is
 # weak evidence unless that word is most of the phrasing too.
 F_BETA = 0.7
-RESPELLED_SIMILARITY = 0.9  # "dołonczyć" typed for "dołączyć"
-SOUND_ALIKE_SIMILARITY = 0.85  # "morze" typed for "może"
 IDF_FLOOR = 1.0  # keeps common words like "klaster" from weighing nothing
-SMALLTALK_EASING = 20.0  # small talk is answered this far below the answer threshold
+SMALLTALK_ANSWER = 50.0  # small talk's own bar on its probability (moves with `answer`)
 UNKNOWN_WORD_WEIGHT = 1.0  # of the weight of the rarest known word
 # Unknown words beyond this many share the weight of this many: a story's words
 # ("lodówka", "rozmrozi", "Janów") must not outweigh its question.
 UNKNOWN_WORDS_AT_FULL_WEIGHT = 2
-SIMILARITY_CACHE_SIZE = 4096
 # Long messages: each sentence is scored on its own too.
 _SENTENCE_END = re.compile(r"[.!?;:\n…]+|,\s+(?=(?:a|ale|i|wiec|tylko|czy|jak|gdzie|kiedy|ile|"
                            r"kto|co|prosze|bo)\b)", re.IGNORECASE)
 MIN_SPLIT_TOKENS = 5
 MAX_SENTENCES = 8
 MAX_CANDIDATES = 12  # entries compared per question, best lexical evidence first
+LENGTH_CAP = 30  # meaningful words; a message's length counts up to this
 LONG_TOKENS = 12  # a message this long (in meaningful words) is a story around a question
-LONG_EASING = 35.0  # a long story spreads its evidence thin: answered this much lower
-# A candidate ten times likelier than any other is answered from 8 points lower.
-FAR_AHEAD_EASING = 8.0
-FAR_AHEAD_RATIO = 10.0
 # Small-talk entries the matcher picks itself for messages that are not questions.
 ACKNOWLEDGEMENT_ID = "rozmowa.potwierdzenie"
 NOT_UNDERSTOOD_ID = "rozmowa.niezrozumiale"
@@ -79,12 +71,13 @@ GIBBERISH_MAX_WORDS = 2
 
 @dataclass(frozen=True)
 class Thresholds:
-    """Limits on a candidate's chance of being the one meant (0-100, see bot/ranking.py).
-    Defaults are tuned on tests/data/*.yaml to keep wrong answers near 1.5% and out-of-scope
-    questions answered near 5% (README, "How matching works")."""
+    """Limits (0-100). `answer` applies to the decision's confidence that the top entry is
+    right (bot/decision.py); `margin`, `suggest` and `candidate_floor` to the entries'
+    probabilities (bot/ranking.py). Defaults are chosen by cross-validation on
+    tests/data/*.yaml (README, "How matching works")."""
 
-    answer: float = 80.0
-    margin: float = 3.0
+    answer: float = 70.0
+    margin: float = 20.0  # near-ties (siblings, usually) are offered together
     suggest: float = 10.0
     candidate_floor: float = 2.0  # below this an entry is not even shown to the coordinator
 
@@ -95,6 +88,8 @@ class _Ranked:
     entry: int  # index into the knowledge's entries
     known: float  # share (0-1) of the question's weight the entry's vocabulary covers
     phrasing: float = 0.0  # the best single phrasing's score, before the entry-wide lift
+    # mean score of the entry's best three phrasings: several fitting beat a lone fit
+    support: float = 0.0
 
 
 @dataclass(frozen=True)
@@ -157,19 +152,9 @@ class Matcher:
                      for t, df in document_frequency.items()}
         self._unknown_weight = (math.log(1 + total) + IDF_FLOOR) * UNKNOWN_WORD_WEIGHT
 
-        # A synonym variant misspelt ("pszystąpić") still leads to its group's form.
-        self._aliases = {variant: canonical
-                         for variant, canonical in self.normalizer.aliases().items()
-                         if variant not in self._idf and all(t in self._idf for t in canonical)}
-        # fuzz.ratio >= 80 needs the shorter stem to be at least 2/3 of the longer one, so a
-        # word is only compared with stems of a compatible length.
-        self._stems_by_length: dict[int, list[str]] = defaultdict(list)
-        for stem in sorted(self._idf.keys() | self._aliases.keys()):
-            if len(stem) >= FUZZY_MIN_LENGTH:
-                self._stems_by_length[len(stem)].append(stem)
-        self._by_sound: dict[str, list[str]] = defaultdict(list)
-        for stem in sorted(self._idf.keys() | self._aliases.keys()):
-            self._by_sound[sound_key(stem)].append(stem)
+        self._spelling = Spelling(self._idf.keys(), self.normalizer.aliases(),
+                                  self.normalizer.respellings)
+        self._similar = self._spelling.similar
         self._postings: dict[str, list[int]] = defaultdict(list)
         for index, tokens in enumerate(self._phrasing_tokens):
             for token in tokens:
@@ -178,8 +163,17 @@ class Matcher:
                                  for tokens in self._phrasing_tokens]
         self._typicality = Typicality(
             zip(self._phrasing_entry, self._phrasing_tokens, strict=True), len(self._entries))
-        self._similar_cache: dict[str, dict[str, float]] = {}
-        self._nearby_cache: dict[int, list[str]] = {}  # by word length, filled on first use
+        self._char_grams = CharGrams(entry.phrasings for entry in self._entries)
+        # Words only the known out-of-scope topics use ("regon", "instalator"): one of them
+        # in a message says it is probably about something the helpline does not answer.
+        in_scope_words = set().union(*(tokens for entry, tokens
+                                       in zip(self._entries, entry_tokens, strict=True)
+                                       if entry.category != OUT_OF_SCOPE_CATEGORY))
+        self._out_of_scope_words = frozenset(
+            token for entry, tokens in zip(self._entries, entry_tokens, strict=True)
+            if entry.category == OUT_OF_SCOPE_CATEGORY for token in tokens
+            if token not in in_scope_words)
+        self._max_idf = math.log(1 + total) + IDF_FLOOR
 
     def match(self, text: str) -> MatchResult:
         if not text.strip():
@@ -207,9 +201,11 @@ class Matcher:
         """The candidate entries, each one's evidence (ranking.ENTRY_FEATURES) and the
         question's own (ranking.QUESTION_FEATURES)."""
         # "dzień dobry, jak dołączyć?" is about joining; "dzięki wielkie" is thanks: try both.
+        # A long story is read without its courtesies only: it is not small talk.
         readings = [tokens]
         if content is not None and (content_tokens := _distinct(content)) != tokens:
-            readings.append(content_tokens)
+            readings = ([content_tokens] if len(tokens) >= LONG_TOKENS
+                        else [tokens, content_tokens])
         whole = _best_per_entry(self._rank(reading) for reading in readings)
         # In a long message the question is often one sentence ("…gdzie mam dzwonić?").
         sentences = _best_per_entry(self._rank(s) for s in self._sentences(text))
@@ -217,7 +213,8 @@ class Matcher:
                            key=lambda e: -max(whole[e].score if e in whole else 0.0,
                                               sentences[e].score if e in sentences else 0.0))
         shortlist = shortlist[:MAX_CANDIDATES]
-        forms = question_forms(fold(_asking_part(text)))
+        asking = _asking_part(text)
+        forms = question_forms(fold(asking))
         fit = {e: max((self._form_share[e][f] for f in forms), default=0.0) for e in shortlist}
         best_fit = max(fit.values(), default=0.0)
         long = 1.0 if len(tokens) >= LONG_TOKENS else 0.0
@@ -227,6 +224,9 @@ class Matcher:
                 closest = max(similar, key=similar.__getitem__)
                 evidence.append((closest, similar[closest]))
         typical, lift = self._typicality.posteriors(evidence, shortlist, len(tokens))
+        chars = self._char_grams.similarities(text, shortlist)
+        asked = self._char_grams.similarities(asking, shortlist) if asking != text else chars
+        missed = self._missed(evidence, shortlist)
         nothing = _Ranked(0.0, -1, 0.0, 0.0)
         rows = []
         for entry in shortlist:
@@ -238,15 +238,30 @@ class Matcher:
                 1.0 if best_fit > 0 and fit[entry] == best_fit else 0.0,
                 long * lifted, long * sentence, long * whole_e.known,
                 1.0 if self._entries[entry].is_smalltalk else 0.0, typical[entry],
-                long * typical[entry],
+                long * typical[entry], chars[entry], max(chars[entry], asked[entry]),
+                missed[entry], long * missed[entry], whole_e.support / 100.0,
             ])
         unknown = sum(1 for t in tokens if not self._similar(t))
         top_lifted = max((r[0] for r in rows), default=0.0)
         top_known = max((r[2] for r in rows), default=0.0)
         top_phrasing = max((r[1] for r in rows), default=0.0)
+        out_of_scope = max((value for stem, value in evidence
+                            if stem in self._out_of_scope_words), default=0.0)
         return shortlist, rows, [1.0, long, unknown / len(tokens), top_lifted, top_known,
                                  min(unknown, 3) / 3, top_phrasing, 1.0 if forms else 0.0,
-                                 lift]
+                                 lift, out_of_scope, min(len(tokens), LENGTH_CAP) / LENGTH_CAP]
+
+    def _missed(self, evidence: list[tuple[str, float]], entries: list[int]
+                ) -> dict[int, float]:
+        """For each entry, the rarest word of the message (0-1, by IDF) that the knowledge
+        knows but the entry's phrasings never use: "REGON" or "telefon" next to the name of
+        another cluster says the question is about something else."""
+        found = {}
+        for entry in entries:
+            vocabulary = self._entry_tokens[entry]
+            found[entry] = max((self._idf[stem] * value for stem, value in evidence
+                                if stem not in vocabulary), default=0.0) / self._max_idf
+        return found
 
     def _sentences(self, text: str) -> list[list[str]]:
         """Token lists of a long message's sentences."""
@@ -321,7 +336,8 @@ class Matcher:
                         strongest[index] = value
             for index, value in strongest.items():
                 recalled[index] += value
-        best: dict[int, float] = {}
+        # Per entry, its best three phrasing scores, best first.
+        best: dict[int, list[float]] = {}
         beta2 = F_BETA * F_BETA
         phrasing_weight, phrasing_entry = self._phrasing_weight, self._phrasing_entry
         for index, cover in covered.items():
@@ -331,13 +347,18 @@ class Matcher:
                 continue
             score = 100.0 * (1 + beta2) * precision * recall / (beta2 * precision + recall)
             entry = phrasing_entry[index]
-            if score > best.get(entry, 0.0):
-                best[entry] = score
+            top = best.get(entry)
+            if top is None:
+                best[entry] = [score, 0.0, 0.0]
+            elif score > top[2]:
+                top[2] = score
+                top.sort(reverse=True)
         # How much of the question the entry's vocabulary knows, over all its phrasings. Words
         # spread over several phrasings still point to the entry, but only lift it halfway:
         # entries sharing common words must not all tie.
         ranked: list[_Ranked] = []
-        for entry, phrasing_score in best.items():
+        for entry, top in best.items():
+            phrasing_score = top[0]
             found = [0.0] * len(tokens)
             for token in hits.keys() & self._entry_tokens[entry]:
                 for position, value in hits[token]:
@@ -346,7 +367,7 @@ class Matcher:
             score = phrasing_score
             if sum(1 for f in found if f > 0) >= 2:
                 score = max(phrasing_score, (phrasing_score + 100.0 * known) / 2)
-            ranked.append(_Ranked(score, entry, known, phrasing_score))
+            ranked.append(_Ranked(score, entry, known, phrasing_score, sum(top) / len(top)))
         ranked.sort(key=lambda r: (-r.score, r.entry))
         return ranked
 
@@ -355,8 +376,9 @@ class Matcher:
         if not candidates:
             return MatchResult(text, "handoff", None, 0.0, ())
         limits = self.thresholds
-        chances, _ = probabilities(rows, question)
-        ranked = sorted(zip(candidates, chances, strict=True), key=lambda pair: (-pair[1], pair[0]))
+        chances, none = probabilities(rows, question)
+        order = sorted(range(len(candidates)), key=lambda i: (-chances[i], candidates[i]))
+        ranked = [(candidates[i], chances[i]) for i in order]
         entry = self._entries[ranked[0][0]]
         top = 100.0 * ranked[0][1]
         if entry.category == OUT_OF_SCOPE_CATEGORY:
@@ -367,15 +389,15 @@ class Matcher:
         if entry.is_smalltalk:
             # Small talk never goes to the coordinator: a plausible greeting is just answered,
             # an extra word and all ("cześć bot").
-            sure = top >= limits.answer - SMALLTALK_EASING and top - runner_up >= limits.margin
+            bar = SMALLTALK_ANSWER + limits.answer - Thresholds.answer
+            sure = top >= bar and top - runner_up >= limits.margin
         else:
-            # A long story spreads its evidence thin; its own scores are lower for the same
-            # certainty (out-of-scope stories are rare and rarely fit one entry well).
-            easing = LONG_EASING if question[1] else 0.0
-            # A single plausible candidate far ahead of every other entry is answered.
-            far_ahead = (top >= limits.answer - FAR_AHEAD_EASING
-                         and top >= FAR_AHEAD_RATIO * runner_up)
-            sure = (top >= limits.answer - easing or far_ahead) and top - runner_up >= limits.margin
+            # Learnt from how often the ranker's top entry was right on questions it had not
+            # seen: long stories, leads far ahead, half-explained messages (bot/decision.py).
+            inputs = signals(ranked[0][1], ranked[1][1] if len(ranked) > 1 else 0.0, none,
+                             rows[order[0]], question)
+            sure = (100.0 * confidence(inputs) >= limits.answer
+                    and top - runner_up >= limits.margin)
         if sure:
             # "ok" or "dzięki" needs no "see also".
             others = () if entry.is_smalltalk else self._suggestions(ranked[1:], limits.suggest)
@@ -396,52 +418,6 @@ class Matcher:
                   if 100.0 * p >= floor and not self._entries[e].is_smalltalk
                   and self._entries[e].category != OUT_OF_SCOPE_CATEGORY]
         return tuple(picked[:MAX_SUGGESTIONS])
-
-    def _similar(self, token: str) -> dict[str, float]:
-        """Known stems close to `token`, with a similarity of 0-1 (1 for the same stem)."""
-        cached = self._similar_cache.get(token)
-        if cached is not None:
-            return cached
-        found: dict[str, float] = {}
-        known = token in self._idf
-        if len(token) >= FUZZY_MIN_LENGTH:
-            nearby = self._nearby(len(token))
-            for choice, value, _ in process.extract(
-                token, nearby, scorer=fuzz.ratio,
-                score_cutoff=FUZZY_CUTOFF, limit=FUZZY_LIMIT,
-            ):
-                # A word the knowledge uses is taken as written: it is only bridged to other
-                # forms of itself ("spotk"/"spotkan"), not to look-alikes ("spoldzieln" is
-                # not "spoldzielc"). Unknown words may be typos of anything close.
-                if known and not (choice.startswith(token) or token.startswith(choice)):
-                    continue
-                self._add(found, choice, (value / 100.0) ** 2)  # a near miss is weaker evidence
-        if known:
-            found[token] = 1.0
-        else:
-            for respelled in self.normalizer.respellings(token):
-                if respelled in self._idf or respelled in self._aliases:
-                    self._add(found, respelled, RESPELLED_SIMILARITY)
-            for sounding in self._by_sound.get(sound_key(token), ()):
-                self._add(found, sounding, SOUND_ALIKE_SIMILARITY)
-        if len(self._similar_cache) >= SIMILARITY_CACHE_SIZE:
-            self._similar_cache.clear()
-        self._similar_cache[token] = found
-        return found
-
-    def _nearby(self, length: int) -> list[str]:
-        """Stems whose length allows fuzz.ratio >= 80 with a word of `length` letters."""
-        stems = self._nearby_cache.get(length)
-        if stems is None:
-            stems = [stem for size in range(math.ceil(length * 2 / 3), length * 3 // 2 + 1)
-                     for stem in self._stems_by_length.get(size, ())]
-            self._nearby_cache[length] = stems
-        return stems
-
-    def _add(self, found: dict[str, float], stem: str, value: float) -> None:
-        for target in self._aliases.get(stem, (stem,)):
-            if value > found.get(target, 0.0):
-                found[target] = value
 
     def _query_weight(self, token: str, similar: dict[str, float]) -> float:
         if token in self._idf:

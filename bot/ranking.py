@@ -15,17 +15,20 @@ from collections.abc import Sequence
 # Per candidate entry (see Matcher._features for what each one measures).
 ENTRY_FEATURES = (
     "lifted", "phrasing", "known", "sentence", "form_fit", "form_best", "long_lifted",
-    "long_sentence", "long_known", "smalltalk", "typical", "long_typical",
+    "long_sentence", "long_known", "smalltalk", "typical", "long_typical", "chars",
+    "chars_asked", "missed", "long_missed", "support",
 )
 # Per question, for the "none of them" alternative.
 QUESTION_FEATURES = ("bias", "long", "unknown_share", "top_lifted", "top_known", "unknown_words",
-                     "top_phrasing", "has_form", "typical_lift")
+                     "top_phrasing", "has_form", "typical_lift", "out_of_scope_word",
+                     "length")
 
 ENTRY_WEIGHTS: tuple[float, ...] = (
-    2.645, 4.751, 3.525, 4.797, 2.395, -0.155, 0.432, 0.629, 0.741, 0.125, 2.664, 0.810,
+    1.419, 3.414, 2.136, 3.904, 2.441, -0.153, 0.348, 0.844, 0.626, 1.112, 2.023, 1.694,
+    1.230, 1.199, -1.167, 0.501, 5.073,
 )
 QUESTION_WEIGHTS: tuple[float, ...] = (
-    7.044, -2.273, 3.425, 1.348, 0.203, -0.188, 2.011, 1.380, 1.529,
+    6.652, -0.641, 3.290, 2.211, 0.088, 1.661, 2.172, 1.559, 0.782, 3.278, -2.996,
 )
 
 
