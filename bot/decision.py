@@ -19,7 +19,7 @@ from bot.ranking import ENTRY_FEATURES, QUESTION_FEATURES
 DECISION_FEATURES = ("bias", "top", "lead", "none", "long", "long_top", "known", "chars",
                      "missed", "unknown_share", "top_lifted", "length")
 DECISION_WEIGHTS: tuple[float, ...] = (
-    -0.699, 0.994, 0.027, -0.090, -0.425, 0.268, 0.559, 0.330, 0.124, -0.660, -0.059, 0.539,
+    -0.788, 0.908, 0.070, -0.057, -0.495, 0.580, 0.700, 0.264, -0.098, -0.832, -0.061, 0.375,
 )
 
 _KNOWN = ENTRY_FEATURES.index("known")
