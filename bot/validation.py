@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import bisect
 from collections.abc import Sequence
+from functools import lru_cache
+from typing import NamedTuple
 
 from rapidfuzz import fuzz, process
 
@@ -27,10 +29,32 @@ def check_entries(entries: Sequence[Entry], synonyms: Sequence[Sequence[str]]) -
         else:
             first_seen[entry.id] = entry
 
+    signature = (tuple(_Owner(e.id, e.file, e.line, e.phrasings) for e in entries),
+                 tuple(tuple(group) for group in synonyms))
+    problems.extend(_phrasing_problems(*signature))
+    problems.extend(_button_data(entries))
+    return problems
+
+
+class _Owner(NamedTuple):
+    """What the phrasing checks need of an entry (hashable: their results are cached)."""
+
+    id: str
+    file: str
+    line: int
+    phrasings: tuple[str, ...]
+
+
+# Every start, reload and desk edit validates the whole knowledge; its phrasings rarely changed.
+@lru_cache(maxsize=4)
+def _phrasing_problems(entries: tuple[_Owner, ...], synonyms: tuple[tuple[str, ...], ...]
+                       ) -> tuple[Problem, ...]:
+    problems: list[Problem] = []
     normalizer = Normalizer(synonyms)
-    owners: dict[str, Entry] = {}
+    owners: dict[str, _Owner] = {}
     keys: list[str] = []
-    key_owner: list[Entry] = []
+    kept: set[str] = set()
+    key_owner: list[_Owner] = []
     for entry in entries:
         for phrasing in entry.phrasings:
             key = normalizer.key(phrasing)
@@ -44,12 +68,12 @@ def check_entries(entries: Sequence[Entry], synonyms: Sequence[Sequence[str]]) -
                 problems.append(Problem(entry.file, entry.line, entry.id,
                                         f"„{phrasing}” znaczy to samo co sformułowanie wpisu "
                                         f"{owner.id} ({owner.file}:{owner.line})"))
-            elif owner is entry and key not in keys:
+            elif owner is entry and key not in kept:
+                kept.add(key)
                 keys.append(key)
                 key_owner.append(entry)
     problems.extend(_near_duplicates(keys, key_owner))
-    problems.extend(_button_data(entries))
-    return problems
+    return tuple(problems)
 
 
 def _button_data(entries: Sequence[Entry]) -> list[Problem]:
@@ -69,22 +93,22 @@ def _button_data(entries: Sequence[Entry]) -> list[Problem]:
     return problems
 
 
-def _near_duplicates(keys: list[str], owners: list[Entry]) -> list[Problem]:
+def _near_duplicates(keys: list[str], owners: list[_Owner]) -> list[Problem]:
     problems: list[Problem] = []
     reported: set[tuple[str, str]] = set()
     # Two texts this similar have lengths within a few percent of each other, so each key is
     # compared only with keys of about its length (every start validates the knowledge).
     by_length = sorted(range(len(keys)), key=lambda k: len(keys[k]))
-    lengths = [len(keys[k]) for k in by_length]
+    sorted_keys = [keys[k] for k in by_length]
+    lengths = [len(key) for key in sorted_keys]
     ratio = NEAR_DUPLICATE_SCORE / 100
     for i, key in enumerate(keys):
         low = bisect.bisect_left(lengths, len(key) * ratio / (2 - ratio))
         high = bisect.bisect_right(lengths, len(key) * (2 - ratio) / ratio)
-        nearby = [by_length[k] for k in range(low, high)]
-        similar = process.extract(key, [keys[k] for k in nearby], scorer=fuzz.ratio,
+        similar = process.extract(key, sorted_keys[low:high], scorer=fuzz.ratio,
                                   limit=None, score_cutoff=NEAR_DUPLICATE_SCORE)
         for _, _, position in similar:
-            j = nearby[position]
+            j = by_length[low + position]
             a, b = owners[i], owners[j]
             if j <= i or a.id == b.id or (a.id, b.id) in reported:
                 continue
