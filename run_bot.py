@@ -24,7 +24,7 @@ from bot.config import (
 from bot.console import run_console
 from bot.instance_lock import AlreadyRunning, InstanceLock
 from bot.loader import KnowledgeError, load_valid_knowledge
-from bot.matcher import Matcher
+from bot.matcher import matcher_for
 
 
 def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
@@ -80,7 +80,7 @@ def main(argv: list[str] | None = None) -> int:
         settings = load_settings(config_path(args.config))
         if args.console:
             knowledge = load_valid_knowledge(settings.knowledge.path)
-            matcher = Matcher(knowledge, settings.matcher.thresholds())
+            matcher = matcher_for(knowledge, settings.matcher.thresholds())
             return run_console(matcher, sys.stdin, sys.stdout)
         if args.web and not settings.telegram.token:
             return run_web(settings)

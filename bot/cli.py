@@ -15,7 +15,7 @@ from typing import TextIO
 from bot.config import ConfigError, Settings, config_path, load_settings
 from bot.insights import compute_stats
 from bot.loader import KnowledgeError, load_knowledge, load_valid_knowledge
-from bot.matcher import Matcher, MatchResult
+from bot.matcher import MatchResult, matcher_for
 from bot.normalize import Normalizer
 from bot.plural import ENTRIES, ERRORS, MEETINGS, QUESTIONS, count, out_of, plural
 from bot.question_log import QuestionLog
@@ -81,7 +81,7 @@ def run_match(
 ) -> int:
     try:
         thresholds = load_settings(config, env={}).matcher.thresholds() if config else None
-        matcher = Matcher(load_valid_knowledge(knowledge), thresholds)
+        matcher = matcher_for(load_valid_knowledge(knowledge), thresholds)
     except ConfigError as exc:
         print(f"config: {exc}", file=err)
         return 2

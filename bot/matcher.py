@@ -18,6 +18,7 @@ import re
 from collections import Counter, defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, replace
+from functools import lru_cache
 from typing import Literal
 
 from bot.char_grams import CharGrams
@@ -425,6 +426,14 @@ class Matcher:
         if similar:
             return self._idf[max(similar, key=similar.__getitem__)]
         return self._unknown_weight
+
+
+@lru_cache(maxsize=4)
+def matcher_for(knowledge: KnowledgeBase, thresholds: Thresholds | None = None) -> Matcher:
+    """The matcher of a knowledge base, built once per content (knowledge bases compare by
+    value): a reload that changed nothing the matcher reads, a second channel or a desk page
+    reuses the index instead of rebuilding it (a few hundred ms)."""
+    return Matcher(knowledge, thresholds)
 
 
 def _asking_part(text: str) -> str:

@@ -39,7 +39,7 @@ from bot.knowledge_edit import (
 )
 from bot.knowledge_preview import Preview, Previewer, edited_entry
 from bot.loader import BUTTON_MAX_CHARS
-from bot.matcher import Matcher
+from bot.matcher import Matcher, matcher_for
 from bot.meetings import WARSAW
 from bot.plural import ENTRIES, count
 from bot.polish import fold
@@ -329,7 +329,7 @@ class _Editor:
     def _matcher(self, knowledge: KnowledgeBase) -> Matcher:
         """A matcher of the knowledge in service (built once per knowledge)."""
         if self._base[0] is not knowledge or self._base[1] is None:
-            self._base = (knowledge, Matcher(knowledge, self.ctx.settings.matcher.thresholds()))
+            self._base = (knowledge, matcher_for(knowledge, self.ctx.settings.matcher.thresholds()))
         return self._base[1]
 
     def _learned(self, knowledge: KnowledgeBase, entry_id: str) -> tuple[str, ...]:

@@ -11,7 +11,7 @@ from bot.desk.context import DeskContext
 from bot.desk.page import Html, html, join, page, quoted
 from bot.insights import Stats, UnansweredGroup, compute_stats
 from bot.knowledge import Entry, KnowledgeBase
-from bot.matcher import Matcher
+from bot.matcher import matcher_for
 from bot.normalize import Normalizer
 from bot.plural import DAYS, count
 from bot.question_log import QuestionLog
@@ -87,7 +87,7 @@ def _actions(group: UnansweredGroup) -> str:
 
 def _similar(question: str, knowledge: KnowledgeBase, ctx: DeskContext) -> list[Entry]:
     """The entries the bot thinks are closest, best first."""
-    result = Matcher(knowledge, ctx.settings.matcher.thresholds()).match(question)
+    result = matcher_for(knowledge, ctx.settings.matcher.thresholds()).match(question)
     found = ([result.entry] if result.entry is not None else []) + [
         s.entry for s in result.suggestions]
     return [e for e in dict.fromkeys(found) if not e.is_smalltalk]

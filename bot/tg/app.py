@@ -23,7 +23,7 @@ from telegram.ext import (
 
 from bot import storage, texts
 from bot.config import Settings
-from bot.matcher import Matcher
+from bot.matcher import matcher_for
 from bot.outbox import Outbox
 from bot.question_log import QuestionLog
 from bot.subscriptions import SubscriptionBook
@@ -154,7 +154,7 @@ def build_application(
                     / OUTBOX_RETRY_CAP_SECONDS,
                     idle_check=delivery_interval)
     svc = Services(
-        settings, Matcher(keeper.knowledge, settings.matcher.thresholds()), desk,
+        settings, matcher_for(keeper.knowledge, settings.matcher.thresholds()), desk,
         SubscriptionBook(connection, clock),
         QuestionLog(connection, keep_text=settings.privacy.keep_question_text, clock=clock),
         keeper, clock, outbox=outbox)

@@ -18,7 +18,7 @@ from bot.conversation.state import ConversationStates
 from bot.drafts import DraftBook
 from bot.flood import FloodGate
 from bot.knowledge_keeper import KnowledgeKeeper, Outcome
-from bot.matcher import Matcher
+from bot.matcher import Matcher, matcher_for
 from bot.meeting_actions import MeetingActions, is_member
 from bot.office_hours import OfficeHours, parse_office_hours
 from bot.outbox import Outbox
@@ -132,7 +132,7 @@ class Services:
 
     def _serve(self, outcome: Outcome) -> Outcome:
         if outcome.applied:
-            self.matcher = Matcher(outcome.knowledge, self.settings.matcher.thresholds())
+            self.matcher = matcher_for(outcome.knowledge, self.settings.matcher.thresholds())
         return outcome
 
     def is_coordinator(self, user: User | None) -> bool:

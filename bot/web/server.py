@@ -25,7 +25,7 @@ from bot.desk.app import add_desk
 from bot.desk.context import DeskContext
 from bot.desk.wiring import DeskHooks, no_reload, watch_reload
 from bot.loader import knowledge_fingerprint, load_knowledge, load_valid_knowledge
-from bot.matcher import Matcher
+from bot.matcher import matcher_for
 from bot.office_hours import parse_office_hours
 from bot.plural import ENTRIES, count
 from bot.question_log import QuestionLog
@@ -146,7 +146,7 @@ class KnowledgeWatch:
         self._clock = clock
         self._fingerprint = knowledge_fingerprint(settings.knowledge.path)
         knowledge = load_valid_knowledge(settings.knowledge.path, clock())
-        self.matcher = Matcher(knowledge, settings.matcher.thresholds())
+        self.matcher = matcher_for(knowledge, settings.matcher.thresholds())
 
     def check(self) -> bool:
         fingerprint = knowledge_fingerprint(self._settings.knowledge.path)
@@ -172,7 +172,7 @@ class KnowledgeWatch:
             problems = "; ".join(map(str, result.problems[:5]))
             log.error("knowledge not reloaded: %s", problems)
             return problems
-        self.matcher = Matcher(result.knowledge, self._settings.matcher.thresholds())
+        self.matcher = matcher_for(result.knowledge, self._settings.matcher.thresholds())
         log.info("knowledge reloaded: %d entries", len(result.knowledge.entries))
         return None
 
