@@ -313,19 +313,25 @@ class Matcher:
         for token, found in hits.items():
             for position, value in found:
                 by_position[position].append((token, weights[position] * value))
-        covered: defaultdict[int, float] = defaultdict(float)
-        recalled: defaultdict[int, float] = defaultdict(float)
+        # Sums per phrasing in flat lists (indexing a list is much cheaper than a dict), and
+        # the phrasings touched gathered by set unions, which run in C.
+        size = len(self._phrasing_weight)
+        covered = [0.0] * size
+        recalled = [0.0] * size
+        touched: set[int] = set()
         for token, found in hits.items():
             gain = idf[token] * max(v for _, v in found)
             position, value = found[0]
+            posting = postings[token]
+            touched.update(posting)
             if len(found) == 1 and len(by_position[position]) == 1:
                 # The usual case, one question word to one stem: both sums in one pass.
                 value *= weights[position]
-                for index in postings[token]:
+                for index in posting:
                     covered[index] += gain
                     recalled[index] += value
                 continue
-            for index in postings[token]:
+            for index in posting:
                 covered[index] += gain
         for stems in by_position.values():
             if len(stems) == 1 and len(hits[stems[0][0]]) == 1:
@@ -341,7 +347,8 @@ class Matcher:
         best: dict[int, list[float]] = {}
         beta2 = F_BETA * F_BETA
         phrasing_weight, phrasing_entry = self._phrasing_weight, self._phrasing_entry
-        for index, cover in covered.items():
+        for index in touched:
+            cover = covered[index]
             precision = cover / phrasing_weight[index]
             recall = recalled[index] / query_weight
             if precision <= 0 or recall <= 0:
