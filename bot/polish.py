@@ -75,9 +75,22 @@ _MIN_STEM = 3
 _VOWELS = frozenset("aeiouy")
 
 
-@lru_cache(maxsize=65536)
 def fold(text: str) -> str:
     """Lower-case, strip diacritics (ł too) and turn everything but letters and digits to spaces."""
+    # Loading folds every phrasing in several passes, and a message is folded by several
+    # stages: remember recent short texts (bounded: long messages are folded afresh).
+    return _fold_short(text) if len(text) <= _FOLD_CACHED_CHARS else _fold(text)
+
+
+_FOLD_CACHED_CHARS = 600
+
+
+@lru_cache(maxsize=16384)
+def _fold_short(text: str) -> str:
+    return _fold(text)
+
+
+def _fold(text: str) -> str:
     text = text.translate(_EXTRA_FOLDS).casefold()
     if not text.isascii():
         text = _COMBINING.sub("", unicodedata.normalize("NFKD", text))
