@@ -26,7 +26,7 @@ from ruamel.yaml.comments import CommentedMap, CommentedSeq
 from bot.knowledge import Entry, KnowledgeBase, Problem
 from bot.loader import BUTTON_MAX_CHARS, load_knowledge
 from bot.polish import fold
-from bot.yamledit import answer_scalar, dump, round_trip
+from bot.yamledit import answer_scalar, dump, read_map, round_trip
 
 LEARNED_FILE = Path("faq") / "nauczone.yaml"
 SOURCE = "odpowiedź koordynatora"
@@ -253,11 +253,9 @@ def _yaml() -> YAML:
 
 
 def _read(root: Path) -> CommentedMap:
-    path = root / LEARNED_FILE
-    if path.exists():
-        data = _yaml().load(path.read_text(encoding="utf-8"))
-        if isinstance(data, CommentedMap):
-            return data
+    data = read_map(root / LEARNED_FILE, _yaml())
+    if data is not None:
+        return data
     data = CommentedMap()
     data.yaml_set_start_comment(HEADER)
     return data

@@ -23,7 +23,7 @@ from bot.knowledge import Meeting, Problem
 from bot.loader import load_knowledge
 from bot.meetings import WARSAW
 from bot.polish import fold
-from bot.yamledit import HAND_WIDTH, dump, round_trip, write_if_changed
+from bot.yamledit import HAND_WIDTH, dump, read_map, round_trip, write_if_changed
 
 MEETINGS_FILE = Path("meetings.yaml")
 DEFAULT_LENGTH = dt.timedelta(hours=2)
@@ -216,12 +216,8 @@ def _yaml_style() -> YAML:
 
 
 def _read(root: Path) -> CommentedMap:
-    path = root / MEETINGS_FILE
-    if path.exists():
-        data = _yaml_style().load(path.read_text(encoding="utf-8"))
-        if isinstance(data, CommentedMap):
-            return data
-    return CommentedMap()
+    data = read_map(root / MEETINGS_FILE, _yaml_style())
+    return CommentedMap() if data is None else data
 
 
 def _edit(root: Path, meeting_id: str, change: Callable[[CommentedMap], None] | None,

@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from ruamel.yaml import YAML
+from ruamel.yaml.comments import CommentedMap
 from ruamel.yaml.scalarstring import LiteralScalarString
 
 from bot.yamlfile import LineDict, load_yaml_text
@@ -31,6 +32,15 @@ def round_trip(width: int = 100, *, preserve_quotes: bool = False) -> YAML:
     yaml.allow_unicode = True
     yaml.preserve_quotes = preserve_quotes
     return yaml
+
+
+def read_map(path: Path, yaml: YAML) -> CommentedMap | None:
+    """The file's top-level mapping, round-trip (comments kept); None when the file is
+    missing or holds something else."""
+    if not path.exists():
+        return None
+    data = yaml.load(path.read_text(encoding="utf-8"))
+    return data if isinstance(data, CommentedMap) else None
 
 
 def dump(yaml: YAML, data: Any) -> str:
