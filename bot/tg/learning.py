@@ -16,13 +16,13 @@ from telegram.error import TelegramError
 from telegram.ext import ContextTypes
 
 from bot import learning, texts
-from bot.conversation.choices import ChoiceKind, ChoiceTooLong, decode, encode, number
+from bot.conversation.choices import ChoiceKind, ChoiceTooLong, encode, number
 from bot.drafts import Draft
 from bot.knowledge import KnowledgeBase
 from bot.learning import Proposal
 from bot.plural import QUESTIONS, count
-from bot.tg.render import acknowledge, keyboard, remove_buttons, split_message
-from bot.tg.services import Services, coordinators_only, services
+from bot.tg.render import keyboard, remove_buttons, split_message
+from bot.tg.services import Services, coordinator_tap, coordinators_only, services
 
 log = logging.getLogger(__name__)
 
@@ -127,10 +127,7 @@ async def _refresh_preview(message: Message, svc: Services, draft: Draft) -> Non
 async def learn_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """Every button of the preview and of /nauczone (coordinators only)."""
     query = update.callback_query
-    await acknowledge(query)
-    if not await coordinators_only(update, context):
-        return
-    decoded = decode(query.data)
+    decoded = await coordinator_tap(update, context)
     if decoded is None:
         return
     kind, value = decoded

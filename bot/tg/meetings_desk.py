@@ -18,15 +18,15 @@ from telegram.error import TelegramError
 from telegram.ext import ContextTypes
 
 from bot import meetings_edit, texts
-from bot.conversation.choices import ChoiceKind, ChoiceTooLong, decode, encode, number
+from bot.conversation.choices import ChoiceKind, ChoiceTooLong, encode, number
 from bot.drafts import Draft
 from bot.durations import polish_duration
 from bot.knowledge import Meeting
 from bot.meeting_actions import MeetingForm, failure_text, notified_text
 from bot.meetings import find, when_text
 from bot.meetings_edit import When, WhenError
-from bot.tg.render import acknowledge, keyboard, remove_buttons
-from bot.tg.services import Services, coordinators_only, services
+from bot.tg.render import keyboard, remove_buttons
+from bot.tg.services import Services, coordinator_tap, coordinators_only, services
 
 log = logging.getLogger(__name__)
 
@@ -158,10 +158,7 @@ async def _send_preview(message: Message, svc: Services, draft: Draft) -> None:
 # -- buttons ----------------------------------------------------------------------------------
 async def meeting_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     query = update.callback_query
-    await acknowledge(query)
-    if not await coordinators_only(update, context):
-        return
-    decoded = decode(query.data)
+    decoded = await coordinator_tap(update, context)
     if decoded is None:
         return
     kind, value = decoded

@@ -13,6 +13,7 @@ from telegram.ext import ContextTypes, filters
 from bot import texts
 from bot.config import Settings
 from bot.conversation import Sender
+from bot.conversation.choices import ChoiceKind, decode
 from bot.conversation.service import Conversation, ConversationSettings
 from bot.conversation.state import ConversationStates
 from bot.drafts import DraftBook
@@ -24,6 +25,7 @@ from bot.office_hours import OfficeHours, parse_office_hours
 from bot.outbox import Outbox
 from bot.question_log import QuestionLog
 from bot.subscriptions import SubscriptionBook
+from bot.tg.render import acknowledge
 from bot.ticket_actions import TicketActions
 from bot.tickets import Clock, TicketDesk, utc_now
 
@@ -170,3 +172,14 @@ async def coordinators_only(update: Update, context: ContextTypes.DEFAULT_TYPE) 
         return True
     await update.effective_message.reply_text(texts.COORDINATORS_ONLY)
     return False
+
+
+async def coordinator_tap(update: Update, context: ContextTypes.DEFAULT_TYPE
+                          ) -> tuple[ChoiceKind, str] | None:
+    """A tap on a coordinators' button: answered first, refused for anyone else, then its
+    decoded choice (None when refused or not ours)."""
+    query = update.callback_query
+    await acknowledge(query)
+    if not await coordinators_only(update, context):
+        return None
+    return decode(query.data)
