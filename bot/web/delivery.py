@@ -2,11 +2,9 @@
 copy by e-mail when the person left an address.
 
 Both are rows of `deliveries` (channel 'web' kind 'answer', channel 'email' kind 'email'), so a
-failed send or a restart loses nothing. Each channel has a sender with the outbox's shape
-(`async send(delivery) -> Outcome`, reading only id, kind, chat_id, ticket_id and text);
-`WebPostman` drains the two channels until the shared outbox (bot/outbox.py) takes them over:
-checked against it, the senders work unchanged as `Outbox.start({..., "web": ..., "email":
-...})` senders.
+failed send or a restart loses nothing. Each channel has a sender of the outbox's kind
+(`bot.outbox.Sender`: `async send(delivery) -> Outcome`); `WebPostman` drains these two
+channels in its own loop, as the Telegram outbox drains Telegram's.
 """
 
 from __future__ import annotations
@@ -15,13 +13,12 @@ import asyncio
 import contextlib
 import datetime as dt
 import logging
-from collections.abc import Awaitable, Callable, Mapping, Sequence
-from dataclasses import dataclass
-from typing import Literal, Protocol
+from collections.abc import Awaitable, Callable, Mapping
 
 from bot import texts
 from bot.config import EmailSettings
 from bot.conversation.service import answer_message
+from bot.outbox import Outcome, Sender
 from bot.tickets import Clock, Delivery, TicketDesk, utc_now
 from bot.web import mail
 from bot.web.live import Live
@@ -32,37 +29,6 @@ log = logging.getLogger(__name__)
 WEB = "web"
 EMAIL = "email"
 RETRY_CAP = 600.0  # seconds between two attempts at most
-
-
-@dataclass(frozen=True)
-class Outcome:
-    """The shape of bot.outbox.Outcome (sent, retry, gone, rejected); at merge the senders
-    return that one."""
-
-    kind: Literal["sent", "retry", "gone", "rejected"]
-    message_ids: tuple[int, ...] = ()
-    after: float | None = None
-    reason: str = ""
-
-    @classmethod
-    def sent(cls, message_ids: Sequence[int] = ()) -> Outcome:
-        return cls("sent", tuple(message_ids))
-
-    @classmethod
-    def retry(cls, after: float | None = None, reason: str = "") -> Outcome:
-        return cls("retry", after=after, reason=reason)
-
-    @classmethod
-    def destination_gone(cls, reason: str) -> Outcome:
-        return cls("gone", reason=reason)
-
-    @classmethod
-    def rejected(cls, reason: str) -> Outcome:
-        return cls("rejected", reason=reason)
-
-
-class Sender(Protocol):
-    async def send(self, delivery: Delivery) -> Outcome: ...
 
 
 class WebSender:
