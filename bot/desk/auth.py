@@ -15,7 +15,7 @@ from aiohttp.web_exceptions import NotAppKeyWarning
 from bot.config import Settings
 from bot.desk.page import CSRF_KEY, LOGIN_KEY, PREFIX, Html, html, page, quoted
 from bot.desk.sessions import DeskSessions
-from bot.web.limits import Network, _trusted, networks
+from bot.web.limits import is_trusted, networks
 
 log = logging.getLogger(__name__)
 # The contract's plain keys: request["desk_login"], request["desk_csrf"].
@@ -47,19 +47,8 @@ def is_https(request: web.Request, settings: Settings) -> bool:
     """Served over https: the public address says so, or a trusted proxy does."""
     if settings.web.public_url.startswith("https://") or request.secure:
         return True
-    trusted = _networks(settings)
     return (request.headers.get("X-Forwarded-Proto", "").strip().lower() == "https"
-            and _trusted(request.remote or "", trusted))
-
-
-_NETWORKS: dict[tuple[str, ...], tuple[Network, ...]] = {}
-
-
-def _networks(settings: Settings) -> tuple[Network, ...]:
-    key = settings.web.trusted_proxies
-    if key not in _NETWORKS:
-        _NETWORKS[key] = networks(key)
-    return _NETWORKS[key]
+            and is_trusted(request.remote or "", networks(settings.web.trusted_proxies)))
 
 
 def set_session_cookie(response: web.StreamResponse, request: web.Request, settings: Settings,

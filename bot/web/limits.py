@@ -59,16 +59,17 @@ def client_address(remote: str | None, forwarded_for: str | None,
     """The client's address: the peer, or behind trusted proxies the nearest address in
     X-Forwarded-For that is not one of them (earlier entries are the client's to invent)."""
     address = remote or "unknown"
-    if not forwarded_for or not _trusted(address, trusted):
+    if not forwarded_for or not is_trusted(address, trusted):
         return address
     for hop in reversed([h.strip() for h in forwarded_for.split(",") if h.strip()]):
-        if not _trusted(hop, trusted):
+        if not is_trusted(hop, trusted):
             return hop[:64]
         address = hop
     return address
 
 
-def _trusted(address: str, trusted: tuple[Network, ...]) -> bool:
+def is_trusted(address: str, trusted: tuple[Network, ...]) -> bool:
+    """The address is one of the trusted proxies'."""
     try:
         ip = ipaddress.ip_address(address)
     except ValueError:
