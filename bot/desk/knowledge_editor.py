@@ -39,7 +39,7 @@ from bot.knowledge_edit import (
 )
 from bot.knowledge_preview import Preview, Previewer, edited_entry
 from bot.loader import BUTTON_MAX_CHARS
-from bot.matcher import Matcher, matcher_for
+from bot.matcher import matcher_for
 from bot.meetings import WARSAW
 from bot.plural import ENTRIES, count
 from bot.polish import fold
@@ -74,7 +74,6 @@ class _Editor:
         self.ctx = ctx
         self.previewer = Previewer(ctx.settings.matcher.thresholds())
         self.writing = asyncio.Lock()  # one change of the files at a time
-        self._base: tuple[KnowledgeBase | None, Matcher | None] = (None, None)
         self._learned_for: tuple[KnowledgeBase | None, dict[str, tuple[str, ...]]] = (None, {})
 
     @property
@@ -205,7 +204,7 @@ class _Editor:
         category = request.query.get("kategoria", "")
         form = EntryForm(checked=self.ctx.clock().astimezone(WARSAW).date().isoformat())
         if asked:
-            match = self._matcher(knowledge).match(asked)
+            match = matcher_for(knowledge, self.ctx.settings.matcher.thresholds()).match(asked)
             ids = [s.entry.id for s in match.suggestions]
             if match.entry is not None:
                 ids.insert(0, match.entry.id)
@@ -325,12 +324,6 @@ class _Editor:
         extra = self._learned(knowledge, entry_id) if entry_id else ()
         entry = edited_entry(knowledge, entry_id, category, form)
         return self.previewer.preview(knowledge, entry, question, extra)
-
-    def _matcher(self, knowledge: KnowledgeBase) -> Matcher:
-        """A matcher of the knowledge in service (built once per knowledge)."""
-        if self._base[0] is not knowledge or self._base[1] is None:
-            self._base = (knowledge, matcher_for(knowledge, self.ctx.settings.matcher.thresholds()))
-        return self._base[1]
 
     def _learned(self, knowledge: KnowledgeBase, entry_id: str) -> tuple[str, ...]:
         """Phrasings other files add to the entry (read once per knowledge in service)."""
