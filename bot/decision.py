@@ -19,7 +19,7 @@ from bot.ranking import ENTRY_FEATURES, QUESTION_FEATURES
 DECISION_FEATURES = ("bias", "top", "lead", "none", "long", "long_top", "known", "chars",
                      "missed", "unknown_share", "top_lifted", "length")
 DECISION_WEIGHTS: tuple[float, ...] = (
-    -0.788, 0.908, 0.070, -0.057, -0.495, 0.580, 0.700, 0.264, -0.098, -0.832, -0.061, 0.375,
+    -0.512, 0.891, 0.074, -0.090, -0.943, 0.562, 0.350, 0.160, -0.096, -0.433, -0.045, 0.377,
 )
 
 _KNOWN = ENTRY_FEATURES.index("known")
