@@ -19,7 +19,7 @@ from bot.ranking import ENTRY_FEATURES, QUESTION_FEATURES
 DECISION_FEATURES = ("bias", "top", "lead", "none", "long", "long_top", "known", "chars",
                      "missed", "unknown_share", "top_lifted", "length")
 DECISION_WEIGHTS: tuple[float, ...] = (
-    -0.512, 0.891, 0.074, -0.090, -0.943, 0.562, 0.350, 0.160, -0.096, -0.433, -0.045, 0.377,
+    -0.542, 0.889, 0.085, -0.101, -0.653, 0.328, 0.345, 0.183, -0.092, -0.464, -0.168, 0.286,
 )
 
 _KNOWN = ENTRY_FEATURES.index("known")
