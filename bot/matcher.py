@@ -21,6 +21,8 @@ from dataclasses import dataclass, replace
 from functools import lru_cache
 from typing import Literal
 
+import numpy as np
+
 from bot.char_grams import CharGrams
 from bot.decision import confidence, signals
 from bot.knowledge import Entry, KnowledgeBase
@@ -156,12 +158,15 @@ class Matcher:
         self._spelling = Spelling(self._idf.keys(), self.normalizer.aliases(),
                                   self.normalizer.respellings)
         self._similar = self._spelling.similar
-        self._postings: dict[str, list[int]] = defaultdict(list)
+        postings: dict[str, list[int]] = defaultdict(list)
         for index, tokens in enumerate(self._phrasing_tokens):
             for token in tokens:
-                self._postings[token].append(index)
-        self._phrasing_weight = [sum(self._idf[t] for t in tokens)
-                                 for tokens in self._phrasing_tokens]
+                postings[token].append(index)
+        self._postings = {token: np.array(found, dtype=np.intp)
+                          for token, found in postings.items()}
+        self._phrasing_entries = np.array(self._phrasing_entry, dtype=np.intp)
+        self._phrasing_weight = np.array([sum(self._idf[t] for t in tokens)
+                                          for tokens in self._phrasing_tokens])
         self._typicality = Typicality(
             zip(self._phrasing_entry, self._phrasing_tokens, strict=True), len(self._entries))
         self._char_grams = CharGrams(entry.phrasings for entry in self._entries)
@@ -306,61 +311,47 @@ class Matcher:
             for token, value in matches.items():
                 hits[token].append((position, value))
 
-        # Walk the postings of the question's stems, not the phrasings' words: a common stem
-        # ("klastr") reaches most phrasings, but only its own entry in each is touched.
+        # Sums per phrasing as arrays: a common stem ("klastr") reaches most phrasings, and
+        # adding over its postings in numpy keeps a long story's cost flat.
         idf, postings = self._idf, self._postings
-        by_position: defaultdict[int, list[tuple[str, float]]] = defaultdict(list)
+        size = len(self._phrasing_entry)
+        covered = np.zeros(size)
         for token, found in hits.items():
-            for position, value in found:
-                by_position[position].append((token, weights[position] * value))
-        # Sums per phrasing in flat lists (indexing a list is much cheaper than a dict), and
-        # the phrasings touched gathered by set unions, which run in C.
-        size = len(self._phrasing_weight)
-        covered = [0.0] * size
-        recalled = [0.0] * size
-        touched: set[int] = set()
+            covered[postings[token]] += idf[token] * max(v for _, v in found)
+        # A question word counts once per phrasing, at its best matching stem.
+        recalled = np.zeros(size)
+        by_position: defaultdict[int, list[str]] = defaultdict(list)
         for token, found in hits.items():
-            gain = idf[token] * max(v for _, v in found)
-            position, value = found[0]
-            posting = postings[token]
-            touched.update(posting)
-            if len(found) == 1 and len(by_position[position]) == 1:
-                # The usual case, one question word to one stem: both sums in one pass.
-                value *= weights[position]
-                for index in posting:
-                    covered[index] += gain
-                    recalled[index] += value
+            for position, _ in found:
+                by_position[position].append(token)
+        for position, stems in by_position.items():
+            scale = weights[position]
+            if len(stems) == 1:
+                recalled[postings[stems[0]]] += scale * similar[position][stems[0]]
                 continue
-            for index in posting:
-                covered[index] += gain
-        for stems in by_position.values():
-            if len(stems) == 1 and len(hits[stems[0][0]]) == 1:
-                continue  # counted above
-            strongest: dict[int, float] = {}  # a question word counts once, at its best match
-            for token, value in stems:
-                for index in postings[token]:
-                    if value > strongest.get(index, 0.0):
-                        strongest[index] = value
-            for index, value in strongest.items():
-                recalled[index] += value
-        # Per entry, its best three phrasing scores, best first.
-        best: dict[int, list[float]] = {}
+            strongest = np.zeros(size)
+            for token in stems:
+                index = postings[token]  # no repeats within one posting
+                strongest[index] = np.maximum(strongest[index],
+                                              scale * similar[position][token])
+            recalled += strongest
+        touched = np.flatnonzero(covered)
+        precision = covered[touched] / self._phrasing_weight[touched]
+        recall = recalled[touched] / query_weight
         beta2 = F_BETA * F_BETA
-        phrasing_weight, phrasing_entry = self._phrasing_weight, self._phrasing_entry
-        for index in touched:
-            cover = covered[index]
-            precision = cover / phrasing_weight[index]
-            recall = recalled[index] / query_weight
-            if precision <= 0 or recall <= 0:
-                continue
-            score = 100.0 * (1 + beta2) * precision * recall / (beta2 * precision + recall)
-            entry = phrasing_entry[index]
-            top = best.get(entry)
-            if top is None:
-                best[entry] = [score, 0.0, 0.0]
-            elif score > top[2]:
-                top[2] = score
-                top.sort(reverse=True)
+        scores = 100.0 * (1 + beta2) * precision * recall / (beta2 * precision + recall)
+        # Per entry, its best three phrasing scores, best first.
+        entries = self._phrasing_entries[touched]
+        order = np.lexsort((-scores, entries))
+        entries, scores = entries[order], scores[order]
+        starts = np.flatnonzero(np.r_[True, entries[1:] != entries[:-1]])
+        rank = np.arange(len(entries)) - np.repeat(starts, np.diff(np.r_[starts, len(entries)]))
+        keep = rank < 3
+        best: dict[int, list[float]] = {}
+        for entry, score in zip(entries[keep].tolist(), scores[keep].tolist(), strict=True):
+            best.setdefault(entry, []).append(score)
+        for top in best.values():
+            top.extend([0.0] * (3 - len(top)))
         # How much of the question the entry's vocabulary knows, over all its phrasings. Words
         # spread over several phrasings still point to the entry, but only lift it halfway:
         # entries sharing common words must not all tie.
