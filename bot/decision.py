@@ -19,7 +19,7 @@ from bot.ranking import ENTRY_FEATURES, QUESTION_FEATURES
 DECISION_FEATURES = ("bias", "top", "lead", "none", "long", "long_top", "known", "chars",
                      "missed", "unknown_share", "top_lifted", "length")
 DECISION_WEIGHTS: tuple[float, ...] = (
-    -0.542, 0.889, 0.085, -0.101, -0.653, 0.328, 0.345, 0.183, -0.092, -0.464, -0.168, 0.286,
+    -0.672, 0.736, 0.122, -0.260, -0.578, 0.147, 0.116, 0.255, -0.121, -0.165, -0.398, 0.181,
 )
 
 _KNOWN = ENTRY_FEATURES.index("known")
