@@ -19,7 +19,7 @@ from bot.ranking import ENTRY_FEATURES, QUESTION_FEATURES
 DECISION_FEATURES = ("bias", "top", "lead", "none", "long", "long_top", "known", "chars",
                      "missed", "unknown_share", "top_lifted", "length")
 DECISION_WEIGHTS: tuple[float, ...] = (
-    -0.672, 0.736, 0.122, -0.260, -0.578, 0.147, 0.116, 0.255, -0.121, -0.165, -0.398, 0.181,
+    -0.811, 0.714, 0.150, -0.309, -0.653, 0.049, -0.014, 0.321, 0.027, -0.290, -0.544, 0.231,
 )
 
 _KNOWN = ENTRY_FEATURES.index("known")
