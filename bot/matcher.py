@@ -165,6 +165,8 @@ class Matcher:
         self._postings = {token: np.array(found, dtype=np.intp)
                           for token, found in postings.items()}
         self._phrasing_entries = np.array(self._phrasing_entry, dtype=np.intp)
+        self._stem_entries = {token: np.unique(self._phrasing_entries[found])
+                              for token, found in self._postings.items()}
         self._phrasing_weight = np.array([sum(self._idf[t] for t in tokens)
                                           for tokens in self._phrasing_tokens])
         self._typicality = Typicality(
@@ -355,16 +357,18 @@ class Matcher:
         # How much of the question the entry's vocabulary knows, over all its phrasings. Words
         # spread over several phrasings still point to the entry, but only lift it halfway:
         # entries sharing common words must not all tie.
+        found = np.zeros((len(self._entries), len(tokens)))  # entry x question word
+        for token, matches in hits.items():
+            rows = self._stem_entries[token]
+            for position, value in matches:
+                found[rows, position] = np.maximum(found[rows, position], value)
+        known_share = (found @ np.array(weights) / query_weight).tolist()
+        words_found = np.count_nonzero(found, axis=1).tolist()
         ranked: list[_Ranked] = []
         for entry, top in best.items():
-            phrasing_score = top[0]
-            found = [0.0] * len(tokens)
-            for token in hits.keys() & self._entry_tokens[entry]:
-                for position, value in hits[token]:
-                    found[position] = max(found[position], value)
-            known = sum(w * f for w, f in zip(weights, found, strict=True)) / query_weight
+            phrasing_score, known = top[0], known_share[entry]
             score = phrasing_score
-            if sum(1 for f in found if f > 0) >= 2:
+            if words_found[entry] >= 2:
                 score = max(phrasing_score, (phrasing_score + 100.0 * known) / 2)
             ranked.append(_Ranked(score, entry, known, phrasing_score, sum(top) / len(top)))
         ranked.sort(key=lambda r: (-r.score, r.entry))
