@@ -19,7 +19,7 @@ from bot.ranking import ENTRY_FEATURES, QUESTION_FEATURES
 DECISION_FEATURES = ("bias", "top", "lead", "none", "long", "long_top", "known", "chars",
                      "missed", "unknown_share", "top_lifted", "length")
 DECISION_WEIGHTS: tuple[float, ...] = (
-    -0.811, 0.714, 0.150, -0.309, -0.653, 0.049, -0.014, 0.321, 0.027, -0.290, -0.544, 0.231,
+    -0.679, 0.725, 0.130, -0.161, -0.404, 0.204, 0.172, 0.071, -0.040, -0.340, -0.231, 0.385,
 )
 
 _KNOWN = ENTRY_FEATURES.index("known")
