@@ -19,7 +19,7 @@ from bot.ranking import ENTRY_FEATURES, QUESTION_FEATURES
 DECISION_FEATURES = ("bias", "top", "lead", "none", "long", "long_top", "known", "chars",
                      "missed", "unknown_share", "top_lifted", "length")
 DECISION_WEIGHTS: tuple[float, ...] = (
-    -0.679, 0.725, 0.130, -0.161, -0.404, 0.204, 0.172, 0.071, -0.040, -0.340, -0.231, 0.385,
+    -0.685, 0.738, 0.134, -0.149, -0.397, 0.196, 0.170, 0.107, -0.033, -0.347, -0.249, 0.411,
 )
 
 _KNOWN = ENTRY_FEATURES.index("known")
