@@ -364,41 +364,35 @@ def _unavailable(exc: sqlite3.Error) -> StorageUnavailable:
     return converted
 
 
+@contextmanager
+def _disk_errors_as_unavailable() -> Iterator[None]:
+    try:
+        yield
+    except sqlite3.Error as exc:
+        if is_unavailable(exc) and not isinstance(exc, StorageUnavailable):
+            raise _unavailable(exc) from exc
+        raise
+
+
 class GuardedConnection(sqlite3.Connection):
     """A connection whose statements raise StorageUnavailable when the disk is the problem,
     so every module that writes gets the same, catchable signal."""
 
     def execute(self, sql: str, parameters: Any = (), /) -> sqlite3.Cursor:
-        try:
+        with _disk_errors_as_unavailable():
             return super().execute(sql, parameters)
-        except sqlite3.Error as exc:
-            if is_unavailable(exc) and not isinstance(exc, StorageUnavailable):
-                raise _unavailable(exc) from exc
-            raise
 
     def executemany(self, sql: str, parameters: Iterable[Any], /) -> sqlite3.Cursor:
-        try:
+        with _disk_errors_as_unavailable():
             return super().executemany(sql, parameters)
-        except sqlite3.Error as exc:
-            if is_unavailable(exc) and not isinstance(exc, StorageUnavailable):
-                raise _unavailable(exc) from exc
-            raise
 
     def executescript(self, sql_script: str, /) -> sqlite3.Cursor:
-        try:
+        with _disk_errors_as_unavailable():
             return super().executescript(sql_script)
-        except sqlite3.Error as exc:
-            if is_unavailable(exc) and not isinstance(exc, StorageUnavailable):
-                raise _unavailable(exc) from exc
-            raise
 
     def commit(self) -> None:
-        try:
+        with _disk_errors_as_unavailable():
             super().commit()
-        except sqlite3.Error as exc:
-            if is_unavailable(exc) and not isinstance(exc, StorageUnavailable):
-                raise _unavailable(exc) from exc
-            raise
 
 
 def best_effort(action: Callable[[], T], what: str) -> T | None:
