@@ -14,7 +14,7 @@ from bot.config import Settings
 from tests.conftest import RESIDENT
 from tests.desk import browser_sign_in
 from tests.fakebot import FakeTelegram
-from tests.test_desk_meetings_telegram import desk_and_bot, running_bot_with_desk  # noqa: F401
+from tests.test_desk_meetings_telegram import desk_and_bot  # noqa: F401
 from tests.test_telegram_meetings import subscribe
 from tests.test_web_browser import (  # noqa: F401
     CHROMEDRIVER,
@@ -24,6 +24,7 @@ from tests.test_web_browser import (  # noqa: F401
     in_thread,
     screenshot,
 )
+from tests.webchat import running_bot_with_web
 
 pytestmark = [
     pytest.mark.slow,
@@ -66,7 +67,7 @@ async def check_page(driver: Any, name: str) -> None:
 
 async def test_a_meeting_added_in_the_desk_is_listed_on_telegram(
         tg: FakeTelegram, desk_and_bot: Settings, browser: Any) -> None:  # noqa: F811
-    async with running_bot_with_desk(desk_and_bot) as (_, channel):
+    async with running_bot_with_web(desk_and_bot) as (_, channel):
         await subscribe(tg)
         start = len(tg.sent)
         await tg.send_text(RESIDENT, "zgubiłem psa")  # an unanswered question

@@ -19,10 +19,11 @@ import aiohttp
 import pytest
 
 from bot.config import KnowledgeSettings, MeetingSettings, Settings, WebSettings
-from tests.conftest import COORDINATOR, RESIDENT, ROOT, SEND_TIMEOUT, Clock
+from tests.conftest import COORDINATOR, RESIDENT, ROOT, Clock
 from tests.desk import LOGIN, PASSWORD, with_accounts
 from tests.fakebot import FakeTelegram, FakeUser
 from tests.test_telegram_meetings import MEETING_START, MEETINGS_YAML, subscribe
+from tests.webchat import running_bot_with_web
 
 CSRF = re.compile(r'name="csrf" value="([^"]*)"')
 JAN = FakeUser(303, "Jan", username="jan")
@@ -45,32 +46,6 @@ def desk_and_bot(settings: Settings, tmp_path: Path) -> Settings:
         meetings=MeetingSettings(remind_before="24h",
                                  member_user_ids=(JAN.id,)),
         web=WebSettings(enabled=True, port=0)), (LOGIN, PASSWORD))
-
-
-@asynccontextmanager
-async def running_bot_with_desk(settings: Settings, clock: Clock | None = None
-                                ) -> AsyncIterator[tuple[Any, Any]]:
-    """As run_bot.py runs them: the Telegram application with the web server attached."""
-    from bot.tg.app import build_application
-    from bot.tg.runner import run
-    from bot.web.server import WEB_KEY, attach_web
-
-    options: dict[str, Any] = {"clock": clock} if clock is not None else {}
-    application = build_application(settings, delivery_interval=0.2, reminder_interval=0.2,
-                                     watch_interval=0.2, retry_cap=1.0,
-                                     send_timeout=SEND_TIMEOUT, **options)
-    attach_web(application, settings, poll_seconds=2.0, delivery_interval=0.2)
-    stop, ready = asyncio.Event(), asyncio.Event()
-    running = asyncio.create_task(run(application, settings, stop, ready=ready, poll_timeout=1))
-    await asyncio.wait({running, asyncio.create_task(ready.wait())},
-                       return_when=asyncio.FIRST_COMPLETED)
-    if running.done():
-        running.result()
-    try:
-        yield application, application.bot_data[WEB_KEY]
-    finally:
-        stop.set()
-        await asyncio.wait_for(running, timeout=15)
 
 
 class Desk:
@@ -116,7 +91,7 @@ def visible(page: str) -> str:
 
 async def test_a_cancel_in_the_desk_tells_telegram_subscribers_like_the_button(
         tg: FakeTelegram, desk_and_bot: Settings, clock: Clock) -> None:
-    async with running_bot_with_desk(desk_and_bot, clock) as (_, channel):
+    async with running_bot_with_web(desk_and_bot, clock) as (_, channel):
         await subscribe(tg)
         await subscribe(tg, JAN)
         clock.now = MEETING_START - dt.timedelta(hours=23)
@@ -153,7 +128,7 @@ async def test_a_cancel_in_the_desk_tells_telegram_subscribers_like_the_button(
 
 async def test_an_announcement_from_the_desk_reaches_subscribers_and_is_counted(
         tg: FakeTelegram, desk_and_bot: Settings) -> None:
-    async with running_bot_with_desk(desk_and_bot) as (_, channel):
+    async with running_bot_with_web(desk_and_bot) as (_, channel):
         for user in (RESIDENT, JAN, KASIA):
             await subscribe(tg, user)
         tg.block(KASIA.id)
