@@ -22,7 +22,13 @@ from bot.config import KnowledgeSettings, MeetingSettings, Settings, WebSettings
 from tests.conftest import COORDINATOR, RESIDENT, ROOT, Clock
 from tests.desk import LOGIN, PASSWORD, with_accounts
 from tests.fakebot import FakeTelegram, FakeUser
-from tests.test_telegram_meetings import MEETING_START, MEETINGS_YAML, subscribe
+from tests.test_telegram_meetings import (
+    MEETING_START,
+    MEETINGS_YAML,
+    changes_told_to,
+    meetings_listed_to,
+    subscribe,
+)
 from tests.webchat import running_bot_with_web
 
 CSRF = re.compile(r'name="csrf" value="([^"]*)"')
@@ -116,12 +122,9 @@ async def test_a_cancel_in_the_desk_tells_telegram_subscribers_like_the_button(
             await tg.wait_for_text(RESIDENT.id, "❌ Spotkanie odwołane: Spotkanie członków "
                                    "klastra (piątek, 11 grudnia 2026, 10:00–14:00).")
             await tg.wait_for_text(JAN.id, "❌ Spotkanie odwołane")
-            start = len(tg.sent)
-            await tg.send_text(RESIDENT, "/spotkania")
-            listing = await tg.wait_for(lambda s: s.chat_id == RESIDENT.id, start=start)
+            listing = await meetings_listed_to(tg)
             assert "Spotkanie członków klastra" not in listing.text
-    assert not any("📅" in (s.text or "") or "❌" in (s.text or "")
-                   for s in tg.messages_to(KASIA.id))
+    assert not changes_told_to(tg, KASIA.id)
     assert "2026-12-walne" not in (Path(desk_and_bot.knowledge.path)
                                    / "meetings.yaml").read_text(encoding="utf-8")
 

@@ -70,6 +70,19 @@ async def subscribe(tg: FakeTelegram, user: FakeUser = RESIDENT) -> None:
                       and "włączone" in (s.text or ""), start=start)
 
 
+async def meetings_listed_to(tg: FakeTelegram, user: FakeUser = RESIDENT) -> Sent:
+    """What /spotkania answers `user` now."""
+    start = len(tg.sent)
+    await tg.send_text(user, "/spotkania")
+    return await tg.wait_for(lambda s: s.chat_id == user.id, start=start)
+
+
+def changes_told_to(tg: FakeTelegram, chat_id: int) -> list[str]:
+    """The move (📅) and cancel (❌) notices that reached a chat."""
+    return [s.text or "" for s in tg.messages_to(chat_id)
+            if "📅" in (s.text or "") or "❌" in (s.text or "")]
+
+
 def reminders_to(tg: FakeTelegram, chat_id: int) -> list[str]:
     return [s.text for s in tg.messages_to(chat_id)
             if s.method == "sendMessage" and (s.text or "").startswith("🔔 Przypomnienie")]

@@ -13,7 +13,13 @@ from bot import texts
 from bot.config import KnowledgeSettings, MeetingSettings, Settings
 from tests.conftest import COORDINATOR, COORDINATOR_CHAT, RESIDENT, ROOT, Clock, running_bot
 from tests.fakebot import FakeTelegram, FakeUser, Sent
-from tests.test_telegram_meetings import MEETING_START, MEETINGS_YAML, subscribe
+from tests.test_telegram_meetings import (
+    MEETING_START,
+    MEETINGS_YAML,
+    changes_told_to,
+    meetings_listed_to,
+    subscribe,
+)
 
 
 @pytest.fixture
@@ -152,12 +158,9 @@ async def test_moving_and_cancelling_tell_those_who_were_reminded(
         assert "Powiadamiam o zmianie 2 osoby" in cancelled.text
         await tg.wait_for_text(RESIDENT.id, "❌ Spotkanie odwołane")
         await tg.wait_for_text(jan.id, "❌ Spotkanie odwołane")
-        start = len(tg.sent)
-        await tg.send_text(RESIDENT, "/spotkania")
-        listing = await tg.wait_for(lambda s: s.chat_id == RESIDENT.id, start=start)
+        listing = await meetings_listed_to(tg)
         assert "Spotkanie członków klastra" not in listing.text
-    assert not any("📅" in (s.text or "") or "❌" in (s.text or "")
-                   for s in tg.messages_to(kasia.id))
+    assert not changes_told_to(tg, kasia.id)
     assert "2026-12-walne" not in (Path(meeting_settings.knowledge.path)
                                    / "meetings.yaml").read_text(encoding="utf-8")
 
