@@ -46,6 +46,15 @@ async def hand_off_question(tg: FakeTelegram, question: str = "zgubiłem psa na 
     return ticket, confirmation
 
 
+async def open_ask_prompt(tg: FakeTelegram) -> None:
+    """/start, then the menu's "Zapytaj koordynatora": the next message is the question."""
+    start = len(tg.sent)
+    await tg.send_text(RESIDENT, "/start")
+    menu = await tg.wait_for_text(RESIDENT.id, texts.MENU_PROMPT, start=start)
+    await tg.press(RESIDENT, menu, "ask")
+    await tg.wait_for_text(RESIDENT.id, texts.ASK_PROMPT, start=start)
+
+
 async def test_start_greets_with_privacy_note_menu_and_registered_commands(
     tg: FakeTelegram, settings: Settings
 ) -> None:
@@ -249,10 +258,7 @@ async def test_menu_ask_coordinator_takes_the_next_message_as_the_question(
     tg: FakeTelegram, settings: Settings
 ) -> None:
     async with running_bot(settings):
-        await tg.send_text(RESIDENT, "/start")
-        menu = await tg.wait_for_text(RESIDENT.id, texts.MENU_PROMPT)
-        await tg.press(RESIDENT, menu, "ask")
-        await tg.wait_for_text(RESIDENT.id, texts.ASK_PROMPT)
+        await open_ask_prompt(tg)
         await tg.send_text(RESIDENT, "Jak dołączyć do klastra?")  # not matched: handed off
         ticket = await tg.wait_for_text(COORDINATOR_CHAT.id, "Zgłoszenie #1")
         assert "Jak dołączyć do klastra?" in ticket.text

@@ -11,7 +11,7 @@ from bot import texts
 from bot.config import Settings
 from tests.conftest import COORDINATOR, COORDINATOR_CHAT, RESIDENT, running_bot
 from tests.fakebot import FakeChat, FakeTelegram, FakeUser, Sent
-from tests.test_telegram import KNOWLEDGE, ask
+from tests.test_telegram import KNOWLEDGE, ask, open_ask_prompt
 from tests.test_telegram_meetings import announce
 
 EPOCH = dt.datetime(2000, 1, 1, tzinfo=dt.UTC)
@@ -24,10 +24,7 @@ async def ask_coordinator(tg: FakeTelegram, question: str) -> Sent:
     """The menu's "Zapytaj koordynatora", then the question: a ticket whatever the matcher
     would make of the text. Returns the ticket post."""
     start = len(tg.sent)
-    await tg.send_text(RESIDENT, "/start")
-    menu = await tg.wait_for_text(RESIDENT.id, texts.MENU_PROMPT, start=start)
-    await tg.press(RESIDENT, menu, "ask")
-    await tg.wait_for_text(RESIDENT.id, texts.ASK_PROMPT, start=start)
+    await open_ask_prompt(tg)
     await tg.send_text(RESIDENT, question)
     ticket = await tg.wait_for_text(COORDINATOR_CHAT.id, question, start=start)
     await tg.wait_for_text(RESIDENT.id, "koordynatorowi (zgłoszenie nr", start=start)
@@ -176,10 +173,7 @@ async def test_an_edited_question_corrects_its_ticket_and_is_never_answered_twic
     tg: FakeTelegram, settings: Settings
 ) -> None:
     async with running_bot(settings):
-        await tg.send_text(RESIDENT, "/start")
-        menu = await tg.wait_for_text(RESIDENT.id, texts.MENU_PROMPT)
-        await tg.press(RESIDENT, menu, "ask")
-        await tg.wait_for_text(RESIDENT.id, texts.ASK_PROMPT)
+        await open_ask_prompt(tg)
         sent = await tg.send_text(RESIDENT, "prosze o kontakt w sprawie dzierzawy dachu")
         await tg.wait_for_text(COORDINATOR_CHAT.id, "Zgłoszenie #1")
         start = len(tg.sent)
