@@ -29,19 +29,6 @@ from tests.test_web_browser import (  # noqa: F401 - browser is a fixture
 from tests.webchat import NOW, knowledge_watch
 
 
-async def wait_for(driver: Any, script: str, timeout: float = 8.0) -> Any:
-    loop = asyncio.get_running_loop()
-    deadline = loop.time() + timeout
-    while True:
-        value = await in_thread(driver.execute_script, f"return ({script});")
-        if value:
-            return value
-        if loop.time() > deadline:
-            page = await in_thread(driver.execute_script, "return document.body.innerText;")
-            raise AssertionError(f"not in time: {script}\npage:\n{page}")
-        await asyncio.sleep(0.1)
-
-
 async def shots(driver: Any, name: str) -> None:
     for width in (1280, 390):
         path = await screenshot(driver, f"{name}-{width}.png", width)
@@ -76,11 +63,11 @@ async def test_the_desk_in_chromium(tmp_path: Path, browser: Any) -> None:  # no
         # The coordinator, in another tab.
         await in_thread(browser.switch_to.new_window, "tab")
         await in_thread(browser.get, base + "/koordynator")
-        await wait_for(browser, "document.getElementById('haslo')")
+        await until(browser, "document.getElementById('haslo')")
         assert await axe_violations(browser) == []
         await shots(browser, "biurko-logowanie")
         await in_thread(browser_sign_in, browser, base)
-        await wait_for(browser, "document.querySelector('main table')")
+        await until(browser, "document.querySelector('main table')")
         assert "zgubiłem psa na spacerze <b>w parku</b>" in await in_thread(
             browser.execute_script, "return document.querySelector('main table').innerText;")
         assert await axe_violations(browser) == []
@@ -88,7 +75,7 @@ async def test_the_desk_in_chromium(tmp_path: Path, browser: Any) -> None:  # no
 
         await in_thread(browser.execute_script,
                         "document.querySelector('a[href=\"/koordynator/zgloszenie/1\"]').click();")
-        await wait_for(browser, "document.getElementById('tresc')")
+        await until(browser, "document.getElementById('tresc')")
         assert await axe_violations(browser) == []
         await shots(browser, "biurko-zgloszenie")
         field = await in_thread(browser.find_element, "id", "tresc")
@@ -98,12 +85,12 @@ async def test_the_desk_in_chromium(tmp_path: Path, browser: Any) -> None:  # no
         await in_thread(field.send_keys, "Pies czeka w schronisku przy ul. Polnej.")
         await in_thread(browser.execute_script,
                         "document.querySelector('#tresc').form.requestSubmit();")
-        await wait_for(browser, "document.querySelector('.note') && document.querySelector"
+        await until(browser, "document.querySelector('.note') && document.querySelector"
                        "('.note').innerText.includes('Zapisałem odpowiedź')")
         assert await axe_violations(browser) == []
         await shots(browser, "biurko-zgloszenie-z-odpowiedzia")
         await in_thread(browser.get, base + "/koordynator/historia")
-        await wait_for(browser, "document.querySelector('main table')")
+        await until(browser, "document.querySelector('main table')")
         assert await axe_violations(browser) == []
         await shots(browser, "biurko-historia")
 

@@ -81,9 +81,10 @@ async def until(driver: Any, script: str, timeout: float = 8.0) -> Any:
         if value:
             return value
         if loop.time() > deadline:
-            log = await in_thread(driver.execute_script,
-                                  "return document.getElementById('rozmowa').innerText;")
-            raise AssertionError(f"not in time: {script}\npage:\n{log}")
+            # the chat's conversation when the page has one, else the whole page (the desk)
+            shown = await in_thread(driver.execute_script, "return (document.getElementById("
+                                    "'rozmowa') || document.body).innerText;")
+            raise AssertionError(f"not in time: {script}\npage:\n{shown}")
         await asyncio.sleep(0.1)
 
 
