@@ -25,14 +25,18 @@ def free_port() -> int:
         return probe.getsockname()[1]
 
 
+def in_webhook_mode(settings: Settings, port: int) -> Settings:
+    """The settings with Telegram in webhook mode, listening on `port` at /tg-hook."""
+    hook = WebhookSettings(listen="127.0.0.1", port=port, path="/tg-hook",
+                           public_url=f"http://127.0.0.1:{port}", secret_token=SECRET)
+    return replace(settings, telegram=replace(settings.telegram, mode="webhook", webhook=hook))
+
+
 async def test_updates_arrive_by_webhook_and_health_is_served(
     tg: FakeTelegram, settings: Settings
 ) -> None:
     port = free_port()
-    hook = WebhookSettings(listen="127.0.0.1", port=port, path="/tg-hook",
-                           public_url=f"http://127.0.0.1:{port}", secret_token=SECRET)
-    webhook_settings = replace(settings, telegram=replace(
-        settings.telegram, mode="webhook", webhook=hook))
+    webhook_settings = in_webhook_mode(settings, port)
     assert isinstance(webhook_settings.telegram, TelegramSettings)
     application = build_application(webhook_settings, delivery_interval=0.2)
     stop = asyncio.Event()
@@ -73,10 +77,7 @@ async def test_updates_posted_while_the_api_is_down_are_kept_and_answered_later(
     tg: FakeTelegram, settings: Settings
 ) -> None:
     port = free_port()
-    hook = WebhookSettings(listen="127.0.0.1", port=port, path="/tg-hook",
-                           public_url=f"http://127.0.0.1:{port}", secret_token=SECRET)
-    webhook_settings = replace(settings, telegram=replace(
-        settings.telegram, mode="webhook", webhook=hook))
+    webhook_settings = in_webhook_mode(settings, port)
     application = build_application(webhook_settings, delivery_interval=0.2)
     tg.go_down()  # getMe fails: the bot waits for the API, but its server already listens
     stop = asyncio.Event()
