@@ -12,7 +12,7 @@ from bot.config import Settings
 from bot.tickets import Person, TicketDesk
 from tests.conftest import COORDINATOR, COORDINATOR_CHAT, RESIDENT, SEND_TIMEOUT, running_bot
 from tests.fakebot import FakeChat, FakeTelegram, FakeUser, Sent
-from tests.test_telegram import ask, eventually
+from tests.test_telegram import ask, eventually, open_ask_prompt
 
 NEIGHBOUR = FakeUser(102, "Jan", "Kowalski", username="jkowal")
 SUPERGROUP = FakeChat(-100777, "supergroup", title="Zgłoszenia infolinii")
@@ -156,10 +156,7 @@ async def test_a_question_longer_than_three_messages_arrives_as_a_file(
 ) -> None:
     story = " ".join(f"Zdanie numer {i} o moim liczniku & <fakturze>." for i in range(400))
     async with running_bot(settings):
-        await tg.send_text(RESIDENT, "/start")
-        menu = await tg.wait_for_text(RESIDENT.id, texts.MENU_PROMPT)
-        await tg.press(RESIDENT, menu, "ask")
-        await tg.wait_for_text(RESIDENT.id, texts.ASK_PROMPT)
+        await open_ask_prompt(tg)
         await tg.send_text(RESIDENT, story)
         document = await tg.wait_for(lambda s: s.method == "sendDocument")
         assert document.chat_id == COORDINATOR_CHAT.id

@@ -238,12 +238,18 @@ def test_a_damaged_snapshot_falls_back_to_the_previous_one(tmp_path: Path) -> No
     assert keeper.start_report is not None and keeper.start_report.problems
 
 
-def test_a_meeting_that_vanishes_is_held_back_like_an_entry(tmp_path: Path) -> None:
+def started_keeper(tmp_path: Path) -> tuple[Path, KnowledgeKeeper, dt.datetime]:
+    """A copy of the bundled knowledge, its keeper started without a snapshot, and now."""
     knowledge = tmp_path / "knowledge"
     shutil.copytree(ROOT / "knowledge", knowledge)
     keeper = KnowledgeKeeper(knowledge, None)
     now = dt.datetime.now(dt.UTC)
     keeper.start(now)
+    return knowledge, keeper, now
+
+
+def test_a_meeting_that_vanishes_is_held_back_like_an_entry(tmp_path: Path) -> None:
+    knowledge, keeper, now = started_keeper(tmp_path)
     cut_before(knowledge / "meetings.yaml", "2022-12-plany-2023")
     assert keeper.check(now) is None  # first seen: maybe still being written
     held = keeper.check(now)
@@ -253,11 +259,7 @@ def test_a_meeting_that_vanishes_is_held_back_like_an_entry(tmp_path: Path) -> N
 
 
 def test_a_file_that_cannot_be_read_is_reported_not_a_crash(tmp_path: Path) -> None:
-    knowledge = tmp_path / "knowledge"
-    shutil.copytree(ROOT / "knowledge", knowledge)
-    keeper = KnowledgeKeeper(knowledge, None)
-    now = dt.datetime.now(dt.UTC)
-    keeper.start(now)
+    knowledge, keeper, now = started_keeper(tmp_path)
     (knowledge / "faq" / "kopia.yaml").mkdir()  # not a file: reading it fails
     outcome = keeper.load_now(now)
     assert outcome.kind == "rejected"
