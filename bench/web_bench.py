@@ -174,6 +174,17 @@ def report(title: str, latencies: list[float], rate: float, statuses: dict[int, 
           f"max {max(latencies) * 1000:.1f} ms, {rate:.0f} requests/s")
 
 
+async def timed_sessions(server: subprocess.Popen[bytes], port: int, args: argparse.Namespace,
+                         pauses: tuple[float, float], asked: list[str], title: str) -> None:
+    """One sessions phase against a running server: latencies and its CPU per request."""
+    used = cpu_seconds(server.pid)
+    latencies, rate, statuses = await sessions_phase(
+        port, args.sessions, args.questions, pauses, asked)
+    report(title, latencies, rate, statuses)
+    print(f"  server CPU per request: "
+          f"{(cpu_seconds(server.pid) - used) / len(latencies) * 1000:.2f} ms")
+
+
 async def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__,
                                      formatter_class=argparse.RawDescriptionHelpFormatter)
@@ -191,25 +202,16 @@ async def main() -> None:
         port = free_port()
         server = await start_server(Path(folder), port, unlimited=False)
         try:
-            used = cpu_seconds(server.pid)
-            latencies, rate, statuses = await sessions_phase(
-                port, args.sessions, args.questions, (0.5, 1.5), asked)
-            report(f"{args.sessions} sessions at a person's pace", latencies, rate, statuses)
-            print(f"  server CPU per request: "
-                  f"{(cpu_seconds(server.pid) - used) / len(latencies) * 1000:.2f} ms")
+            await timed_sessions(server, port, args, (0.5, 1.5), asked,
+                                 f"{args.sessions} sessions at a person's pace")
         finally:
             server.terminate()
             server.wait(10)
         port = free_port()
         server = await start_server(Path(folder), port, unlimited=True)
         try:
-            used = cpu_seconds(server.pid)
-            latencies, rate, statuses = await sessions_phase(
-                port, args.sessions, args.questions, (0.0, 0.0), asked)
-            report(f"{args.sessions} sessions without pauses (saturation)", latencies, rate,
-                   statuses)
-            print(f"  server CPU per request: "
-                  f"{(cpu_seconds(server.pid) - used) / len(latencies) * 1000:.2f} ms")
+            await timed_sessions(server, port, args, (0.0, 0.0), asked,
+                                 f"{args.sessions} sessions without pauses (saturation)")
             if args.polls:
                 memory = await polls_phase(port, server, args.polls, args.rounds)
                 print("server memory (RSS) with long polls:")
@@ -218,7 +220,6 @@ async def main() -> None:
         finally:
             server.terminate()
             server.wait(10)
-
 
 if __name__ == "__main__":
     asyncio.run(main())
