@@ -122,8 +122,8 @@ class Matcher:
         self.normalizer = Normalizer(knowledge.synonyms)
         self._entries = knowledge.entries
         self._by_id = {entry.id: index for index, entry in enumerate(self._entries)}
-        self._phrasing_entry: list[int] = []
-        self._phrasing_tokens: list[tuple[str, ...]] = []
+        phrasing_entry: list[int] = []
+        phrasing_tokens: list[tuple[str, ...]] = []
         entry_tokens: list[set[str]] = []
         form_counts: list[Counter[str]] = []
         for index, entry in enumerate(self._entries):
@@ -137,8 +137,8 @@ class Matcher:
                 forms.update(question_forms(fold(text)))
                 if tokens and frozenset(tokens) not in distinct:
                     distinct.add(frozenset(tokens))
-                    self._phrasing_entry.append(index)
-                    self._phrasing_tokens.append(tokens)
+                    phrasing_entry.append(index)
+                    phrasing_tokens.append(tokens)
                     seen.update(tokens)
             entry_tokens.append(seen)
             form_counts.append(forms)
@@ -159,18 +159,18 @@ class Matcher:
                                   self.normalizer.respellings)
         self._similar = self._spelling.similar
         postings: dict[str, list[int]] = defaultdict(list)
-        for index, tokens in enumerate(self._phrasing_tokens):
+        for index, tokens in enumerate(phrasing_tokens):
             for token in tokens:
                 postings[token].append(index)
         self._postings = {token: np.array(found, dtype=np.intp)
                           for token, found in postings.items()}
-        self._phrasing_entries = np.array(self._phrasing_entry, dtype=np.intp)
+        self._phrasing_entries = np.array(phrasing_entry, dtype=np.intp)
         self._stem_entries = {token: np.unique(self._phrasing_entries[found])
                               for token, found in self._postings.items()}
         self._phrasing_weight = np.array([sum(self._idf[t] for t in tokens)
-                                          for tokens in self._phrasing_tokens])
+                                          for tokens in phrasing_tokens])
         self._typicality = Typicality(
-            zip(self._phrasing_entry, self._phrasing_tokens, strict=True), len(self._entries))
+            zip(phrasing_entry, phrasing_tokens, strict=True), len(self._entries))
         self._char_grams = CharGrams(entry.phrasings for entry in self._entries)
         # Words only the known out-of-scope topics use ("regon", "instalator"): one of them
         # in a message says it is probably about something the helpline does not answer.
@@ -316,26 +316,24 @@ class Matcher:
         # Sums per phrasing as arrays: a common stem ("klastr") reaches most phrasings, and
         # adding over its postings in numpy keeps a long story's cost flat.
         idf, postings = self._idf, self._postings
-        size = len(self._phrasing_entry)
+        size = len(self._phrasing_entries)
         covered = np.zeros(size)
         for token, found in hits.items():
             covered[postings[token]] += idf[token] * max(v for _, v in found)
         # A question word counts once per phrasing, at its best matching stem.
         recalled = np.zeros(size)
-        by_position: defaultdict[int, list[str]] = defaultdict(list)
-        for token, found in hits.items():
-            for position, _ in found:
-                by_position[position].append(token)
-        for position, stems in by_position.items():
+        for position, matches in enumerate(similar):
             scale = weights[position]
-            if len(stems) == 1:
-                recalled[postings[stems[0]]] += scale * similar[position][stems[0]]
+            if not matches:
+                continue  # a word the knowledge does not know
+            if len(matches) == 1:
+                (token, value), = matches.items()
+                recalled[postings[token]] += scale * value
                 continue
             strongest = np.zeros(size)
-            for token in stems:
+            for token, value in matches.items():
                 index = postings[token]  # no repeats within one posting
-                strongest[index] = np.maximum(strongest[index],
-                                              scale * similar[position][token])
+                strongest[index] = np.maximum(strongest[index], scale * value)
             recalled += strongest
         touched = np.flatnonzero(covered)
         precision = covered[touched] / self._phrasing_weight[touched]
@@ -462,10 +460,3 @@ def _is_gibberish(text: str, tokens: list[str], known: dict[str, float]) -> bool
 
 def _distinct(tokens: list[str]) -> list[str]:
     return list(dict.fromkeys(tokens))[:MAX_QUERY_TOKENS]
-
-
-def _f_measure(precision: float, recall: float) -> float:
-    if precision <= 0 or recall <= 0:
-        return 0.0
-    beta2 = F_BETA * F_BETA
-    return (1 + beta2) * precision * recall / (beta2 * precision + recall)
