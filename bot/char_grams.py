@@ -11,6 +11,7 @@ from __future__ import annotations
 import math
 from collections import Counter
 from collections.abc import Iterable, Sequence
+from functools import lru_cache
 
 from bot.polish import COURTESY_WORDS, STOP_WORDS, fold
 
@@ -29,6 +30,10 @@ def grams(text: str) -> Counter[str]:
     return found
 
 
+# An index rebuild after a knowledge edit meets thousands of unchanged phrasings again.
+_phrasing_grams = lru_cache(maxsize=50_000)(grams)
+
+
 class CharGrams:
     """Each entry's phrasings as one TF-IDF vector of letter pieces."""
 
@@ -37,7 +42,7 @@ class CharGrams:
         for texts in entries:
             count: Counter[str] = Counter()
             for text in texts:
-                count.update(grams(text))
+                count.update(_phrasing_grams(text))
             counts.append(count)
         frequency = Counter(g for c in counts for g in c)
         total = max(len(counts), 1)

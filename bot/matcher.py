@@ -13,6 +13,7 @@ decides, learnt from how each entry's phrasings are asked.
 
 from __future__ import annotations
 
+import copy
 import math
 import re
 from collections import Counter, defaultdict
@@ -33,7 +34,7 @@ from bot.language import (
     looks_like_gibberish,
     visible_symbols,
 )
-from bot.normalize import Normalizer
+from bot.normalize import normalizer_for
 from bot.polish import fold
 from bot.question_form import FORMS, question_forms
 from bot.ranking import probabilities
@@ -119,7 +120,7 @@ class Matcher:
     def __init__(self, knowledge: KnowledgeBase, thresholds: Thresholds | None = None) -> None:
         self.knowledge = knowledge
         self.thresholds = thresholds or Thresholds()
-        self.normalizer = Normalizer(knowledge.synonyms)
+        self.normalizer = normalizer_for(knowledge.synonyms)
         self._entries = knowledge.entries
         self._by_id = {entry.id: index for index, entry in enumerate(self._entries)}
         phrasing_entry: list[int] = []
@@ -132,7 +133,7 @@ class Matcher:
             distinct: set[frozenset[str]] = set()  # phrasings that normalize alike score alike
             for text in entry.phrasings:
                 # Greetings and "ok" in a question's phrasing are noise; in small talk, the point.
-                tokens = tuple(dict.fromkeys(self.normalizer.tokens(
+                tokens = tuple(dict.fromkeys(self.normalizer.phrasing_tokens(
                     text, drop_courtesy=not entry.is_smalltalk)))
                 forms.update(question_forms(fold(text)))
                 if tokens and frozenset(tokens) not in distinct:
@@ -428,12 +429,20 @@ class Matcher:
         return self._unknown_weight
 
 
-@lru_cache(maxsize=4)
 def matcher_for(knowledge: KnowledgeBase, thresholds: Thresholds | None = None) -> Matcher:
-    """The matcher of a knowledge base, built once per content (knowledge bases compare by
-    value): a reload that changed nothing the matcher reads, a second channel or a desk page
+    """The matcher of a knowledge base, built once per content the matcher reads (entries and
+    synonyms): a reload that changed nothing, a meeting moved, a second channel or a desk page
     reuses the index instead of rebuilding it (a few hundred ms)."""
-    return Matcher(knowledge, thresholds)
+    matcher = copy.copy(_matcher_of(knowledge.entries, knowledge.synonyms, thresholds))
+    matcher.knowledge = knowledge  # with the categories and meetings the channels read
+    return matcher
+
+
+@lru_cache(maxsize=4)
+def _matcher_of(entries: tuple[Entry, ...], synonyms: tuple[tuple[str, ...], ...],
+                thresholds: Thresholds | None) -> Matcher:
+    return Matcher(KnowledgeBase(categories=(), entries=entries, synonyms=synonyms),
+                   thresholds)
 
 
 def _asking_part(text: str) -> str:

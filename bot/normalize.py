@@ -3,12 +3,22 @@
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
+from functools import lru_cache
 
 from bot.polish import COURTESY_WORDS, STOP_WORDS, fold, nasal_respellings, stem
 
 
 def _stems(text: str) -> list[str]:
     return [stem(word) for word in fold(text).split() if word not in STOP_WORDS]
+
+
+MAX_REMEMBERED_PHRASINGS = 100_000  # several times the bundled knowledge
+
+
+@lru_cache(maxsize=4)
+def normalizer_for(synonym_groups: tuple[tuple[str, ...], ...]) -> Normalizer:
+    """One normalizer (and its cache of readings) per set of synonym groups."""
+    return Normalizer(synonym_groups)
 
 
 class Normalizer:
@@ -25,6 +35,7 @@ class Normalizer:
             for variant in variants[1:]:
                 self._replacements.setdefault(variant, canonical)
         self._longest = max((len(v) for v in self._replacements), default=0)
+        self._phrasings: dict[str, tuple[tuple[str, ...], tuple[str, ...] | None]] = {}
 
     def tokens(self, text: str, *, drop_courtesy: bool = False) -> list[str]:
         """Stems of the meaningful words of `text`, with synonym phrases replaced.
@@ -37,12 +48,27 @@ class Normalizer:
     def readings(self, text: str) -> tuple[list[str], list[str] | None]:
         """The stems of `text`, and of its words other than greetings and thanks when it has
         both kinds (None otherwise): folded and stemmed once for the two readings."""
+        full, without_courtesy = self._read(text)
+        return list(full), None if without_courtesy is None else list(without_courtesy)
+
+    def phrasing_tokens(self, text: str, *, drop_courtesy: bool = False) -> tuple[str, ...]:
+        """`tokens` of a knowledge phrasing, remembered: a knowledge edit rebuilds the matcher
+        from thousands of unchanged phrasings. Residents' messages are not remembered."""
+        cached = self._phrasings.get(text)
+        if cached is None:
+            if len(self._phrasings) >= MAX_REMEMBERED_PHRASINGS:
+                self._phrasings.clear()
+            cached = self._phrasings[text] = self._read(text)
+        full, without_courtesy = cached
+        return without_courtesy if drop_courtesy and without_courtesy is not None else full
+
+    def _read(self, text: str) -> tuple[tuple[str, ...], tuple[str, ...] | None]:
         words = [w for w in fold(text).split() if w not in STOP_WORDS]
         content = [w for w in words if w not in COURTESY_WORDS]
-        full = self._apply_synonyms([stem(w) for w in words])
+        full = tuple(self._apply_synonyms([stem(w) for w in words]))
         if not content or len(content) == len(words):
             return full, None
-        return full, self._apply_synonyms([stem(w) for w in content])
+        return full, tuple(self._apply_synonyms([stem(w) for w in content]))
 
     def aliases(self) -> dict[str, tuple[str, ...]]:
         """One-word synonym variants and what they stand for ("przystap" -> "dolacz"): a typo
