@@ -33,7 +33,7 @@ from bot.normalize import Normalizer
 from bot.plural import count
 from bot.polish import fold
 from bot.yamledit import HAND_WIDTH, cut, dump, round_trip, splice, write_if_changed
-from bot.yamlfile import LineDict, YamlSyntaxError, load_yaml, load_yaml_text
+from bot.yamlfile import LineDict, YamlSyntaxError, load_yaml_text
 
 # Form fields, in the order the form shows them; "" holds what belongs to no one field.
 FIELDS = ("category", "question", "button", "phrasings", "answer", "source", "checked")
@@ -118,15 +118,21 @@ def read_entry(root: str | Path, knowledge: KnowledgeBase, entry_id: str
     path = find_file(root, entry_id) if entry is not None else None
     if entry is None or path is None:
         return None
-    item = next(i for i in _items(path) if isinstance(i, dict) and str(i.get("id")) == entry_id)
-    own = tuple(_texts(item.get("alternates")))
-    checked = item.get("checked")
-    form = EntryForm(_text(item.get("question")), _text(item.get("button")), own,
-                     _text(item.get("answer")), tuple(_texts(item.get("source"))),
-                     checked.isoformat() if isinstance(checked, dt.date) else _text(checked))
-    learned = tuple(a for a in entry.alternates if a not in own)
+    form = _form_of(_item(path, entry_id))
+    learned = tuple(a for a in entry.alternates if a not in form.phrasings)
     return EditableEntry(entry_id, entry.category, relative_name(str(path), root), form,
                          entry.keywords, learned, _kept_because(entry))
+
+
+def _item(path: Path, entry_id: str) -> dict[str, Any]:
+    return next(i for i in _items(path) if isinstance(i, dict) and str(i.get("id")) == entry_id)
+
+
+def _form_of(item: dict[str, Any]) -> EntryForm:
+    """The entry's fields as the form shows them (the same reading `_apply` compares)."""
+    return EntryForm(_text(item.get("question")), _text(item.get("button")),
+                     tuple(_texts(item.get("alternates"))), _text(item.get("answer")),
+                     tuple(_texts(item.get("source"))), _text(item.get("checked")))
 
 
 def _kept_because(entry: Entry) -> str:
@@ -230,6 +236,8 @@ def plan_edit(root: str | Path, knowledge: KnowledgeBase, entry_id: str, form: E
         plan.errors[GENERAL] = ["Nie ma już tego wpisu – ktoś go usunął albo zmienił jego id."]
     if not plan.ok or path is None:
         return plan
+    if _form_of(_item(path, entry_id)) == form:
+        return plan  # nothing changed: no need for the slow round-trip reading
     original = path.read_text(encoding="utf-8")
     yaml = round_trip(HAND_WIDTH, preserve_quotes=True)
     data = yaml.load(original)
@@ -471,12 +479,29 @@ def _faq_files(root: Path) -> list[Path]:
 
 
 def _items(path: Path) -> list[Any]:
+    """The entries of a file, read-only: parsed again only when its text changed (the desk
+    looks up entries by id across every file)."""
     try:
-        data, _ = load_yaml(path)
-    except (YamlSyntaxError, OSError):
+        text = path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError):
+        return []
+    known = _parsed_items.get(path)
+    if known is not None and known[0] == text:
+        return known[1]
+    try:
+        data = load_yaml_text(text)
+    except YamlSyntaxError:
         return []
     entries = data.get("entries") if isinstance(data, dict) else None
-    return entries if isinstance(entries, list) else []
+    items = entries if isinstance(entries, list) else []
+    if len(_parsed_items) >= _MAX_PARSED_FILES:
+        _parsed_items.clear()
+    _parsed_items[path] = (text, items)
+    return items
+
+
+_MAX_PARSED_FILES = 64
+_parsed_items: dict[Path, tuple[str, list[Any]]] = {}
 
 
 def _ids(root: Path, knowledge: KnowledgeBase) -> set[str]:
