@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import bisect
+import threading
 from collections.abc import Sequence
 from functools import lru_cache
 from typing import NamedTuple
@@ -11,7 +12,7 @@ from rapidfuzz import fuzz, process
 
 from bot.conversation import choices
 from bot.knowledge import Entry, Problem
-from bot.normalize import Normalizer
+from bot.normalize import normalizer_for
 
 # Phrasings of two entries this similar after normalization confuse residents and the matcher.
 NEAR_DUPLICATE_SCORE = 92.0
@@ -50,14 +51,14 @@ class _Owner(NamedTuple):
 def _phrasing_problems(entries: tuple[_Owner, ...], synonyms: tuple[tuple[str, ...], ...]
                        ) -> tuple[Problem, ...]:
     problems: list[Problem] = []
-    normalizer = Normalizer(synonyms)
+    normalizer = normalizer_for(synonyms)
     owners: dict[str, _Owner] = {}
     keys: list[str] = []
     kept: set[str] = set()
     key_owner: list[_Owner] = []
     for entry in entries:
         for phrasing in entry.phrasings:
-            key = normalizer.key(phrasing)
+            key = " ".join(normalizer.phrasing_tokens(phrasing))
             if not key:
                 problems.append(Problem(entry.file, entry.line, entry.id,
                                         f"„{phrasing}” po normalizacji jest puste (same słowa "
@@ -96,29 +97,59 @@ def _button_data(entries: Sequence[Entry]) -> list[Problem]:
 def _near_duplicates(keys: list[str], owners: list[_Owner]) -> list[Problem]:
     problems: list[Problem] = []
     reported: set[tuple[str, str]] = set()
-    # Two texts this similar have lengths within a few percent of each other, so each key is
-    # compared only with keys of about its length (every start validates the knowledge).
-    by_length = sorted(range(len(keys)), key=lambda k: len(keys[k]))
-    sorted_keys = [keys[k] for k in by_length]
-    lengths = [len(key) for key in sorted_keys]
-    ratio = NEAR_DUPLICATE_SCORE / 100
+    position = {key: i for i, key in enumerate(keys)}
+    similar = _similar_keys(keys)
     for i, key in enumerate(keys):
-        low = bisect.bisect_left(lengths, len(key) * ratio / (2 - ratio))
-        high = bisect.bisect_right(lengths, len(key) * (2 - ratio) / ratio)
-        similar = process.extract(key, sorted_keys[low:high], scorer=fuzz.ratio,
-                                  limit=None, score_cutoff=NEAR_DUPLICATE_SCORE)
-        for _, _, position in similar:
-            j = by_length[low + position]
+        for other, _ in sorted(similar[key].items(), key=lambda found: (-found[1], found[0])):
+            j = position[other]
             a, b = owners[i], owners[j]
             if j <= i or a.id == b.id or (a.id, b.id) in reported:
                 continue
-            if not _differ_only_by_typos(key.split(), keys[j].split()):
+            if not _differ_only_by_typos(key.split(), other.split()):
                 continue
             reported.add((a.id, b.id))
             problems.append(Problem(b.file, b.line, b.id,
-                                    f"sformułowanie „{keys[j]}” jest prawie takie samo jak "
+                                    f"sformułowanie „{other}” jest prawie takie samo jak "
                                     f"„{key}” we wpisie {a.id}; bot może je mylić", "warning"))
     return problems
+
+
+class _Similarity:
+    """Which normalized phrasings are near each other, kept between checks: an edit adds or
+    removes a few phrasings of thousands, so only the new ones are compared with the rest."""
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._keys: frozenset[str] = frozenset()
+        self._near: dict[str, dict[str, float]] = {}
+
+    def of(self, keys: Sequence[str]) -> dict[str, dict[str, float]]:
+        with self._lock:
+            current = frozenset(keys)
+            removed = self._keys - current
+            near = {key: {other: score for other, score in found.items() if other not in removed}
+                    for key, found in self._near.items() if key in current}
+            added = current - self._keys
+            for key in added:
+                near[key] = {}
+            # Two texts this similar have lengths within a few percent of each other, so a
+            # key is compared only with keys of about its length.
+            by_length = sorted(current, key=len)
+            lengths = [len(key) for key in by_length]
+            ratio = NEAR_DUPLICATE_SCORE / 100
+            for key in added:
+                low = bisect.bisect_left(lengths, len(key) * ratio / (2 - ratio))
+                high = bisect.bisect_right(lengths, len(key) * (2 - ratio) / ratio)
+                for other, score, _ in process.extract(
+                        key, by_length[low:high], scorer=fuzz.ratio, limit=None,
+                        score_cutoff=NEAR_DUPLICATE_SCORE):
+                    if other != key:
+                        near[key][other] = near[other][key] = score
+            self._keys, self._near = current, near
+            return near
+
+
+_similar_keys = _Similarity().of
 
 
 def _differ_only_by_typos(first: list[str], second: list[str]) -> bool:
