@@ -17,9 +17,10 @@ from collections.abc import Sequence
 from bot.ranking import ENTRY_FEATURES, QUESTION_FEATURES
 
 DECISION_FEATURES = ("bias", "top", "lead", "none", "long", "long_top", "known", "chars",
-                     "missed", "unknown_share", "top_lifted", "length")
+                     "missed", "unknown_share", "top_lifted", "length", "classifier_lead")
 DECISION_WEIGHTS: tuple[float, ...] = (
     -0.685, 0.738, 0.134, -0.149, -0.397, 0.196, 0.170, 0.107, -0.033, -0.347, -0.249, 0.411,
+    0.0,
 )
 
 _KNOWN = ENTRY_FEATURES.index("known")
@@ -29,6 +30,7 @@ _LONG = QUESTION_FEATURES.index("long")
 _UNKNOWN_SHARE = QUESTION_FEATURES.index("unknown_share")
 _TOP_LIFTED = QUESTION_FEATURES.index("top_lifted")
 _LENGTH = QUESTION_FEATURES.index("length")
+_CLASSIFIER_LEAD = ENTRY_FEATURES.index("classifier_lead")
 _FLOOR = 1e-6
 NO_RUNNER_UP_LEAD = 5.0  # the lead (in log-odds) of a candidate with no rival at all
 
@@ -47,7 +49,7 @@ def signals(top: float, runner_up: float, none: float, row: Sequence[float],
     lead = top_odds - _log_odds(runner_up) if runner_up > 0 else NO_RUNNER_UP_LEAD
     return [1.0, top_odds, lead, _log_odds(none), long, long * top_odds, row[_KNOWN],
             row[_CHARS], row[_MISSED], question[_UNKNOWN_SHARE], question[_TOP_LIFTED],
-            question[_LENGTH]]
+            question[_LENGTH], row[_CLASSIFIER_LEAD]]
 
 
 def confidence(inputs: Sequence[float]) -> float:

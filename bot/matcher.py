@@ -25,6 +25,7 @@ from typing import Literal
 import numpy as np
 
 from bot.char_grams import CharGrams
+from bot.classifier import UNSEEN, PhrasingClassifier
 from bot.decision import confidence, signals
 from bot.knowledge import Entry, KnowledgeBase
 from bot.language import (
@@ -61,6 +62,7 @@ _SENTENCE_END = re.compile(r"[.!?;:\n…]+|,\s+(?=(?:a|ale|i|wiec|tylko|czy|jak|
 MIN_SPLIT_TOKENS = 5
 MAX_SENTENCES = 8
 MAX_CANDIDATES = 12  # entries compared per question, best lexical evidence first
+CLASSIFIER_CANDIDATES = 3  # and the classifier's best, when the words alone missed them
 LENGTH_CAP = 30  # meaningful words; a message's length counts up to this
 LONG_TOKENS = 12  # a message this long (in meaningful words) is a story around a question
 # Small-talk entries the matcher picks itself for messages that are not questions.
@@ -127,6 +129,8 @@ class Matcher:
         phrasing_tokens: list[tuple[str, ...]] = []
         entry_tokens: list[set[str]] = []
         form_counts: list[Counter[str]] = []
+        # Every phrasing's stems, folded text and entry, for the classifier.
+        classified: list[tuple[tuple[str, ...], str, int]] = []
         for index, entry in enumerate(self._entries):
             seen: set[str] = set()
             forms: Counter[str] = Counter()
@@ -136,6 +140,7 @@ class Matcher:
                 tokens = tuple(dict.fromkeys(self.normalizer.phrasing_tokens(
                     text, drop_courtesy=not entry.is_smalltalk)))
                 forms.update(question_forms(fold(text)))
+                classified.append((tokens, fold(text), index))
                 if tokens and frozenset(tokens) not in distinct:
                     distinct.add(frozenset(tokens))
                     phrasing_entry.append(index)
@@ -173,6 +178,8 @@ class Matcher:
         self._typicality = Typicality(
             zip(phrasing_entry, phrasing_tokens, strict=True), len(self._entries))
         self._char_grams = CharGrams(entry.phrasings for entry in self._entries)
+        stems, folded, labels = zip(*classified, strict=True) if classified else ((), (), ())
+        self._classifier = PhrasingClassifier(stems, folded, labels, len(self._entries))
         # Words only the known out-of-scope topics use ("regon", "instalator"): one of them
         # in a message says it is probably about something the helpline does not answer.
         in_scope_words = set().union(*(tokens for entry, tokens
@@ -221,24 +228,33 @@ class Matcher:
         shortlist = sorted(whole.keys() | sentences.keys(),
                            key=lambda e: -max(whole[e].score if e in whole else 0.0,
                                               sentences[e].score if e in sentences else 0.0))
-        shortlist = shortlist[:MAX_CANDIDATES]
-        asking = _asking_part(text)
-        forms = question_forms(fold(asking))
-        fit = {e: max((self._form_share[e][f] for f in forms), default=0.0) for e in shortlist}
-        best_fit = max(fit.values(), default=0.0)
-        long = 1.0 if len(tokens) >= LONG_TOKENS else 0.0
         evidence = []  # each known word at its closest known stem
         for token in tokens:
             if similar := self._similar(token):
                 closest = max(similar, key=similar.__getitem__)
                 evidence.append((closest, similar[closest]))
+        margins = self._classifier.margins([stem for stem, _ in evidence], fold(text))
+        # The classifier's favourites are compared too, whatever their words' overlap.
+        favourites = np.argsort(-margins)[:CLASSIFIER_CANDIDATES].tolist()
+        shortlist = shortlist[:MAX_CANDIDATES]
+        shortlist += [e for e in favourites if e not in shortlist and margins[e] > UNSEEN]
+        asking = _asking_part(text)
+        forms = question_forms(fold(asking))
+        fit = {e: max((self._form_share[e][f] for f in forms), default=0.0) for e in shortlist}
+        best_fit = max(fit.values(), default=0.0)
+        long = 1.0 if len(tokens) >= LONG_TOKENS else 0.0
         typical, lift = self._typicality.posteriors(evidence, shortlist, len(tokens))
         chars = self._char_grams.similarities(text, shortlist)
         asked = self._char_grams.similarities(asking, shortlist) if asking != text else chars
         missed = self._missed(evidence, shortlist)
         nothing = _Ranked(0.0, -1, 0.0, 0.0)
+        best_margin = float(margins.max()) if len(margins) else 0.0
+        ordered = np.sort(margins)[::-1]
+        second_margin = float(ordered[1]) if len(ordered) > 1 else best_margin - 1.0
         rows = []
         for entry in shortlist:
+            margin = float(margins[entry])
+            rival = second_margin if margin >= best_margin else best_margin
             whole_e = whole.get(entry, nothing)
             part = sentences.get(entry, whole_e)
             lifted, sentence = whole_e.score / 100.0, max(part.score, whole_e.score) / 100.0
@@ -249,6 +265,7 @@ class Matcher:
                 1.0 if self._entries[entry].is_smalltalk else 0.0, typical[entry],
                 long * typical[entry], chars[entry], max(chars[entry], asked[entry]),
                 missed[entry], long * missed[entry], whole_e.support / 100.0,
+                margin, margin - rival,
             ])
         unknown = sum(1 for t in tokens if not self._similar(t))
         top_lifted = max((r[0] for r in rows), default=0.0)
@@ -258,7 +275,8 @@ class Matcher:
                             if stem in self._out_of_scope_words), default=0.0)
         return shortlist, rows, [1.0, long, unknown / len(tokens), top_lifted, top_known,
                                  min(unknown, 3) / 3, top_phrasing, 1.0 if forms else 0.0,
-                                 lift, out_of_scope, min(len(tokens), LENGTH_CAP) / LENGTH_CAP]
+                                 lift, out_of_scope, min(len(tokens), LENGTH_CAP) / LENGTH_CAP,
+                                 best_margin]
 
     def _missed(self, evidence: list[tuple[str, float]], entries: list[int]
                 ) -> dict[int, float]:

@@ -16,19 +16,19 @@ from collections.abc import Sequence
 ENTRY_FEATURES = (
     "lifted", "phrasing", "known", "sentence", "form_fit", "form_best", "long_lifted",
     "long_sentence", "long_known", "smalltalk", "typical", "long_typical", "chars",
-    "chars_asked", "missed", "long_missed", "support",
+    "chars_asked", "missed", "long_missed", "support", "classifier", "classifier_lead",
 )
 # Per question, for the "none of them" alternative.
 QUESTION_FEATURES = ("bias", "long", "unknown_share", "top_lifted", "top_known", "unknown_words",
                      "top_phrasing", "has_form", "typical_lift", "out_of_scope_word",
-                     "length")
+                     "length", "classifier_best")
 
 ENTRY_WEIGHTS: tuple[float, ...] = (
     1.085, 3.302, 1.106, 3.004, 1.137, 0.653, 0.837, 1.486, 0.817, 1.107, 2.301, 0.457,
-    2.767, 2.907, -1.159, -0.557, 5.338,
+    2.767, 2.907, -1.159, -0.557, 5.338, 0.0, 0.0,
 )
 QUESTION_WEIGHTS: tuple[float, ...] = (
-    6.321, -0.613, 1.763, 0.306, 0.848, 1.453, 0.908, 1.409, 0.923, 1.504, -1.933,
+    6.321, -0.613, 1.763, 0.306, 0.848, 1.453, 0.908, 1.409, 0.923, 1.504, -1.933, 0.0,
 )
 
 

@@ -1,0 +1,124 @@
+"""Which entry a message looks like, learnt from the phrasings by a linear classifier.
+
+The lexical ranking asks how well one phrasing covers the message. This asks which entry's
+phrasings as a whole the message's stems, pairs of stems and letter pieces look like, with
+weights learnt to tell entries apart (a linear support vector machine, one entry against the
+rest): "ile kosztuje" weighs for the fees, "kto może" for who may join, although both share
+most of their words with their siblings. It learns only from the knowledge's own phrasings.
+"""
+
+from __future__ import annotations
+
+import math
+from collections import Counter
+from collections.abc import Sequence
+from functools import lru_cache
+from itertools import pairwise
+
+import numpy as np
+from scipy.sparse import csr_matrix
+from sklearn.svm import LinearSVC
+
+C = 0.5  # regularisation of the support vector machine
+MIN_PIECE_PHRASINGS = 2  # a letter piece of one phrasing only is noise, not evidence
+# One model per entry: beyond this many entries training takes too long for a start-up, and
+# the lexical ranking decides alone.
+MAX_ENTRIES = 300
+UNSEEN = -10.0  # the margin of an entry the classifier does not score
+
+
+@lru_cache(maxsize=50_000)  # a rebuild after a knowledge edit meets the same phrasings
+def _stem_features(stems: tuple[str, ...]) -> Counter[str]:
+    found = Counter(f"w {stem}" for stem in stems)
+    found.update(f"p {a} {b}" for a, b in pairwise(stems))
+    return found
+
+
+@lru_cache(maxsize=50_000)
+def _piece_features(folded: str) -> Counter[str]:
+    found: Counter[str] = Counter()
+    for word in folded.split():
+        padded = f" {word} "
+        found.update(padded[i:i + 3] for i in range(len(padded) - 2))
+    return found
+
+
+class _Block:
+    """One kind of feature as TF-IDF columns (log-scaled counts, unit length per text)."""
+
+    def __init__(self, texts: Sequence[Counter[str]], min_texts: int, first_column: int
+                 ) -> None:
+        frequency = Counter(f for found in texts for f in found)
+        total = len(texts)
+        kept = sorted(f for f, n in frequency.items() if n >= min_texts)
+        self.columns = {f: first_column + i for i, f in enumerate(kept)}
+        self.idf = {f: math.log((1 + total) / (1 + frequency[f])) + 1 for f in kept}
+        # The training texts' vectors, computed all at once.
+        rows, columns, counts = [], [], []
+        for row, found in enumerate(texts):
+            for f, n in found.items():
+                if (column := self.columns.get(f)) is not None:
+                    rows.append(row)
+                    columns.append(column)
+                    counts.append(n)
+        idf = np.array([self.idf[f] for f in kept])
+        self.rows = np.array(rows, dtype=np.intp)
+        self.cols = np.array(columns, dtype=np.intp)
+        values = (1 + np.log(np.array(counts, dtype=float))) * idf[self.cols - first_column]
+        norms = np.sqrt(np.bincount(self.rows, values * values, minlength=total))
+        self.values = values / np.where(norms > 0, norms, 1.0)[self.rows]
+
+    def vector(self, found: Counter[str]) -> list[tuple[int, float]]:
+        values = [(self.columns[f], (1 + math.log(n)) * self.idf[f])
+                  for f, n in found.items() if f in self.columns]
+        norm = math.sqrt(sum(v * v for _, v in values)) or 1.0
+        return [(column, v / norm) for column, v in values]
+
+
+class PhrasingClassifier:
+    """Scores every entry (a margin: above 0 means "this one rather than the rest")."""
+
+    def __init__(self, stems: Sequence[Sequence[str]], folded: Sequence[str],
+                 labels: Sequence[int], entries: int) -> None:
+        """`stems`: each phrasing's stems; `folded`: each phrasing folded; `labels`: each
+        phrasing's entry index; `entries`: how many entries there are."""
+        self._entries = entries
+        self._weights: np.ndarray | None = None
+        if not 2 <= len(set(labels)) <= MAX_ENTRIES:
+            return
+        stem_found = [_stem_features(tuple(s)) for s in stems]
+        piece_found = [_piece_features(f) for f in folded]
+        self._stems = _Block(stem_found, 1, 0)
+        self._pieces = _Block(piece_found, MIN_PIECE_PHRASINGS, len(self._stems.columns))
+        width = len(self._stems.columns) + len(self._pieces.columns)
+        if not width:
+            return
+        matrix = csr_matrix(
+            (np.concatenate([self._stems.values, self._pieces.values]),
+             (np.concatenate([self._stems.rows, self._pieces.rows]),
+              np.concatenate([self._stems.cols, self._pieces.cols]))),
+            shape=(len(stem_found), width))
+        model = LinearSVC(C=C).fit(matrix, list(labels))
+        classes = np.asarray(model.classes_, dtype=np.intp)
+        coefficients, intercepts = model.coef_, model.intercept_
+        if len(classes) == 2:  # a binary model has one row, for the second class
+            coefficients = np.vstack([-coefficients, coefficients])
+            intercepts = np.concatenate([-intercepts, intercepts])
+        # Feature x entry, so that a message's few features select rows.
+        self._weights = np.zeros((width, entries))
+        self._weights[:, classes] = coefficients.T
+        self._intercepts = np.full(entries, UNSEEN)
+        self._intercepts[classes] = intercepts
+
+    def margins(self, stems: Sequence[str], folded: str) -> np.ndarray:
+        """Each entry's margin for a message (its known stems and its folded text); entries
+        the classifier does not score get UNSEEN."""
+        if self._weights is None:
+            return np.full(self._entries, UNSEEN)
+        values = [*self._stems.vector(_stem_features(tuple(stems))),
+                  *self._pieces.vector(_piece_features(folded))]
+        if not values:
+            return self._intercepts.copy()
+        columns = np.fromiter((c for c, _ in values), dtype=np.intp, count=len(values))
+        weights = np.fromiter((v for _, v in values), dtype=float, count=len(values))
+        return weights @ self._weights[columns] + self._intercepts
