@@ -16,14 +16,15 @@ from functools import lru_cache
 from itertools import pairwise
 
 import numpy as np
-from scipy.sparse import csr_matrix
-from sklearn.svm import LinearSVC
+
+from bot.model_cache import fingerprint, remembered
 
 C = 0.5  # regularisation of the support vector machine
 MIN_PIECE_PHRASINGS = 2  # a letter piece of one phrasing only is noise, not evidence
 # One model per entry: beyond this many entries training takes too long for a start-up, and
 # the lexical ranking decides alone.
 MAX_ENTRIES = 300
+FORMAT = "phrasing-svm-1"  # change when the features or the training change
 UNSEEN = -10.0  # the margin of an entry the classifier does not score
 
 
@@ -75,6 +76,22 @@ class _Block:
         return [(column, v / norm) for column, v in values]
 
 
+def _train(rows: np.ndarray, columns: np.ndarray, values: np.ndarray, labels: np.ndarray,
+           width: int) -> dict[str, np.ndarray]:
+    # Imported here: a model from the cache needs numpy only, and the import takes ~0.8 s.
+    from scipy.sparse import csr_matrix
+    from sklearn.svm import LinearSVC
+
+    matrix = csr_matrix((values, (rows, columns)), shape=(len(labels), width))
+    model = LinearSVC(C=C, random_state=0).fit(matrix, labels)  # the same data, the same model
+    coefficients, intercepts = model.coef_, model.intercept_
+    if len(model.classes_) == 2:  # a binary model has one row, for the second class
+        coefficients = np.vstack([-coefficients, coefficients])
+        intercepts = np.concatenate([-intercepts, intercepts])
+    return {"classes": np.asarray(model.classes_, dtype=np.int64),
+            "coefficients": coefficients, "intercepts": intercepts}
+
+
 class PhrasingClassifier:
     """Scores every entry (a margin: above 0 means "this one rather than the rest")."""
 
@@ -93,17 +110,16 @@ class PhrasingClassifier:
         width = len(self._stems.columns) + len(self._pieces.columns)
         if not width:
             return
-        matrix = csr_matrix(
-            (np.concatenate([self._stems.values, self._pieces.values]),
-             (np.concatenate([self._stems.rows, self._pieces.rows]),
-              np.concatenate([self._stems.cols, self._pieces.cols]))),
-            shape=(len(stem_found), width))
-        model = LinearSVC(C=C).fit(matrix, list(labels))
-        classes = np.asarray(model.classes_, dtype=np.intp)
-        coefficients, intercepts = model.coef_, model.intercept_
-        if len(classes) == 2:  # a binary model has one row, for the second class
-            coefficients = np.vstack([-coefficients, coefficients])
-            intercepts = np.concatenate([-intercepts, intercepts])
+        rows = np.concatenate([self._stems.rows, self._pieces.rows])
+        columns = np.concatenate([self._stems.cols, self._pieces.cols])
+        values = np.concatenate([self._stems.values, self._pieces.values])
+        labelled = np.asarray(labels, dtype=np.intp)
+        key = fingerprint([f"{FORMAT} C={C} width={width}".encode(),
+                           *(np.asarray(a, dtype=np.int64).tobytes()
+                             for a in (rows, columns, labelled)), values.tobytes()])
+        model = remembered(key, lambda: _train(rows, columns, values, labelled, width))
+        classes = model["classes"].astype(np.intp)
+        coefficients, intercepts = model["coefficients"], model["intercepts"]
         # Feature x entry, so that a message's few features select rows.
         self._weights = np.zeros((width, entries))
         self._weights[:, classes] = coefficients.T
@@ -122,3 +138,11 @@ class PhrasingClassifier:
         columns = np.fromiter((c for c, _ in values), dtype=np.intp, count=len(values))
         weights = np.fromiter((v for _, v in values), dtype=float, count=len(values))
         return weights @ self._weights[columns] + self._intercepts
+
+
+@lru_cache(maxsize=4)
+def classifier_for(stems: tuple[tuple[str, ...], ...], folded: tuple[str, ...],
+                   labels: tuple[int, ...], entries: int) -> PhrasingClassifier:
+    """One classifier per set of phrasings: an edit of an answer, a meeting or a file moved
+    elsewhere keeps it; training takes most of the index's build time."""
+    return PhrasingClassifier(stems, folded, labels, entries)

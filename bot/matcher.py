@@ -25,7 +25,7 @@ from typing import Literal
 import numpy as np
 
 from bot.char_grams import CharGrams
-from bot.classifier import UNSEEN, PhrasingClassifier
+from bot.classifier import UNSEEN, classifier_for
 from bot.decision import confidence, signals
 from bot.knowledge import Entry, KnowledgeBase
 from bot.language import (
@@ -179,7 +179,7 @@ class Matcher:
             zip(phrasing_entry, phrasing_tokens, strict=True), len(self._entries))
         self._char_grams = CharGrams(entry.phrasings for entry in self._entries)
         stems, folded, labels = zip(*classified, strict=True) if classified else ((), (), ())
-        self._classifier = PhrasingClassifier(stems, folded, labels, len(self._entries))
+        self._classifier = classifier_for(stems, folded, labels, len(self._entries))
         # Words only the known out-of-scope topics use ("regon", "instalator"): one of them
         # in a message says it is probably about something the helpline does not answer.
         in_scope_words = set().union(*(tokens for entry, tokens
