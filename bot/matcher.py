@@ -233,7 +233,11 @@ class Matcher:
             if similar := self._similar(token):
                 closest = max(similar, key=similar.__getitem__)
                 evidence.append((closest, similar[closest]))
-        margins = self._classifier.margins([stem for stem, _ in evidence], fold(text))
+        # Known words at their closest known stem, unknown ones as they are (they lengthen
+        # the message's vector without pointing anywhere).
+        margins = self._classifier.margins(
+            [max(s, key=s.__getitem__) if (s := self._similar(t)) else t for t in tokens],
+            fold(text))
         # The classifier's favourites are compared too, whatever their words' overlap.
         favourites = np.argsort(-margins)[:CLASSIFIER_CANDIDATES].tolist()
         shortlist = shortlist[:MAX_CANDIDATES]
@@ -448,17 +452,24 @@ class Matcher:
 
 
 def matcher_for(knowledge: KnowledgeBase, thresholds: Thresholds | None = None) -> Matcher:
-    """The matcher of a knowledge base, built once per content the matcher reads (entries and
-    synonyms): a reload that changed nothing, a meeting moved, a second channel or a desk page
-    reuses the index instead of rebuilding it (a few hundred ms)."""
-    matcher = copy.copy(_matcher_of(knowledge.entries, knowledge.synonyms, thresholds))
-    matcher.knowledge = knowledge  # with the categories and meetings the channels read
+    """The matcher of a knowledge base, built once per content the matcher reads (each
+    entry's id, category and phrasings, and the synonyms): a reload that changed nothing, an
+    edited answer, a meeting moved, a second channel or a desk page reuses the index instead
+    of rebuilding it (most of a second)."""
+    read = tuple((e.id, e.category, e.phrasings) for e in knowledge.entries)
+    matcher = copy.copy(_matcher_of(read, knowledge.synonyms, thresholds))
+    # The answers, categories and meetings the channels read are this knowledge's own.
+    matcher.knowledge = knowledge
+    matcher._entries = knowledge.entries
     return matcher
 
 
 @lru_cache(maxsize=4)
-def _matcher_of(entries: tuple[Entry, ...], synonyms: tuple[tuple[str, ...], ...],
-                thresholds: Thresholds | None) -> Matcher:
+def _matcher_of(read: tuple[tuple[str, str, tuple[str, ...]], ...],
+                synonyms: tuple[tuple[str, ...], ...], thresholds: Thresholds | None
+                ) -> Matcher:
+    entries = tuple(Entry(entry_id, category, phrasings[0], "", alternates=phrasings[1:])
+                    for entry_id, category, phrasings in read)
     return Matcher(KnowledgeBase(categories=(), entries=entries, synonyms=synonyms),
                    thresholds)
 
