@@ -54,6 +54,7 @@ class _Block:
         kept = sorted(f for f, n in frequency.items() if n >= min_texts)
         self.columns = {f: first_column + i for i, f in enumerate(kept)}
         self.idf = {f: math.log((1 + total) / (1 + frequency[f])) + 1 for f in kept}
+        self.unseen_idf = math.log(1 + total) + 1
         # The training texts' vectors, computed all at once.
         rows, columns, counts = [], [], []
         for row, found in enumerate(texts):
@@ -70,9 +71,17 @@ class _Block:
         self.values = values / np.where(norms > 0, norms, 1.0)[self.rows]
 
     def vector(self, found: Counter[str]) -> list[tuple[int, float]]:
-        values = [(self.columns[f], (1 + math.log(n)) * self.idf[f])
-                  for f, n in found.items() if f in self.columns]
-        norm = math.sqrt(sum(v * v for _, v in values)) or 1.0
+        """A message's vector. Its unknown features count in its length as the rarest known
+        ones would: "ile kosztuje bilet do kina" is not as sure a fees question as "ile
+        kosztuje", although the model knows only the same two words of both."""
+        values, unknown = [], 0.0
+        for f, n in found.items():
+            weight = 1 + math.log(n)
+            if f in self.columns:
+                values.append((self.columns[f], weight * self.idf[f]))
+            else:
+                unknown += (weight * self.unseen_idf) ** 2
+        norm = math.sqrt(sum(v * v for _, v in values) + unknown) or 1.0
         return [(column, v / norm) for column, v in values]
 
 

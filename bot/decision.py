@@ -19,8 +19,8 @@ from bot.ranking import ENTRY_FEATURES, QUESTION_FEATURES
 DECISION_FEATURES = ("bias", "top", "lead", "none", "long", "long_top", "known", "chars",
                      "missed", "unknown_share", "top_lifted", "length", "classifier_lead")
 DECISION_WEIGHTS: tuple[float, ...] = (
-    -0.685, 0.738, 0.134, -0.149, -0.397, 0.196, 0.170, 0.107, -0.033, -0.347, -0.249, 0.411,
-    0.0,
+    -0.703, 0.697, 0.090, 0.029, 0.082, 0.547, 0.342, 0.252, 0.068, -0.346, 0.031, 0.487,
+    0.168,
 )
 
 _KNOWN = ENTRY_FEATURES.index("known")
