@@ -18,19 +18,23 @@ from itertools import pairwise
 import numpy as np
 
 from bot.model_cache import fingerprint, remembered
+from bot.question_form import question_forms
 
 C = 0.5  # regularisation of the support vector machine
 MIN_PIECE_PHRASINGS = 2  # a letter piece of one phrasing only is noise, not evidence
 # One model per entry: beyond this many entries training takes too long for a start-up, and
 # the lexical ranking decides alone.
 MAX_ENTRIES = 300
-FORMAT = "phrasing-svm-1"  # change when the features or the training change
+FORMAT = "phrasing-svm-2"  # change when the features or the training change
 UNSEEN = -10.0  # the margin of an entry the classifier does not score
 
 
 @lru_cache(maxsize=50_000)  # a rebuild after a knowledge edit meets the same phrasings
-def _stem_features(stems: tuple[str, ...]) -> Counter[str]:
+def _stem_features(stems: tuple[str, ...], forms: frozenset[str]) -> Counter[str]:
+    """Stems, pairs of neighbouring stems and the forms the text is asked in ("ile
+    kosztuje", "kto może": mostly stop words, which the stems leave out)."""
     found = Counter(f"w {stem}" for stem in stems)
+    found.update(f"f {form}" for form in forms)
     found.update(f"p {a} {b}" for a, b in pairwise(stems))
     return found
 
@@ -112,7 +116,8 @@ class PhrasingClassifier:
         self._weights: np.ndarray | None = None
         if not 2 <= len(set(labels)) <= MAX_ENTRIES:
             return
-        stem_found = [_stem_features(tuple(s)) for s in stems]
+        stem_found = [_stem_features(tuple(s), question_forms(f))
+                      for s, f in zip(stems, folded, strict=True)]
         piece_found = [_piece_features(f) for f in folded]
         self._stems = _Block(stem_found, 1, 0)
         self._pieces = _Block(piece_found, MIN_PIECE_PHRASINGS, len(self._stems.columns))
@@ -140,7 +145,7 @@ class PhrasingClassifier:
         the classifier does not score get UNSEEN."""
         if self._weights is None:
             return np.full(self._entries, UNSEEN)
-        values = [*self._stems.vector(_stem_features(tuple(stems))),
+        values = [*self._stems.vector(_stem_features(tuple(stems), question_forms(folded))),
                   *self._pieces.vector(_piece_features(folded))]
         if not values:
             return self._intercepts.copy()
