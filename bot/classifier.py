@@ -34,7 +34,7 @@ def _stem_features(stems: tuple[str, ...], forms: frozenset[str]) -> Counter[str
     """Stems, pairs of neighbouring stems and the forms the text is asked in ("ile
     kosztuje", "kto może": mostly stop words, which the stems leave out)."""
     found = Counter(f"w {stem}" for stem in stems)
-    found.update(f"f {form}" for form in forms)
+    found.update(f"f {form}" for form in sorted(forms))  # sorted: a stable cache key
     found.update(f"p {a} {b}" for a, b in pairwise(stems))
     return found
 
