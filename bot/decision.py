@@ -19,8 +19,8 @@ from bot.ranking import ENTRY_FEATURES, QUESTION_FEATURES
 DECISION_FEATURES = ("bias", "top", "lead", "none", "long", "long_top", "known", "chars",
                      "missed", "unknown_share", "top_lifted", "length", "classifier_lead")
 DECISION_WEIGHTS: tuple[float, ...] = (
-    -0.703, 0.697, 0.090, 0.029, 0.082, 0.547, 0.342, 0.252, 0.068, -0.346, 0.031, 0.487,
-    0.168,
+    -0.630, 0.688, 0.091, 0.014, 0.018, 0.350, 0.303, 0.307, 0.017, -0.327, 0.056, 0.425,
+    0.054,
 )
 
 _KNOWN = ENTRY_FEATURES.index("known")

@@ -82,7 +82,7 @@ class Thresholds:
     probabilities (bot/ranking.py). Defaults are chosen by cross-validation on
     tests/data/*.yaml (README, "How matching works")."""
 
-    answer: float = 70.0
+    answer: float = 65.0
     margin: float = 20.0  # near-ties (siblings, usually) are offered together
     suggest: float = 10.0
     candidate_floor: float = 2.0  # below this an entry is not even shown to the coordinator
