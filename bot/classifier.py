@@ -29,7 +29,6 @@ FORMAT = "phrasing-svm-2"  # change when the features or the training change
 UNSEEN = -10.0  # the margin of an entry the classifier does not score
 
 
-@lru_cache(maxsize=50_000)  # a rebuild after a knowledge edit meets the same phrasings
 def _stem_features(stems: tuple[str, ...], forms: frozenset[str]) -> Counter[str]:
     """Stems, pairs of neighbouring stems and the forms the text is asked in ("ile
     kosztuje", "kto może": mostly stop words, which the stems leave out)."""
@@ -39,7 +38,6 @@ def _stem_features(stems: tuple[str, ...], forms: frozenset[str]) -> Counter[str
     return found
 
 
-@lru_cache(maxsize=50_000)
 def _piece_features(folded: str) -> Counter[str]:
     found: Counter[str] = Counter()
     for word in folded.split():
@@ -59,20 +57,23 @@ class _Block:
         self.columns = {f: first_column + i for i, f in enumerate(kept)}
         self.idf = {f: math.log((1 + total) / (1 + frequency[f])) + 1 for f in kept}
         self.unseen_idf = math.log(1 + total) + 1
-        # The training texts' vectors, computed all at once.
-        rows, columns, counts = [], [], []
+
+    def training_vectors(self, texts: Sequence[Counter[str]]
+                         ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """The training texts' vectors at once: row, column and value of every entry."""
+        rows, columns, counts, idf = [], [], [], []
         for row, found in enumerate(texts):
             for f, n in found.items():
                 if (column := self.columns.get(f)) is not None:
                     rows.append(row)
                     columns.append(column)
                     counts.append(n)
-        idf = np.array([self.idf[f] for f in kept])
-        self.rows = np.array(rows, dtype=np.intp)
-        self.cols = np.array(columns, dtype=np.intp)
-        values = (1 + np.log(np.array(counts, dtype=float))) * idf[self.cols - first_column]
-        norms = np.sqrt(np.bincount(self.rows, values * values, minlength=total))
-        self.values = values / np.where(norms > 0, norms, 1.0)[self.rows]
+                    idf.append(self.idf[f])
+        row_of = np.array(rows, dtype=np.intp)
+        values = (1 + np.log(np.array(counts, dtype=float))) * np.array(idf)
+        norms = np.sqrt(np.bincount(row_of, values * values, minlength=len(texts)))
+        return row_of, np.array(columns, dtype=np.intp), values / np.where(
+            norms > 0, norms, 1.0)[row_of]
 
     def vector(self, found: Counter[str]) -> list[tuple[int, float]]:
         """A message's vector. Its unknown features count in its length as the rarest known
@@ -124,9 +125,9 @@ class PhrasingClassifier:
         width = len(self._stems.columns) + len(self._pieces.columns)
         if not width:
             return
-        rows = np.concatenate([self._stems.rows, self._pieces.rows])
-        columns = np.concatenate([self._stems.cols, self._pieces.cols])
-        values = np.concatenate([self._stems.values, self._pieces.values])
+        rows, columns, values = (np.concatenate(parts) for parts in zip(
+            self._stems.training_vectors(stem_found),
+            self._pieces.training_vectors(piece_found), strict=True))
         labelled = np.asarray(labels, dtype=np.intp)
         key = fingerprint([f"{FORMAT} C={C} width={width}".encode(),
                            *(np.asarray(a, dtype=np.int64).tobytes()
@@ -135,7 +136,7 @@ class PhrasingClassifier:
         classes = model["classes"].astype(np.intp)
         coefficients, intercepts = model["coefficients"], model["intercepts"]
         # Feature x entry, so that a message's few features select rows.
-        self._weights = np.zeros((width, entries))
+        self._weights = np.zeros((width, entries), dtype=np.float32)
         self._weights[:, classes] = coefficients.T
         self._intercepts = np.full(entries, UNSEEN)
         self._intercepts[classes] = intercepts
