@@ -9,6 +9,7 @@ import io
 import json
 import sys
 from collections.abc import Sequence
+from functools import lru_cache
 from pathlib import Path
 from typing import TextIO
 
@@ -22,6 +23,8 @@ from bot.question_log import QuestionLog
 from bot.report import render_report, unanswered_csv
 from bot.storage import backup, connect
 from bot.tickets import TicketDesk
+
+REMEMBERED_LINES = 10_000  # distinct lines of `match` whose answers are kept
 
 DEFAULT_KNOWLEDGE = "knowledge"
 
@@ -89,9 +92,12 @@ def run_match(
         for problem in exc.problems:
             print(problem, file=err)
         return 1
+    # A log of residents' questions repeats many of them word for word: each distinct line
+    # is matched once.
+    answered = lru_cache(maxsize=REMEMBERED_LINES)(
+        lambda text: json.dumps(result_json(matcher.match(text)), ensure_ascii=False))
     for line in lines:
-        out.write(json.dumps(result_json(matcher.match(line.rstrip("\r\n"))),
-                             ensure_ascii=False) + "\n")
+        out.write(answered(line.rstrip("\r\n")) + "\n")
     out.flush()
     return 0
 
