@@ -27,6 +27,7 @@ import numpy as np
 from bot.char_grams import CharGrams
 from bot.classifier import UNSEEN, classifier_for
 from bot.decision import confidence, signals
+from bot.greeting import only_greets
 from bot.knowledge import Entry, KnowledgeBase
 from bot.language import (
     ACKNOWLEDGING_SYMBOLS,
@@ -68,6 +69,7 @@ LONG_TOKENS = 12  # a message this long (in meaningful words) is a story around 
 # Small-talk entries the matcher picks itself for messages that are not questions.
 ACKNOWLEDGEMENT_ID = "rozmowa.potwierdzenie"
 NOT_UNDERSTOOD_ID = "rozmowa.niezrozumiale"
+GREETING_ID = "rozmowa.powitanie"
 THANKS_ID = "rozmowa.podziekowanie"
 # Topics the helpline knows it does not answer (another kind of cooperative, opening hours of
 # offices, recommending installers): recognised so that no other entry answers them instead.
@@ -210,6 +212,8 @@ class Matcher:
         result = self._decide(text, candidates, rows, question)
         if result.status == "handoff" and _is_gibberish(text, tokens, self._idf):
             return self._smalltalk(text, NOT_UNDERSTOOD_ID) or result
+        if result.status != "answer" and only_greets(text_part, fold(text_part)):
+            return self._smalltalk(text, GREETING_ID) or result
         return result
 
     def features(self, text: str, tokens: list[str], content: list[str] | None

@@ -267,3 +267,24 @@ def test_a_vague_topic_word_offers_the_siblings_together(matcher: Matcher) -> No
     assert result.status == "suggest"
     assert len(result.suggestions) >= 2
     assert all(s.entry.id.startswith("czlonkostwo.") for s in result.suggestions)
+
+
+@pytest.mark.parametrize("message", [
+    "Dzień dobry, tu Halina z Mykanowa. Pozdrawiam serdecznie!",
+    "Szanowni Państwo, uprzejmie witam w imieniu Urzędu Gminy Kłomnice.",
+    "siema, kolega z Blachowni mi podeslal tego bota, to pisze, elo",
+])
+def test_a_greeting_with_an_introduction_is_greeted(matcher: Matcher, message: str) -> None:
+    result = matcher.match(message)
+    assert result.status == "answer" and result.entry.id == "rozmowa.powitanie"
+
+
+@pytest.mark.parametrize("message", [
+    "Dzień dobry, tu Halina z Mykanowa, od rana nie mam prądu",
+    "Witam, poproszę o numer do koordynatora klastra",
+    "Dzień dobry, szukam pracy w Kłomnicach",
+])
+def test_a_greeting_around_a_request_is_not_just_greeted(matcher: Matcher, message: str
+                                                         ) -> None:
+    result = matcher.match(message)
+    assert result.entry is None or result.entry.id != "rozmowa.powitanie"
