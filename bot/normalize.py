@@ -12,7 +12,7 @@ def _stems(text: str) -> list[str]:
     return [stem(word) for word in fold(text).split() if word not in STOP_WORDS]
 
 
-MAX_REMEMBERED_PHRASINGS = 100_000  # several times the bundled knowledge
+MAX_REMEMBERED_PHRASINGS = 20_000  # ~2.5 times the bundled knowledge
 
 
 @lru_cache(maxsize=4)

@@ -49,7 +49,7 @@ _FORMS: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
 FORMS = tuple(name for name, _ in _FORMS)
 
 
-@lru_cache(maxsize=50_000)  # the matcher's index asks for every phrasing's forms on a rebuild
+@lru_cache(maxsize=20_000)  # the matcher's index asks for every phrasing's forms on a rebuild
 def question_forms(folded: str) -> frozenset[str]:
     """The forms a folded question is asked in (often none, sometimes two)."""
     return frozenset(name for name, pattern in _FORMS if pattern.search(folded))
