@@ -18,16 +18,21 @@ from bot.polish import COURTESY_WORDS, STOP_WORDS, fold
 SIZES = (3,)  # pieces of three letters; four-letter ones added nothing in cross-validation
 
 
-def grams(text: str) -> Counter[str]:
-    """Letter pieces of the meaningful words of a text (folded, stop words dropped)."""
+def word_pieces(words: Iterable[str]) -> Counter[str]:
+    """Letter pieces of each word, padded with a space on both sides ("klaster" gives " kl",
+    "kla", …, "er ")."""
     found: Counter[str] = Counter()
-    for word in fold(text).split():
-        if word in STOP_WORDS or word in COURTESY_WORDS:
-            continue
+    for word in words:
         padded = f" {word} "
         for size in SIZES:
             found.update(padded[i:i + size] for i in range(len(padded) - size + 1))
     return found
+
+
+def grams(text: str) -> Counter[str]:
+    """Letter pieces of the meaningful words of a text (folded, stop words dropped)."""
+    return word_pieces(word for word in fold(text).split()
+                       if word not in STOP_WORDS and word not in COURTESY_WORDS)
 
 
 # An index rebuild after a knowledge edit meets thousands of unchanged phrasings again.

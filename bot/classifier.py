@@ -17,6 +17,7 @@ from itertools import pairwise
 
 import numpy as np
 
+from bot.char_grams import word_pieces
 from bot.model_cache import fingerprint, remembered
 from bot.question_form import question_forms
 
@@ -35,14 +36,6 @@ def _stem_features(stems: tuple[str, ...], forms: frozenset[str]) -> Counter[str
     found = Counter(f"w {stem}" for stem in stems)
     found.update(f"f {form}" for form in sorted(forms))  # sorted: a stable cache key
     found.update(f"p {a} {b}" for a, b in pairwise(stems))
-    return found
-
-
-def _piece_features(folded: str) -> Counter[str]:
-    found: Counter[str] = Counter()
-    for word in folded.split():
-        padded = f" {word} "
-        found.update(padded[i:i + 3] for i in range(len(padded) - 2))
     return found
 
 
@@ -119,7 +112,7 @@ class PhrasingClassifier:
             return
         stem_found = [_stem_features(tuple(s), question_forms(f))
                       for s, f in zip(stems, folded, strict=True)]
-        piece_found = [_piece_features(f) for f in folded]
+        piece_found = [word_pieces(f.split()) for f in folded]
         self._stems = _Block(stem_found, 1, 0)
         self._pieces = _Block(piece_found, MIN_PIECE_PHRASINGS, len(self._stems.columns))
         width = len(self._stems.columns) + len(self._pieces.columns)
@@ -147,7 +140,7 @@ class PhrasingClassifier:
         if self._weights is None:
             return np.full(self._entries, UNSEEN)
         values = [*self._stems.vector(_stem_features(tuple(stems), question_forms(folded))),
-                  *self._pieces.vector(_piece_features(folded))]
+                  *self._pieces.vector(word_pieces(folded.split()))]
         if not values:
             return self._intercepts.copy()
         columns = np.fromiter((c for c, _ in values), dtype=np.intp, count=len(values))
