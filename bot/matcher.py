@@ -125,7 +125,6 @@ class Matcher:
         self.knowledge = knowledge
         self.thresholds = thresholds or Thresholds()
         self.normalizer = normalizer_for(knowledge.synonyms)
-        self._entries = knowledge.entries
         self._by_id = {entry.id: index for index, entry in enumerate(self._entries)}
         phrasing_entry: list[int] = []
         phrasing_tokens: list[tuple[str, ...]] = []
@@ -141,8 +140,9 @@ class Matcher:
                 # Greetings and "ok" in a question's phrasing are noise; in small talk, the point.
                 tokens = tuple(dict.fromkeys(self.normalizer.phrasing_tokens(
                     text, drop_courtesy=not entry.is_smalltalk)))
-                forms.update(question_forms(fold(text)))
-                classified.append((tokens, fold(text), index))
+                folded_text = fold(text)
+                forms.update(question_forms(folded_text))
+                classified.append((tokens, folded_text, index))
                 if tokens and frozenset(tokens) not in distinct:
                     distinct.add(frozenset(tokens))
                     phrasing_entry.append(index)
@@ -193,6 +193,10 @@ class Matcher:
             if token not in in_scope_words)
         self._max_idf = math.log(1 + total) + IDF_FLOOR
 
+    @property
+    def _entries(self) -> tuple[Entry, ...]:
+        return self.knowledge.entries
+
     def match(self, text: str) -> MatchResult:
         if not text.strip():
             return MatchResult(text, "handoff", None, 0.0, ())
@@ -232,20 +236,19 @@ class Matcher:
         shortlist = sorted(whole.keys() | sentences.keys(),
                            key=lambda e: -max(whole[e].score if e in whole else 0.0,
                                               sentences[e].score if e in sentences else 0.0))
-        evidence = []  # each known word at its closest known stem
-        for token in tokens:
-            if similar := self._similar(token):
-                closest = max(similar, key=similar.__getitem__)
-                evidence.append((closest, similar[closest]))
-        # Known words at their closest known stem, unknown ones as they are (they lengthen
-        # the message's vector without pointing anywhere).
+        # Each word at its closest known stem (None for a word the knowledge does not know).
+        closest = [self._closest(token) for token in tokens]
+        evidence = [found for found in closest if found is not None]
+        # Unknown words go to the classifier as they are: they lengthen the message's vector
+        # without pointing anywhere.
         margins = self._classifier.margins(
-            [max(s, key=s.__getitem__) if (s := self._similar(t)) else t for t in tokens],
+            [found[0] if found else token for token, found in zip(tokens, closest, strict=True)],
             fold(text))
+        by_margin = np.argsort(-margins)
         # The classifier's favourites are compared too, whatever their words' overlap.
-        favourites = np.argsort(-margins)[:CLASSIFIER_CANDIDATES].tolist()
         shortlist = shortlist[:MAX_CANDIDATES]
-        shortlist += [e for e in favourites if e not in shortlist and margins[e] > UNSEEN]
+        shortlist += [e for e in by_margin[:CLASSIFIER_CANDIDATES].tolist()
+                      if e not in shortlist and margins[e] > UNSEEN]
         asking = _asking_part(text)
         forms = question_forms(fold(asking))
         fit = {e: max((self._form_share[e][f] for f in forms), default=0.0) for e in shortlist}
@@ -256,9 +259,9 @@ class Matcher:
         asked = self._char_grams.similarities(asking, shortlist) if asking != text else chars
         missed = self._missed(evidence, shortlist)
         nothing = _Ranked(0.0, -1, 0.0, 0.0)
-        best_margin = float(margins.max()) if len(margins) else 0.0
-        ordered = np.sort(margins)[::-1]
-        second_margin = float(ordered[1]) if len(ordered) > 1 else best_margin - 1.0
+        best_margin = float(margins[by_margin[0]]) if len(margins) else 0.0
+        second_margin = (float(margins[by_margin[1]]) if len(margins) > 1
+                         else best_margin - 1.0)
         rows = []
         for entry in shortlist:
             margin = float(margins[entry])
@@ -275,7 +278,7 @@ class Matcher:
                 missed[entry], long * missed[entry], whole_e.support / 100.0,
                 margin, margin - rival,
             ])
-        unknown = sum(1 for t in tokens if not self._similar(t))
+        unknown = closest.count(None)
         top_lifted = max((r[0] for r in rows), default=0.0)
         top_known = max((r[2] for r in rows), default=0.0)
         top_phrasing = max((r[1] for r in rows), default=0.0)
@@ -285,6 +288,14 @@ class Matcher:
                                  min(unknown, 3) / 3, top_phrasing, 1.0 if forms else 0.0,
                                  lift, out_of_scope, min(len(tokens), LENGTH_CAP) / LENGTH_CAP,
                                  best_margin]
+
+    def _closest(self, token: str) -> tuple[str, float] | None:
+        """The known stem closest to a word, with its similarity (0-1)."""
+        similar = self._similar(token)
+        if not similar:
+            return None
+        stem = max(similar, key=similar.__getitem__)
+        return stem, similar[stem]
 
     def _missed(self, evidence: list[tuple[str, float]], entries: list[int]
                 ) -> dict[int, float]:
@@ -462,9 +473,9 @@ def matcher_for(knowledge: KnowledgeBase, thresholds: Thresholds | None = None) 
     of rebuilding it (most of a second)."""
     read = tuple((e.id, e.category, e.phrasings) for e in knowledge.entries)
     matcher = copy.copy(_matcher_of(read, knowledge.synonyms, thresholds))
-    # The answers, categories and meetings the channels read are this knowledge's own.
+    # The entries it returns, and the categories and meetings the channels read, are this
+    # knowledge's own.
     matcher.knowledge = knowledge
-    matcher._entries = knowledge.entries
     return matcher
 
 
