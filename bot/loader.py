@@ -58,10 +58,13 @@ class _Report:
         self.problems.append(Problem(self.file, line, entry_id, message, "warning"))
 
 
-def load_knowledge(root: str | Path, now: dt.datetime | None = None) -> LoadResult:
+def load_knowledge(root: str | Path, now: dt.datetime | None = None,
+                   near_duplicates: bool = True) -> LoadResult:
     """Load everything under `root`; never raises for bad content, it reports it instead.
 
     `now` decides which meetings are upcoming (they need a place and how to register).
+    `near_duplicates=False` skips looking for nearly equal phrasings of two entries: the
+    slowest check (half a second), and its findings are only warnings.
     """
     root = Path(root)
     if not root.is_dir():
@@ -91,14 +94,15 @@ def load_knowledge(root: str | Path, now: dt.datetime | None = None) -> LoadResu
         meetings = tuple(parse_meetings(data, report.error, now))
         problems.extend(report.problems)
 
-    problems.extend(check_entries(entries, synonyms))
+    problems.extend(check_entries(entries, synonyms, near_duplicates))
     knowledge = KnowledgeBase(tuple(categories), tuple(entries), tuple(synonyms), meetings)
     return LoadResult(knowledge, problems)
 
 
 def load_valid_knowledge(root: str | Path, now: dt.datetime | None = None) -> KnowledgeBase:
-    """Load the knowledge or raise KnowledgeError: what a running bot uses."""
-    result = load_knowledge(root, now)
+    """Load the knowledge or raise KnowledgeError: what a running bot uses. It ignores
+    warnings, so it does not spend start-up time looking for near duplicates."""
+    result = load_knowledge(root, now, near_duplicates=False)
     if not result.ok:
         raise KnowledgeError(result.problems)
     return result.knowledge

@@ -19,7 +19,10 @@ NEAR_DUPLICATE_SCORE = 92.0
 TYPO_SCORE = 75.0
 
 
-def check_entries(entries: Sequence[Entry], synonyms: Sequence[Sequence[str]]) -> list[Problem]:
+def check_entries(entries: Sequence[Entry], synonyms: Sequence[Sequence[str]],
+                  near_duplicates: bool = True) -> list[Problem]:
+    """Errors and warnings across entries; `near_duplicates=False` skips the slowest check,
+    whose findings are only ever warnings."""
     problems: list[Problem] = []
     first_seen: dict[str, Entry] = {}
     for entry in entries:
@@ -32,7 +35,7 @@ def check_entries(entries: Sequence[Entry], synonyms: Sequence[Sequence[str]]) -
 
     signature = (tuple(_Owner(e.id, e.file, e.line, e.phrasings) for e in entries),
                  tuple(tuple(group) for group in synonyms))
-    problems.extend(_phrasing_problems(*signature))
+    problems.extend(_phrasing_problems(*signature, near_duplicates))
     problems.extend(_button_data(entries))
     return problems
 
@@ -48,8 +51,8 @@ class _Owner(NamedTuple):
 
 # Every start, reload and desk edit validates the whole knowledge; its phrasings rarely changed.
 @lru_cache(maxsize=4)
-def _phrasing_problems(entries: tuple[_Owner, ...], synonyms: tuple[tuple[str, ...], ...]
-                       ) -> tuple[Problem, ...]:
+def _phrasing_problems(entries: tuple[_Owner, ...], synonyms: tuple[tuple[str, ...], ...],
+                       near_duplicates: bool) -> tuple[Problem, ...]:
     problems: list[Problem] = []
     normalizer = normalizer_for(synonyms)
     owners: dict[str, _Owner] = {}
@@ -73,7 +76,8 @@ def _phrasing_problems(entries: tuple[_Owner, ...], synonyms: tuple[tuple[str, .
                 kept.add(key)
                 keys.append(key)
                 key_owner.append(entry)
-    problems.extend(_near_duplicates(keys, key_owner))
+    if near_duplicates:
+        problems.extend(_near_duplicates(keys, key_owner))
     return tuple(problems)
 
 
