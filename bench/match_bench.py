@@ -6,7 +6,7 @@ previous matcher (bot/matcher.py at commit a103625, loaded from git into a tempo
 so no old code is kept in the tree; it runs on today's normalization). Start-up is loading
 the bundled knowledge plus indexing, each in a fresh process: once with the phrasing
 classifier's model stored from an earlier start (any restart), once without (the first start
-after the phrasings changed: it trains the classifier, importing scikit-learn to do so).
+after the phrasings changed, or a fresh install: it trains the classifier).
 
 Usage: python bench/match_bench.py [--queries N] [--sizes 1000 10000]
 Targets: bundled mean <= 1.5 ms and p99 <= 5 ms per query, start-up <= 2 s;

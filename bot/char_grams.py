@@ -21,12 +21,9 @@ SIZES = (3,)  # pieces of three letters; four-letter ones added nothing in cross
 def word_pieces(words: Iterable[str]) -> Counter[str]:
     """Letter pieces of each word, padded with a space on both sides ("klaster" gives " kl",
     "kla", …, "er ")."""
-    found: Counter[str] = Counter()
-    for word in words:
-        padded = f" {word} "
-        for size in SIZES:
-            found.update(padded[i:i + size] for i in range(len(padded) - size + 1))
-    return found
+    return Counter([padded[i:i + size]
+                    for padded in (f" {word} " for word in words)
+                    for size in SIZES for i in range(len(padded) - size + 1)])
 
 
 def grams(text: str) -> Counter[str]:

@@ -10,15 +10,18 @@ most of their words with their siblings. It learns only from the knowledge's own
 from __future__ import annotations
 
 import math
+import threading
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
+from concurrent.futures import Future
 from functools import lru_cache
-from itertools import pairwise
+from itertools import chain, pairwise, repeat
+from typing import Any
 
 import numpy as np
 
 from bot.char_grams import word_pieces
-from bot.model_cache import fingerprint, remembered
+from bot.model_cache import fingerprint, recalled, store
 from bot.question_form import question_forms
 
 C = 0.5  # regularisation of the support vector machine
@@ -26,7 +29,7 @@ MIN_PIECE_PHRASINGS = 2  # a letter piece of one phrasing only is noise, not evi
 # One model per entry: beyond this many entries training takes too long for a start-up, and
 # the lexical ranking decides alone.
 MAX_ENTRIES = 300
-FORMAT = "phrasing-svm-2"  # change when the features or the training change
+FORMAT = "phrasing-svm-3"  # change when the features or the training change
 UNSEEN = -10.0  # the margin of an entry the classifier does not score
 
 
@@ -44,29 +47,29 @@ class _Block:
 
     def __init__(self, texts: Sequence[Counter[str]], min_texts: int, first_column: int
                  ) -> None:
-        frequency = Counter(f for found in texts for f in found)
+        frequency = Counter(chain.from_iterable(texts))
         total = len(texts)
         kept = sorted(f for f, n in frequency.items() if n >= min_texts)
         self.columns = {f: first_column + i for i, f in enumerate(kept)}
         self.idf = {f: math.log((1 + total) / (1 + frequency[f])) + 1 for f in kept}
         self.unseen_idf = math.log(1 + total) + 1
+        self._first_column = first_column
 
     def training_vectors(self, texts: Sequence[Counter[str]]
                          ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         """The training texts' vectors at once: row, column and value of every entry."""
-        rows, columns, counts, idf = [], [], [], []
-        for row, found in enumerate(texts):
-            for f, n in found.items():
-                if (column := self.columns.get(f)) is not None:
-                    rows.append(row)
-                    columns.append(column)
-                    counts.append(n)
-                    idf.append(self.idf[f])
-        row_of = np.array(rows, dtype=np.intp)
-        values = (1 + np.log(np.array(counts, dtype=float))) * np.array(idf)
-        norms = np.sqrt(np.bincount(row_of, values * values, minlength=len(texts)))
-        return row_of, np.array(columns, dtype=np.intp), values / np.where(
-            norms > 0, norms, 1.0)[row_of]
+        every = list(chain.from_iterable(texts))  # each text's features, text after text
+        columns = np.fromiter(map(self.columns.get, every, repeat(-1)), dtype=np.intp,
+                              count=len(every))
+        counts = np.fromiter(chain.from_iterable(t.values() for t in texts), dtype=float,
+                             count=len(every))
+        rows = np.repeat(np.arange(len(texts)), [len(t) for t in texts])
+        known = columns >= 0
+        rows, columns, counts = rows[known], columns[known], counts[known]
+        idf = np.array([self.idf[f] for f in self.columns], dtype=float)  # in column order
+        values = (1 + np.log(counts)) * idf[columns - self._first_column]
+        norms = np.sqrt(np.bincount(rows, values * values, minlength=len(texts)))
+        return rows, columns, values / np.where(norms > 0, norms, 1.0)[rows]
 
     def vector(self, found: Counter[str]) -> list[tuple[int, float]]:
         """A message's vector. Its unknown features count in its length as the rarest known
@@ -83,20 +86,67 @@ class _Block:
         return [(column, v / norm) for column, v in values]
 
 
-def _train(rows: np.ndarray, columns: np.ndarray, values: np.ndarray, labels: np.ndarray,
-           width: int) -> dict[str, np.ndarray]:
-    # Imported here: a model from the cache needs numpy only, and the import takes ~0.8 s.
+def _start_training(rows: np.ndarray, columns: np.ndarray, values: np.ndarray,
+                    labels: np.ndarray, width: int) -> Callable[[], dict[str, np.ndarray]]:
+    """Train in two threads, each for half of the entries: the solver lets go of the
+    interpreter, so both cores work while the caller builds the rest of the index. Returns
+    what waits for the model."""
+    # Imported here, by the caller (an import holds the interpreter anyway): a model from the
+    # cache needs numpy only.
     from scipy.sparse import csr_matrix
-    from sklearn.svm import LinearSVC
 
     matrix = csr_matrix((values, (rows, columns)), shape=(len(labels), width))
-    model = LinearSVC(C=C, random_state=0).fit(matrix, labels)  # the same data, the same model
-    coefficients, intercepts = model.coef_, model.intercept_
-    if len(model.classes_) == 2:  # a binary model has one row, for the second class
-        coefficients = np.vstack([-coefficients, coefficients])
-        intercepts = np.concatenate([-intercepts, intercepts])
-    return {"classes": np.asarray(model.classes_, dtype=np.int64),
-            "coefficients": coefficients, "intercepts": intercepts}
+    classes = np.unique(labels)
+    halves = [classes] if len(classes) < 4 else [classes[0::2], classes[1::2]]
+    parts = [_train_in_thread(matrix, labels, half) for half in halves]
+
+    def joined() -> dict[str, np.ndarray]:
+        models = [part.result() for part in parts]
+        return {name: np.concatenate([model[name] for model in models])
+                for name in ("classes", "coefficients", "intercepts")}
+
+    return joined
+
+
+def _train_in_thread(matrix: Any, labels: np.ndarray, classes: np.ndarray
+                     ) -> Future[dict[str, np.ndarray]]:
+    """One entry against the rest, for each of `classes`; the other entries' phrasings are
+    all "the rest" (a model for them as one more class is trained and dropped)."""
+    from liblinear.liblinearutil import parameter, problem, train
+
+    other = -1
+    mine = np.where(np.isin(labels, classes), labels, other).astype(float)
+    done: Future[dict[str, np.ndarray]] = Future()
+
+    def run() -> None:
+        try:
+            # -s 1: L2-regularised squared hinge loss, solved in the dual (what LinearSVC
+            # does); -B 1: an intercept, as a feature of constant 1.
+            model = train(problem(mine, matrix), parameter(f"-s 1 -c {C} -B 1 -e 0.0001 -q"))
+            done.set_result(_arrays(model, matrix.shape[1], other))
+        except BaseException as exc:  # handed to whoever waits for the model
+            done.set_exception(exc)
+
+    threading.Thread(target=run, name="classifier-training", daemon=True).start()
+    return done
+
+
+def _arrays(model: Any, width: int, other: int) -> dict[str, np.ndarray]:
+    """A trained liblinear model as arrays: its classes (but `other`), their coefficients
+    (class x feature) and intercepts."""
+    labels = np.array(model.get_labels(), dtype=np.int64)
+    weights_per_class = 1 if len(labels) == 2 else len(labels)
+    weights = np.ctypeslib.as_array(model.w, shape=(model.nr_feature + 1, weights_per_class))
+    weights = weights.copy()  # the model's memory goes with it
+    if weights_per_class == 1:  # two classes: one model, for the first
+        weights = np.hstack([weights, -weights])
+    coefficients = np.zeros((len(labels), width))
+    coefficients[:, :model.nr_feature] = weights[:model.nr_feature].T
+    intercepts = weights[model.nr_feature] * model.bias
+    kept = labels != other
+    order = np.argsort(labels[kept])
+    return {"classes": labels[kept][order], "coefficients": coefficients[kept][order],
+            "intercepts": intercepts[kept][order]}
 
 
 class PhrasingClassifier:
@@ -108,6 +158,8 @@ class PhrasingClassifier:
         phrasing's entry index; `entries`: how many entries there are."""
         self._entries = entries
         self._weights: np.ndarray | None = None
+        self._training: Callable[[], dict[str, np.ndarray]] | None = None
+        self._lock = threading.Lock()
         if not 2 <= len(set(labels)) <= MAX_ENTRIES:
             return
         stem_found = [_stem_features(tuple(s), question_forms(f))
@@ -125,18 +177,37 @@ class PhrasingClassifier:
         key = fingerprint([f"{FORMAT} C={C} width={width}".encode(),
                            *(np.asarray(a, dtype=np.int64).tobytes()
                              for a in (rows, columns, labelled)), values.tobytes()])
-        model = remembered(key, lambda: _train(rows, columns, values, labelled, width))
+        self._key, self._width = key, width
+        model = recalled(key)
+        if model is None:
+            self._training = _start_training(rows, columns, values, labelled, width)
+        else:
+            self._use(model)
+
+    def wait(self) -> None:
+        """Until the model is trained (at once when it came from the cache)."""
+        with self._lock:
+            if self._training is None:
+                return
+            model = self._training()
+            store(self._key, model)
+            self._use(model)
+            self._training = None
+
+    def _use(self, model: dict[str, np.ndarray]) -> None:
         classes = model["classes"].astype(np.intp)
-        coefficients, intercepts = model["coefficients"], model["intercepts"]
         # Feature x entry, so that a message's few features select rows.
-        self._weights = np.zeros((width, entries), dtype=np.float32)
-        self._weights[:, classes] = coefficients.T
-        self._intercepts = np.full(entries, UNSEEN)
-        self._intercepts[classes] = intercepts
+        weights = np.zeros((self._width, self._entries), dtype=np.float32)
+        weights[:, classes] = model["coefficients"].T
+        self._intercepts = np.full(self._entries, UNSEEN)
+        self._intercepts[classes] = model["intercepts"]
+        self._weights = weights
 
     def margins(self, stems: Sequence[str], folded: str) -> np.ndarray:
         """Each entry's margin for a message (its known stems and its folded text); entries
         the classifier does not score get UNSEEN."""
+        if self._training is not None:
+            self.wait()
         if self._weights is None:
             return np.full(self._entries, UNSEEN)
         values = [*self._stems.vector(_stem_features(tuple(stems), question_forms(folded))),

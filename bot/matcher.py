@@ -151,6 +151,9 @@ class Matcher:
             entry_tokens.append(seen)
             form_counts.append(forms)
         self._entry_tokens = [frozenset(tokens) for tokens in entry_tokens]
+        # First: when the classifier must train, it does so while the rest is built.
+        stems, folded, labels = zip(*classified, strict=True) if classified else ((), (), ())
+        self._classifier = classifier_for(stems, folded, labels, len(self._entries))
         # How often each entry is asked in each form (0-1).
         self._form_share = [
             {form: counts[form] / max(len(entry.phrasings), 1) for form in FORMS}
@@ -180,8 +183,6 @@ class Matcher:
         self._typicality = Typicality(
             zip(phrasing_entry, phrasing_tokens, strict=True), len(self._entries))
         self._char_grams = CharGrams(entry.phrasings for entry in self._entries)
-        stems, folded, labels = zip(*classified, strict=True) if classified else ((), (), ())
-        self._classifier = classifier_for(stems, folded, labels, len(self._entries))
         # Words only the known out-of-scope topics use ("regon", "instalator"): one of them
         # in a message says it is probably about something the helpline does not answer.
         in_scope_words = set().union(*(tokens for entry, tokens
@@ -192,6 +193,7 @@ class Matcher:
             if entry.category == OUT_OF_SCOPE_CATEGORY for token in tokens
             if token not in in_scope_words)
         self._max_idf = math.log(1 + total) + IDF_FLOOR
+        self._classifier.wait()
 
     @property
     def _entries(self) -> tuple[Entry, ...]:

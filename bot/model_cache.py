@@ -12,7 +12,7 @@ import hashlib
 import logging
 import os
 import tempfile
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
 from pathlib import Path
 
 import numpy as np
@@ -36,27 +36,30 @@ def fingerprint(parts: Iterable[bytes]) -> str:
     return digest.hexdigest()
 
 
-def remembered(key: str, train: Callable[[], dict[str, np.ndarray]]) -> dict[str, np.ndarray]:
-    """The arrays stored under `key`, or `train()`'s, stored for next time."""
-    folder = cache_dir()
-    path = folder / f"{key}.npz"
+def recalled(key: str) -> dict[str, np.ndarray] | None:
+    """The arrays stored under `key`, or None when there are none (or they are unreadable)."""
+    path = cache_dir() / f"{key}.npz"
     try:
         with np.load(path, allow_pickle=False) as stored:
             return {name: stored[name] for name in stored.files}
     except FileNotFoundError:
-        pass
+        return None
     except (OSError, ValueError, KeyError) as exc:
         log.info("model cache %s unreadable (%s): training again", path, exc)
-    arrays = train()
+        return None
+
+
+def store(key: str, arrays: dict[str, np.ndarray]) -> None:
+    """Keep `arrays` under `key` for next time; a store that cannot be written is skipped."""
+    folder = cache_dir()
     try:
         folder.mkdir(parents=True, exist_ok=True)
         with tempfile.NamedTemporaryFile(dir=folder, suffix=".tmp", delete=False) as out:
             np.savez(out, **arrays)
-        os.replace(out.name, path)
+        os.replace(out.name, folder / f"{key}.npz")
         _forget_old(folder)
     except OSError as exc:
         log.info("model cache %s not written (%s)", folder, exc)
-    return arrays
 
 
 def _forget_old(folder: Path) -> None:

@@ -1,6 +1,7 @@
 """The phrasing classifier's stored model: a restart reuses it, a damaged or unwritable store
 only means training again, and the answers are the same either way."""
 
+from collections.abc import Callable
 from pathlib import Path
 
 import numpy as np
@@ -33,10 +34,10 @@ def test_a_restart_uses_the_stored_model_and_answers_alike(
     first = answers(fresh_matcher())
     assert len(list(tmp_path.glob("*.npz"))) == 1
 
-    def no_training(*args: object) -> dict[str, np.ndarray]:
+    def no_training(*args: object) -> Callable[[], dict[str, np.ndarray]]:
         raise AssertionError("trained again although the model was stored")
 
-    monkeypatch.setattr(classifier, "_train", no_training)
+    monkeypatch.setattr(classifier, "_start_training", no_training)
     assert answers(fresh_matcher()) == first
 
 
