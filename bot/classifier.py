@@ -13,7 +13,7 @@ import math
 import threading
 from collections import Counter
 from collections.abc import Callable, Sequence
-from concurrent.futures import Future
+from concurrent.futures import ThreadPoolExecutor
 from functools import lru_cache
 from itertools import chain, pairwise, repeat
 from typing import Any
@@ -91,14 +91,17 @@ def _start_training(rows: np.ndarray, columns: np.ndarray, values: np.ndarray,
     """Train in two threads, each for half of the entries: the solver lets go of the
     interpreter, so both cores work while the caller builds the rest of the index. Returns
     what waits for the model."""
-    # Imported here, by the caller (an import holds the interpreter anyway): a model from the
-    # cache needs numpy only.
+    # Imported here (a model from the cache needs numpy only), by the caller: an import holds
+    # the interpreter anyway.
+    import liblinear.liblinearutil  # noqa: F401
     from scipy.sparse import csr_matrix
 
     matrix = csr_matrix((values, (rows, columns)), shape=(len(labels), width))
     classes = np.unique(labels)
     halves = [classes] if len(classes) < 4 else [classes[0::2], classes[1::2]]
-    parts = [_train_in_thread(matrix, labels, half) for half in halves]
+    pool = ThreadPoolExecutor(max_workers=len(halves), thread_name_prefix="classifier")
+    parts = [pool.submit(_train, matrix, labels, half) for half in halves]
+    pool.shutdown(wait=False)
 
     def joined() -> dict[str, np.ndarray]:
         models = [part.result() for part in parts]
@@ -108,27 +111,17 @@ def _start_training(rows: np.ndarray, columns: np.ndarray, values: np.ndarray,
     return joined
 
 
-def _train_in_thread(matrix: Any, labels: np.ndarray, classes: np.ndarray
-                     ) -> Future[dict[str, np.ndarray]]:
+def _train(matrix: Any, labels: np.ndarray, classes: np.ndarray) -> dict[str, np.ndarray]:
     """One entry against the rest, for each of `classes`; the other entries' phrasings are
     all "the rest" (a model for them as one more class is trained and dropped)."""
     from liblinear.liblinearutil import parameter, problem, train
 
     other = -1
     mine = np.where(np.isin(labels, classes), labels, other).astype(float)
-    done: Future[dict[str, np.ndarray]] = Future()
-
-    def run() -> None:
-        try:
-            # -s 1: L2-regularised squared hinge loss, solved in the dual (what LinearSVC
-            # does); -B 1: an intercept, as a feature of constant 1.
-            model = train(problem(mine, matrix), parameter(f"-s 1 -c {C} -B 1 -e 0.0001 -q"))
-            done.set_result(_arrays(model, matrix.shape[1], other))
-        except BaseException as exc:  # handed to whoever waits for the model
-            done.set_exception(exc)
-
-    threading.Thread(target=run, name="classifier-training", daemon=True).start()
-    return done
+    # -s 1: L2-regularised squared hinge loss, solved in the dual (what scikit-learn's
+    # LinearSVC does); -B 1: an intercept, as a feature of constant 1.
+    model = train(problem(mine, matrix), parameter(f"-s 1 -c {C} -B 1 -e 0.0001 -q"))
+    return _arrays(model, matrix.shape[1], other)
 
 
 def _arrays(model: Any, width: int, other: int) -> dict[str, np.ndarray]:

@@ -10,6 +10,7 @@ import pytest
 from bot import classifier
 from bot.loader import load_valid_knowledge
 from bot.matcher import Matcher
+from bot.polish import fold
 
 ROOT = Path(__file__).parent.parent
 QUESTIONS = ["ile kosztuje członkostwo w klastrze", "kto może zostać członkiem klastra",
@@ -58,3 +59,22 @@ def test_an_unwritable_store_still_answers(tmp_path: Path, monkeypatch: pytest.M
     monkeypatch.setenv("INFOLINIA_CACHE", str(blocked / "cache"))
     result = fresh_matcher().match("ile kosztuje członkostwo w klastrze")
     assert result.status == "answer" and result.entry.id == "czlonkostwo.koszty"
+
+
+@pytest.mark.parametrize("entries", [2, 3, 5])
+def test_the_classifier_prefers_each_phrasings_own_entry(
+    entries: int, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Two entries make one model for both; four or more are trained in two halves."""
+    monkeypatch.setenv("INFOLINIA_CACHE", str(tmp_path))
+    topics = [["awaria prądu", "nie ma prądu", "prąd wyłączyli"],
+              ["składka członkowska", "ile kosztuje członkostwo", "opłata za członkostwo"],
+              ["spotkanie klastra", "kiedy zebranie", "najbliższe spotkanie"],
+              ["dotacje na panele", "dofinansowanie fotowoltaiki", "pieniądze na panele"],
+              ["adres biura", "gdzie jest siedziba", "adres koordynatora"]][:entries]
+    phrasings = [(fold(p), label) for label, topic in enumerate(topics) for p in topic]
+    model = classifier.PhrasingClassifier(
+        [tuple(p.split()) for p, _ in phrasings], [p for p, _ in phrasings],
+        [label for _, label in phrasings], entries)
+    for text, label in phrasings:
+        assert int(np.argmax(model.margins(text.split(), text))) == label, text
