@@ -19,8 +19,8 @@ from bot.ranking import ENTRY_FEATURES, QUESTION_FEATURES
 DECISION_FEATURES = ("bias", "top", "lead", "none", "long", "long_top", "known", "chars",
                      "missed", "unknown_share", "top_lifted", "length", "classifier_lead")
 DECISION_WEIGHTS: tuple[float, ...] = (
-    -0.630, 0.688, 0.091, 0.014, 0.018, 0.350, 0.303, 0.307, 0.017, -0.327, 0.056, 0.425,
-    0.054,
+    -0.542, 0.668, 0.078, -0.025, 0.098, 0.354, 0.276, 0.133, -0.019, -0.202, -0.009, 0.273,
+    0.091,
 )
 
 _KNOWN = ENTRY_FEATURES.index("known")
