@@ -80,13 +80,18 @@ GIBBERISH_MAX_WORDS = 2
 @dataclass(frozen=True)
 class Thresholds:
     """Limits (0-100). `answer` applies to the decision's confidence that the top entry is
-    right (bot/decision.py); `margin`, `suggest` and `candidate_floor` to the entries'
-    probabilities (bot/ranking.py). Defaults are chosen by cross-validation on
+    right (bot/decision.py); `margin`, `suggest`, `see_also` and `candidate_floor` to the
+    entries' probabilities (bot/ranking.py). Defaults are chosen by cross-validation on
     tests/data/*.yaml (README, "How matching works")."""
 
     answer: float = 65.0
     margin: float = 20.0  # near-ties (siblings, usually) are offered together
     suggest: float = 10.0
+    # A direct answer also offers the entries at least this likely ("see also"): a sibling
+    # that may be what was meant is one tap away. On the tuning sets, 3 rather than 10 puts
+    # the right entry within reach for half a point more questions, and a button under 7%
+    # rather than 2% of answers.
+    see_also: float = 3.0
     candidate_floor: float = 2.0  # below this an entry is not even shown to the coordinator
 
 
@@ -441,7 +446,7 @@ class Matcher:
                     and top - runner_up >= limits.margin)
         if sure:
             # "ok" or "dzięki" needs no "see also".
-            others = () if entry.is_smalltalk else self._suggestions(ranked[1:], limits.suggest)
+            others = () if entry.is_smalltalk else self._suggestions(ranked[1:], limits.see_also)
             return MatchResult(text, "answer", entry, score, others)
         if top >= limits.suggest:
             # Near-ties (siblings of one topic, usually) are offered together.

@@ -3,6 +3,7 @@
 import datetime as dt
 import subprocess
 import sys
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -11,7 +12,7 @@ from bot import texts
 from bot.console import CONSOLE_HANDOFF, ConsoleChat
 from bot.knowledge import KnowledgeBase
 from bot.loader import load_valid_knowledge
-from bot.matcher import Matcher
+from bot.matcher import Matcher, MatchResult, Suggestion
 
 ROOT = Path(__file__).parent.parent
 
@@ -34,6 +35,34 @@ def test_a_clear_question_gets_the_entry_answer_and_feedback_choices(
     assert reply.startswith(entry.answer.strip())
     assert reply.endswith(f"1. {texts.HELPED}\n  2. {texts.NOT_HELPED}")
     assert chat.reply("1") == texts.THANKS_FOR_FEEDBACK
+
+
+class _SeeAlso:
+    """The real matcher, whose direct answers also name one sibling ("see also")."""
+
+    def __init__(self, matcher: Matcher, sibling_id: str) -> None:
+        self._matcher = matcher
+        self._sibling = matcher.knowledge.entry(sibling_id)
+
+    def match(self, text: str) -> MatchResult:
+        result = self._matcher.match(text)
+        if result.status != "answer":
+            return result
+        return replace(result, suggestions=(Suggestion(self._sibling, 30.0),))
+
+    def __getattr__(self, name: str) -> object:
+        return getattr(self._matcher, name)
+
+
+def test_an_answer_offers_its_see_also_sibling_before_the_hand_off(knowledge) -> None:
+    chat = ConsoleChat(_SeeAlso(Matcher(knowledge), "czlonkostwo.koszty"),
+                       clock=lambda: dt.datetime(2026, 11, 26, tzinfo=dt.UTC))
+    sibling = knowledge.entry("czlonkostwo.koszty")
+    reply = chat.reply("jak dolaczyc do klastra")
+    assert reply.startswith(knowledge.entry("czlonkostwo.jak_dolaczyc").answer.strip())
+    assert reply.endswith(f"1. {texts.HELPED}\n  2. "
+                          f"{texts.SEE_ALSO.format(label=sibling.label)}\n  3. {texts.NOT_HELPED}")
+    assert chat.reply("2").startswith(sibling.answer.strip())
 
 
 def test_did_you_mean_lists_numbered_choices_and_a_number_picks_one(

@@ -142,11 +142,13 @@ class Conversation:
         question_id = self._log(sender, text, result.status, entry.id if entry else None,
                                 result.score)
         suggestions = tuple(s.entry.id for s in result.suggestions)
+        # An answer's suggestions are siblings it may have been instead: "see also" buttons.
+        see_also = tuple(s.entry for s in result.suggestions) if entry is not None else ()
         if sender.private:
             latest = self.desk.latest_ticket_of(self._stored_id(sender), sender.person.channel)
             if latest is not None and latest.status == "open":
                 if entry is not None:
-                    return self._answer(sender, entry, text, question_id)
+                    return self._answer(sender, entry, text, question_id, see_also)
                 if _ASKS_AFTER_TICKET.search(fold(text)) and len(text.split()) <= 10:
                     return Turn.of(Reply(texts.TICKET_WAITING.format(number=latest.id),
                                          kind="info"))
@@ -158,7 +160,7 @@ class Conversation:
             return Turn.of(Reply(texts.FOREIGN_LANGUAGE[language], kind="info"),
                            self._no_answer_reply(sender, offer))
         if entry is not None:
-            return self._answer(sender, entry, text, question_id)
+            return self._answer(sender, entry, text, question_id, see_also)
         offer = self._remember_offer(sender, text, suggestions, question_id)
         if result.status == "suggest":
             options = [Choice(choices.encode(ChoiceKind.QUESTION, s.entry.id), _label(s.entry))
@@ -363,8 +365,8 @@ class Conversation:
         return Turn.of(Reply(texts.CHOOSE_QUESTION.format(category=category.name),
                              tuple(options), "menu"))
 
-    def _answer(self, sender: Sender, entry: Entry, asked: str, question_id: int | None
-                ) -> Turn:
+    def _answer(self, sender: Sender, entry: Entry, asked: str, question_id: int | None,
+                see_also: tuple[Entry, ...] = ()) -> Turn:
         if entry.offers_handoff:  # "I want a human": ask for the question, then hand it off
             if not sender.private:
                 return Turn.of(Reply(texts.PRIVATE_ONLY["ask"],
@@ -379,12 +381,16 @@ class Conversation:
         if entry.is_smalltalk:
             return Turn.of(Reply(body, kind="ack", entry_id=entry.id))
         offer = self._remember_offer(sender, asked, (entry.id,), question_id)
+        # A sibling that may be what was meant comes before "did not help" (a hand-off).
+        others = tuple(Choice(choices.encode(ChoiceKind.QUESTION, e.id),
+                              texts.SEE_ALSO.format(label=_label(e))) for e in see_also)
         feedback: tuple[Choice, ...] = ()
         if offer is not None:
             feedback = (Choice(choices.encode(ChoiceKind.HELPED, offer.id), texts.HELPED),
                         Choice(choices.encode(ChoiceKind.NOT_HELPED, offer.id),
                                texts.NOT_HELPED))
-        return Turn.of(Reply(body, feedback, "answer", entry_id=entry.id))
+        return Turn.of(Reply(body, (*feedback[:1], *others, *feedback[1:]), "answer",
+                             entry_id=entry.id))
 
     def upcoming_meetings(self, sender: Sender) -> Turn:
         """/spotkania: the one rendering of the meeting list, whatever the channel."""
