@@ -12,6 +12,7 @@ import math
 from collections import Counter
 from collections.abc import Iterable, Sequence
 from functools import lru_cache
+from itertools import chain
 
 from bot.polish import COURTESY_WORDS, STOP_WORDS, fold
 
@@ -21,9 +22,13 @@ SIZES = (3,)  # pieces of three letters; four-letter ones added nothing in cross
 def word_pieces(words: Iterable[str]) -> Counter[str]:
     """Letter pieces of each word, padded with a space on both sides ("klaster" gives " kl",
     "kla", …, "er ")."""
-    return Counter([padded[i:i + size]
-                    for padded in (f" {word} " for word in words)
-                    for size in SIZES for i in range(len(padded) - size + 1)])
+    return Counter(chain.from_iterable(map(_pieces_of_word, words)))
+
+
+@lru_cache(maxsize=20_000)  # the bundled knowledge has about 8,000 distinct words
+def _pieces_of_word(word: str) -> tuple[str, ...]:
+    padded = f" {word} "
+    return tuple(padded[i:i + size] for size in SIZES for i in range(len(padded) - size + 1))
 
 
 def grams(text: str) -> Counter[str]:

@@ -10,16 +10,19 @@ most of their words with their siblings. It learns only from the knowledge's own
 from __future__ import annotations
 
 import math
+import sys
 import threading
 from collections import Counter
 from collections.abc import Callable, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from functools import lru_cache
 from itertools import chain, pairwise, repeat
+from pathlib import Path
 from typing import Any
 
 import numpy as np
 
+from bot import char_grams, question_form
 from bot.char_grams import word_pieces
 from bot.model_cache import fingerprint, recalled, store
 from bot.question_form import question_forms
@@ -29,7 +32,7 @@ MIN_PIECE_PHRASINGS = 2  # a letter piece of one phrasing only is noise, not evi
 # One model per entry: beyond this many entries training takes too long for a start-up, and
 # the lexical ranking decides alone.
 MAX_ENTRIES = 300
-FORMAT = "phrasing-svm-3"  # change when the features or the training change
+FORMAT = "phrasing-svm-4"  # change when the features or the training change
 UNSEEN = -10.0  # the margin of an entry the classifier does not score
 
 
@@ -45,15 +48,26 @@ def _stem_features(stems: tuple[str, ...], forms: frozenset[str]) -> Counter[str
 class _Block:
     """One kind of feature as TF-IDF columns (log-scaled counts, unit length per text)."""
 
-    def __init__(self, texts: Sequence[Counter[str]], min_texts: int, first_column: int
-                 ) -> None:
+    def __init__(self, features: Sequence[str], idf: Sequence[float], texts: int,
+                 first_column: int) -> None:
+        self.columns = {f: first_column + i for i, f in enumerate(features)}
+        self.idf = dict(zip(features, idf, strict=True))
+        self.unseen_idf = math.log(1 + texts) + 1
+        self._first_column = first_column
+
+    @classmethod
+    def of(cls, texts: Sequence[Counter[str]], min_texts: int, first_column: int) -> _Block:
+        """The features of at least `min_texts` of the training texts."""
         frequency = Counter(chain.from_iterable(texts))
         total = len(texts)
         kept = sorted(f for f, n in frequency.items() if n >= min_texts)
-        self.columns = {f: first_column + i for i, f in enumerate(kept)}
-        self.idf = {f: math.log((1 + total) / (1 + frequency[f])) + 1 for f in kept}
-        self.unseen_idf = math.log(1 + total) + 1
-        self._first_column = first_column
+        return cls(kept, [math.log((1 + total) / (1 + frequency[f])) + 1 for f in kept], total,
+                   first_column)
+
+    def arrays(self, prefix: str) -> dict[str, np.ndarray]:
+        """What rebuilds this block (`_Block(features, idf, texts, first column)`)."""
+        return {f"{prefix}_features": np.array(list(self.columns), dtype=str),
+                f"{prefix}_idf": np.array(list(self.idf.values()), dtype=float)}
 
     def training_vectors(self, texts: Sequence[Counter[str]]
                          ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
@@ -142,6 +156,23 @@ def _arrays(model: Any, width: int, other: int) -> dict[str, np.ndarray]:
             "intercepts": intercepts[kept][order]}
 
 
+_STORED = {"classes", "coefficients", "intercepts", "stems_features", "stems_idf",
+           "pieces_features", "pieces_idf"}
+
+
+def _inputs_key(stems: Sequence[Sequence[str]], folded: Sequence[str], labels: Sequence[int]
+                ) -> str:
+    """The model's address: its training phrasings and labels, and the code that turns them
+    into features and trains (so a changed feature is never read from an older model)."""
+    code = b"".join(Path(module.__file__).read_bytes()
+                    for module in (sys.modules[__name__], char_grams, question_form)
+                    if module.__file__)
+    phrasings = "\n".join(f"{label}\t{' '.join(s)}\t{f}"
+                          for s, f, label in zip(stems, folded, labels, strict=True))
+    return fingerprint([f"{FORMAT} C={C} {MIN_PIECE_PHRASINGS}".encode(), code,
+                        phrasings.encode()])
+
+
 class PhrasingClassifier:
     """Scores every entry (a margin: above 0 means "this one rather than the rest")."""
 
@@ -155,27 +186,32 @@ class PhrasingClassifier:
         self._lock = threading.Lock()
         if not 2 <= len(set(labels)) <= MAX_ENTRIES:
             return
+        # A restart finds the model and the vocabulary by what they are computed from, so
+        # it computes no features.
+        self._key = _inputs_key(stems, folded, labels)
+        stored = recalled(self._key)
+        if stored is not None and stored.keys() >= _STORED:
+            texts = len(labels)
+            self._stems = _Block(stored["stems_features"].tolist(), stored["stems_idf"].tolist(),
+                                 texts, 0)
+            self._pieces = _Block(stored["pieces_features"].tolist(),
+                                  stored["pieces_idf"].tolist(), texts, len(self._stems.columns))
+            self._width = len(self._stems.columns) + len(self._pieces.columns)
+            self._use(stored)
+            return
         stem_found = [_stem_features(tuple(s), question_forms(f))
                       for s, f in zip(stems, folded, strict=True)]
         piece_found = [word_pieces(f.split()) for f in folded]
-        self._stems = _Block(stem_found, 1, 0)
-        self._pieces = _Block(piece_found, MIN_PIECE_PHRASINGS, len(self._stems.columns))
-        width = len(self._stems.columns) + len(self._pieces.columns)
-        if not width:
+        self._stems = _Block.of(stem_found, 1, 0)
+        self._pieces = _Block.of(piece_found, MIN_PIECE_PHRASINGS, len(self._stems.columns))
+        self._width = len(self._stems.columns) + len(self._pieces.columns)
+        if not self._width:
             return
         rows, columns, values = (np.concatenate(parts) for parts in zip(
             self._stems.training_vectors(stem_found),
             self._pieces.training_vectors(piece_found), strict=True))
-        labelled = np.asarray(labels, dtype=np.intp)
-        key = fingerprint([f"{FORMAT} C={C} width={width}".encode(),
-                           *(np.asarray(a, dtype=np.int64).tobytes()
-                             for a in (rows, columns, labelled)), values.tobytes()])
-        self._key, self._width = key, width
-        model = recalled(key)
-        if model is None:
-            self._training = _start_training(rows, columns, values, labelled, width)
-        else:
-            self._use(model)
+        self._training = _start_training(rows, columns, values,
+                                         np.asarray(labels, dtype=np.intp), self._width)
 
     def wait(self) -> None:
         """Until the model is trained (at once when it came from the cache)."""
@@ -183,7 +219,8 @@ class PhrasingClassifier:
             if self._training is None:
                 return
             model = self._training()
-            store(self._key, model)
+            store(self._key, {**model, **self._stems.arrays("stems"),
+                              **self._pieces.arrays("pieces")})
             self._use(model)
             self._training = None
 
