@@ -19,8 +19,8 @@ from bot.ranking import ENTRY_FEATURES, QUESTION_FEATURES
 DECISION_FEATURES = ("bias", "top", "lead", "none", "long", "long_top", "known", "chars",
                      "missed", "unknown_share", "top_lifted", "length", "classifier_lead")
 DECISION_WEIGHTS: tuple[float, ...] = (
-    -0.542, 0.668, 0.078, -0.025, 0.098, 0.354, 0.276, 0.133, -0.019, -0.202, -0.009, 0.273,
-    0.091,
+    -0.472, 0.595, 0.113, -0.010, 0.060, 0.416, 0.259, 0.137, -0.091, -0.253, -0.064, 0.268,
+    0.140,
 )
 
 _KNOWN = ENTRY_FEATURES.index("known")
