@@ -62,7 +62,7 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 
 def run_check(path: str, out: TextIO) -> int:
-    result = load_knowledge(path)
+    result = load_knowledge(path, near_duplicates=True)
     for problem in result.problems:
         print(problem, file=out)
     kb = result.knowledge

@@ -404,7 +404,7 @@ def _checked(plan: Plan, form: EntryForm, now: dt.datetime) -> Plan:
     errors it would add, each put next to the field it is about."""
     if not plan.texts:
         return plan
-    before = load_knowledge(plan.root, now)
+    before = load_knowledge(plan.root, now, near_duplicates=True)
     with tempfile.TemporaryDirectory(prefix="kb-check-") as scratch:
         copy = Path(scratch) / "knowledge"
         for path in knowledge_files(plan.root):
@@ -415,7 +415,7 @@ def _checked(plan: Plan, form: EntryForm, now: dt.datetime) -> Plan:
             target = copy / path.relative_to(plan.root)
             target.parent.mkdir(parents=True, exist_ok=True)
             target.write_text(text, encoding="utf-8")
-        after = load_knowledge(copy, now)
+        after = load_knowledge(copy, now, near_duplicates=True)
         old = {_key(p, plan.root) for p in before.problems}
         new = [p.relative_to(copy) for p in after.problems if _key(p, copy) not in old]
         edited = plan.texts.get(next(iter(plan.texts)))

@@ -59,12 +59,13 @@ class _Report:
 
 
 def load_knowledge(root: str | Path, now: dt.datetime | None = None,
-                   near_duplicates: bool = True) -> LoadResult:
+                   near_duplicates: bool = False) -> LoadResult:
     """Load everything under `root`; never raises for bad content, it reports it instead.
 
     `now` decides which meetings are upcoming (they need a place and how to register).
-    `near_duplicates=False` skips looking for nearly equal phrasings of two entries: the
-    slowest check (half a second), and its findings are only warnings.
+    `near_duplicates=True` also looks for nearly equal phrasings of two entries: the slowest
+    check (over half a second), whose findings are only warnings, so only what shows
+    warnings to a person asks for it (`bot check`, the desk's editor).
     """
     root = Path(root)
     if not root.is_dir():
@@ -100,9 +101,8 @@ def load_knowledge(root: str | Path, now: dt.datetime | None = None,
 
 
 def load_valid_knowledge(root: str | Path, now: dt.datetime | None = None) -> KnowledgeBase:
-    """Load the knowledge or raise KnowledgeError: what a running bot uses. It ignores
-    warnings, so it does not spend start-up time looking for near duplicates."""
-    result = load_knowledge(root, now, near_duplicates=False)
+    """Load the knowledge or raise KnowledgeError: what a running bot uses."""
+    result = load_knowledge(root, now)
     if not result.ok:
         raise KnowledgeError(result.problems)
     return result.knowledge
