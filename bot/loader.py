@@ -95,7 +95,7 @@ def load_knowledge(root: str | Path, now: dt.datetime | None = None,
         meetings = tuple(parse_meetings(data, report.error, now))
         problems.extend(report.problems)
 
-    problems.extend(check_entries(entries, synonyms, near_duplicates))
+    problems.extend(check_entries(entries, synonyms, near_duplicates=near_duplicates))
     knowledge = KnowledgeBase(tuple(categories), tuple(entries), tuple(synonyms), meetings)
     return LoadResult(knowledge, problems)
 

@@ -19,9 +19,9 @@ NEAR_DUPLICATE_SCORE = 92.0
 TYPO_SCORE = 75.0
 
 
-def check_entries(entries: Sequence[Entry], synonyms: Sequence[Sequence[str]],
-                  near_duplicates: bool = True) -> list[Problem]:
-    """Errors and warnings across entries; `near_duplicates=False` skips the slowest check,
+def check_entries(entries: Sequence[Entry], synonyms: Sequence[Sequence[str]], *,
+                  near_duplicates: bool) -> list[Problem]:
+    """Errors and warnings across entries; `near_duplicates` asks for the slowest check,
     whose findings are only ever warnings."""
     problems: list[Problem] = []
     first_seen: dict[str, Entry] = {}
