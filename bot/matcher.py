@@ -362,20 +362,13 @@ class Matcher:
         # adding over its postings in numpy keeps a long story's cost flat.
         idf, postings = self._idf, self._postings
         size = len(self._phrasing_entries)
-        stems = list(hits)
-        reached = [postings[token] for token in stems]
-        covered = np.bincount(np.concatenate(reached), np.repeat(
-            [idf[token] * max(v for _, v in hits[token]) for token in stems],
-            [len(found) for found in reached]), minlength=size) if stems else np.zeros(size)
+        covered = _summed([(postings[token], idf[token] * max(v for _, v in found))
+                           for token, found in hits.items()], size)
         # A question word counts once per phrasing, at its best matching stem: words of one
         # known stem are summed at once, the others take their best stem per phrasing.
-        single = [(postings[token], weights[position] * value)
-                  for position, matches in enumerate(similar) if len(matches) == 1
-                  for token, value in matches.items()]
-        recalled = np.bincount(
-            np.concatenate([found for found, _ in single]),
-            np.repeat([value for _, value in single], [len(found) for found, _ in single]),
-            minlength=size) if single else np.zeros(size)
+        recalled = _summed([(postings[token], weights[position] * value)
+                            for position, matches in enumerate(similar) if len(matches) == 1
+                            for token, value in matches.items()], size)
         for position, matches in enumerate(similar):
             if len(matches) < 2:
                 continue  # done above, or a word the knowledge does not know
@@ -525,6 +518,16 @@ def _is_gibberish(text: str, tokens: list[str], known: dict[str, float]) -> bool
     words = fold(text).split()
     return (0 < len(words) <= GIBBERISH_MAX_WORDS and not any(t in known for t in tokens)
             and all(looks_like_gibberish(w) for w in words))
+
+
+def _summed(added: list[tuple[np.ndarray, float]], size: int) -> np.ndarray:
+    """Per phrasing, the sum of the values added to it: each (postings, value) adds its value
+    to every phrasing of its postings (one bincount instead of one addition per stem)."""
+    if not added:
+        return np.zeros(size)
+    return np.bincount(np.concatenate([found for found, _ in added]),
+                       np.repeat([value for _, value in added], [len(found) for found, _ in added]),
+                       minlength=size)
 
 
 def _distinct(tokens: list[str]) -> list[str]:
