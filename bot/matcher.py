@@ -27,7 +27,7 @@ import numpy as np
 from bot.char_grams import CharGrams
 from bot.classifier import UNSEEN, classifier_for
 from bot.decision import confidence, signals
-from bot.greeting import only_greets
+from bot.greeting import declares_greeting, only_greets
 from bot.knowledge import Entry, KnowledgeBase
 from bot.language import (
     ACKNOWLEDGING_SYMBOLS,
@@ -223,7 +223,11 @@ class Matcher:
         result = self._decide(text, candidates, rows, question)
         if result.status == "handoff" and _is_gibberish(text, tokens, self._idf):
             return self._smalltalk(text, NOT_UNDERSTOOD_ID) or result
-        if result.status != "answer" and only_greets(text_part, fold(text_part)):
+        folded = fold(text_part)
+        # A greeting that says so is answered as one even when its introduction ("testuję
+        # czat przed artykułem o klastrze") looks like a question about something.
+        if declares_greeting(text_part, folded) or (result.status != "answer"
+                                                    and only_greets(text_part, folded)):
             return self._smalltalk(text, GREETING_ID) or result
         return result
 

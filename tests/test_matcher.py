@@ -273,10 +273,34 @@ def test_a_vague_topic_word_offers_the_siblings_together(matcher: Matcher) -> No
     "Dzień dobry, tu Halina z Mykanowa. Pozdrawiam serdecznie!",
     "Szanowni Państwo, uprzejmie witam w imieniu Urzędu Gminy Kłomnice.",
     "siema, kolega z Blachowni mi podeslal tego bota, to pisze, elo",
+    "dziendobry panstwu",
+    "Dobry dzień, ja Olena z Kłobucka",
 ])
 def test_a_greeting_with_an_introduction_is_greeted(matcher: Matcher, message: str) -> None:
     result = matcher.match(message)
     assert result.status == "answer" and result.entry.id == "rozmowa.powitanie"
+
+
+@pytest.mark.parametrize("message", [
+    # Introductions full of the cluster's own words, "czy", "nie": the writer says it greets.
+    "Dzień dobry, tu sołtys z Kruszyny, syn mi ustawił ten czat o klastrze energii, zobaczymy "
+    "czy działa, to na początek się przywitam",
+    "Dzień dobry, jestem księgową w tartaku pod Koniecpolem, nie wiedziałam, że klaster ma "
+    "taki czat, więc chcę tylko powiedzieć dzień dobry",
+])
+def test_a_message_that_says_it_only_greets_is_greeted(matcher: Matcher, message: str) -> None:
+    result = matcher.match(message)
+    assert result.status == "answer" and result.entry.id == "rozmowa.powitanie"
+
+
+@pytest.mark.parametrize("message", [
+    "Witam na początek, szukam numeru do koordynatora",
+    "Dzień dobry, najpierw się przywitam, bo mam problem z rachunkiem za prąd",
+])
+def test_a_declared_greeting_with_a_question_or_need_is_not_just_greeted(
+        matcher: Matcher, message: str) -> None:
+    result = matcher.match(message)
+    assert result.entry is None or result.entry.id != "rozmowa.powitanie"
 
 
 @pytest.mark.parametrize("message", [
