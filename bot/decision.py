@@ -19,8 +19,8 @@ from bot.ranking import ENTRY_FEATURES, QUESTION_FEATURES
 DECISION_FEATURES = ("bias", "top", "lead", "none", "long", "long_top", "known", "chars",
                      "missed", "unknown_share", "top_lifted", "length", "classifier_lead")
 DECISION_WEIGHTS: tuple[float, ...] = (
-    -0.472, 0.595, 0.113, -0.010, 0.060, 0.416, 0.259, 0.137, -0.091, -0.253, -0.064, 0.268,
-    0.140,
+    -0.457, 0.638, 0.103, -0.007, 0.100, 0.331, 0.236, 0.191, -0.003, -0.195, -0.120, 0.334,
+    0.086,
 )
 
 _KNOWN = ENTRY_FEATURES.index("known")
