@@ -16,14 +16,16 @@ from bot.question_form import question_forms
 
 _GREETING = re.compile(r"\b(dzien ?dobry|dobry (wieczor|dzien)|witam|witaj\w*|czesc|hej\w*"
                        r"|siema\w*|elo|szanown\w*|pozdrawia\w*|pozdrowienia|szczesc boze)\b")
+# A need or a request ("szukam", "problem", "awaria"): a greeting around one only opens the
+# message.
+_NEEDS = (r"prosimy|prosb\w*|potrzeb\w*|szukam\w*|zglasz\w*|zglos\w*|problem\w*|awari\w*|brak\w*"
+          r"|interesuj\w*|dowiedziec|zalatw\w*|wyjasni\w*|podaj\w*")
 # Words that ask or ask for something, a complaint or a need: with any of them the message is
 # more than a greeting.
 _ASKING = re.compile(
-    r"\b(co|czy|jak\w*|kiedy|gdzie|ile|kto|komu|kogo|czego|dlaczego|czemu|prosz\w*|prosimy"
-    r"|prosb\w*|pyta\w*|chce\w*|chcial\w*|chcemy|potrzeb\w*|szukam\w*|zglasz\w*|zglos\w*"
-    r"|problem\w*|nie|nic|informacj\w*|wiedziec|pomoc\w*|pomoz\w*|zapyta\w*|awari\w*|brak\w*"
-    r"|poprosz\w*|popros\w*|interesuj\w*|ciekaw\w*|chodzi|moge|mozecie|wyjasni\w*|podaj\w*"
-    r"|dowiedziec|zalatw\w*)\b")
+    r"\b(co|czy|jak\w*|kiedy|gdzie|ile|kto|komu|kogo|czego|dlaczego|czemu|prosz\w*|pyta\w*"
+    r"|chce\w*|chcial\w*|chcemy|nie|nic|informacj\w*|wiedziec|pomoc\w*|pomoz\w*|zapyta\w*"
+    rf"|poprosz\w*|popros\w*|ciekaw\w*|chodzi|moge|mozecie|{_NEEDS})\b")
 MAX_WORDS = 45
 _SALUTE = r"(dzien ?dobry|dobry wieczor|witam|witac|czesc|hej|siema|elo|pozdrawiam|pozdrowic)"
 # The writer says the message is their greeting: "przywitać się", "na początek witam", "mówię
@@ -32,10 +34,7 @@ _DECLARED = re.compile(
     r"\bprzywita\w*|\b(sie|tylko|najpierw|poczatek|start|razie)\b.{0,20}\b(witam|witac|pozdrawiam)\b"
     rf"|\b(mowie|powiedziec|powiem|napisac|napisze)\b.{{0,12}}\b{_SALUTE}\b"
     rf"|\b{_SALUTE}\b.{{0,6}}\bna (start|poczatek|dobry poczatek)\b")
-# A need or a request: then the greeting only opens the message.
-_NEED = re.compile(r"\b(prosz\w* o|prosimy|prosb\w*|potrzeb\w*|szukam\w*|zglasz\w*|zglos\w*"
-                   r"|problem\w*|awari\w*|brak\w*|chodzi o|interesuj\w*|dowiedziec|zalatw\w*|nie ma"
-                   r"|wyjasni\w*|podaj\w*)\b")
+_NEED = re.compile(rf"\b(prosz\w* o|chodzi o|nie ma|{_NEEDS})\b")
 # "What can you do" belongs to the help entry, not to the greeting.
 _ASKS_FOR_HELP = re.compile(
     r"\bco\b.{0,15}\b(umiesz|umie|potrafisz|potrafi|robisz|robi|mozesz|moze|mozna|moge)\b"
