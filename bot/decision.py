@@ -19,8 +19,8 @@ from bot.ranking import ENTRY_FEATURES, QUESTION_FEATURES
 DECISION_FEATURES = ("bias", "top", "lead", "none", "long", "long_top", "known", "chars",
                      "missed", "unknown_share", "top_lifted", "length", "classifier_lead")
 DECISION_WEIGHTS: tuple[float, ...] = (
-    -0.457, 0.638, 0.103, -0.007, 0.100, 0.331, 0.236, 0.191, -0.003, -0.195, -0.120, 0.334,
-    0.086,
+    -0.457, 0.632, 0.132, -0.001, 0.172, 0.269, 0.187, 0.175, 0.022, -0.200, -0.095, 0.356,
+    -0.067,
 )
 
 _KNOWN = ENTRY_FEATURES.index("known")
