@@ -88,10 +88,11 @@ class Thresholds:
     margin: float = 20.0  # near-ties (siblings, usually) are offered together
     suggest: float = 10.0
     # A direct answer also offers the entries at least this likely ("see also"): a sibling
-    # that may be what was meant is one tap away. Out-of-writer on blind_tune4-6, 2 rather
-    # than 3 puts the right entry within reach for 0.2 points more questions (3 rather than
-    # 10: half a point), with a button under 10% of answers (7% at 3, 2% at 10).
-    see_also: float = 2.0
+    # that may be what was meant is one tap away. Out-of-writer on blind_tune4-6, 1 rather
+    # than 2 puts the right entry within reach for 0.1 points more questions (2 rather than
+    # 3: 0.2, 3 rather than 10: half a point), with a button under 16% of answers (10% at
+    # 2, 7% at 3, 2% at 10); what lies at 1-2% is mostly the answer's sibling.
+    see_also: float = 1.0
     candidate_floor: float = 2.0  # below this an entry is not even shown to the coordinator
 
 
