@@ -16,10 +16,11 @@ from bot.question_form import question_forms
 
 _GREETING = re.compile(r"\b(dzien ?dobry|dobry (wieczor|dzien)|witam|witaj\w*|czesc|hej\w*"
                        r"|siema\w*|elo|szanown\w*|pozdrawia\w*|pozdrowienia|szczesc boze)\b")
-# A need or a request ("szukam", "problem", "awaria"): a greeting around one only opens the
-# message.
+# A need or a request ("szukam", "problem", "awaria"), or a letter's matter ("w nawiązaniu do
+# pisma", "uprzejmie informuję", "dotyczy"): a greeting around one only opens the message.
 _NEEDS = (r"prosimy|prosb\w*|potrzeb\w*|szukam\w*|zglasz\w*|zglos\w*|problem\w*|awari\w*|brak\w*"
-          r"|interesuj\w*|dowiedziec|zalatw\w*|wyjasni\w*|podaj\w*")
+          r"|interesuj\w*|dowiedziec|zalatw\w*|wyjasni\w*|podaj\w*"
+          r"|nawiazaniu|dotycz\w*|informuj\w*|zawiadam\w*|przesyla\w*|zalacz\w*")
 # Words that ask or ask for something, a complaint or a need: with any of them the message is
 # more than a greeting.
 _ASKING = re.compile(

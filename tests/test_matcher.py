@@ -307,6 +307,10 @@ def test_a_declared_greeting_with_a_question_or_need_is_not_just_greeted(
     "Dzień dobry, tu Halina z Mykanowa, od rana nie mam prądu",
     "Witam, poproszę o numer do koordynatora klastra",
     "Dzień dobry, szukam pracy w Kłomnicach",
+    # A letter about a matter, cut off before its request: not a greeting.
+    "Szanowni Państwo, w nawiązaniu do rozmowy telefonicznej z zeszłego tygodnia uprzejmie "
+    "informuję, że sołectwo Rybna",
+    "Szanowni Państwo, przesyłam w załączeniu protokół z zebrania wiejskiego w Kobyłczycach",
 ])
 def test_a_greeting_around_a_request_is_not_just_greeted(matcher: Matcher, message: str
                                                          ) -> None:
