@@ -117,7 +117,8 @@ def tally(results: list[tuple[Question, MatchResult]]) -> eval_matcher.Tally:
             t.reachable += any(s.entry.id in q.ids for s in result.suggestions)
             t.misses.append(f"  MISS {q.text!r} want {q.ids[0]}: "
                             f"{eval_matcher._describe(result)}")
-        elif result.status == "answer" and result.entry and result.entry.is_smalltalk:
+        elif (result.status == "answer" and result.entry
+              and result.entry.id in eval_matcher.NOT_A_QUESTION):
             t.unrelated += 1
             t.unrelated_smalltalk += 1
         else:

@@ -28,6 +28,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from match_bench import previous_matcher_module
 from rapidfuzz import fuzz, process
 
+from bot.cli import NOT_A_QUESTION
 from bot.knowledge import KnowledgeBase
 from bot.loader import load_valid_knowledge
 from bot.matcher import Matcher, MatchResult, Suggestion
@@ -66,7 +67,7 @@ class Tally:
     long_right: int = 0
     unrelated: int = 0
     unrelated_answered: int = 0
-    unrelated_smalltalk: int = 0  # "???" or "xD" among them, answered as small talk
+    unrelated_smalltalk: int = 0  # "???" or "xD" among them: a small-talk reply
     misses: list[str] = field(default_factory=list)
 
     def add(self, other: Tally) -> None:
@@ -80,7 +81,7 @@ class Tally:
         return (f"{name}: direct {share(self.right, self.cases)}, in answer or suggestions "
                 f"{share(self.reachable, self.cases)}, wrong direct {share(self.wrong, self.cases)}"
                 f", out-of-scope answered {share(self.unrelated_answered, self.unrelated)} "
-                f"(+{self.unrelated_smalltalk} small talk), "
+                f"(+{self.unrelated_smalltalk} non-questions), "
                 f"16+ words direct {share(self.long_right, self.long_cases)}")
 
 
@@ -114,7 +115,9 @@ def evaluate(matcher: Matcher | NaiveMatcher, path: Path) -> Tally:
     for question in data.get("out_of_scope", []):
         result = matcher.match(question)
         tally.unrelated += 1
-        if result.status == "answer" and result.entry and result.entry.is_smalltalk:
+        # As `python -m bot match` reports them: "???" or "xD" is no answer; a greeting or
+        # the help text given to an out-of-scope question is one.
+        if result.status == "answer" and result.entry and result.entry.id in NOT_A_QUESTION:
             tally.unrelated_smalltalk += 1
         elif result.status == "answer":
             tally.unrelated_answered += 1

@@ -16,7 +16,7 @@ from typing import TextIO
 from bot.config import ConfigError, Settings, config_path, load_settings
 from bot.insights import compute_stats
 from bot.loader import KnowledgeError, load_knowledge, load_valid_knowledge
-from bot.matcher import MatchResult, matcher_for
+from bot.matcher import ACKNOWLEDGEMENT_ID, NOT_UNDERSTOOD_ID, MatchResult, matcher_for
 from bot.normalize import Normalizer
 from bot.plural import ENTRIES, ERRORS, MEETINGS, QUESTIONS, count, out_of, plural
 from bot.question_log import QuestionLog
@@ -27,6 +27,11 @@ from bot.tickets import TicketDesk
 REMEMBERED_LINES = 10_000  # distinct lines of `match` whose answers are kept
 
 DEFAULT_KNOWLEDGE = "knowledge"
+# "ok", "👍", "???", "asdf": the bot replies with a small-talk entry's short text, which is
+# no answer from the FAQ, so `match` reports them as `handoff` (issue #10 lets either be) and
+# names the reply in `smalltalk`. Greetings, thanks and "what can you do" are FAQ entries and
+# stay `answer`s.
+NOT_A_QUESTION = frozenset({ACKNOWLEDGEMENT_ID, NOT_UNDERSTOOD_ID})
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -103,13 +108,19 @@ def run_match(
 
 
 def result_json(result: MatchResult) -> dict[str, object]:
+    entry = result.entry
+    smalltalk = entry.id if entry is not None and entry.is_smalltalk else None
+    if smalltalk in NOT_A_QUESTION:
+        return {"query": result.query, "status": "handoff", "id": None, "score": result.score,
+                "suggestions": [], "language": result.language, "smalltalk": smalltalk}
     return {
         "query": result.query,
         "status": result.status,
-        "id": result.entry.id if result.entry else None,
+        "id": entry.id if entry else None,
         "score": result.score,
         "suggestions": [{"id": s.entry.id, "score": s.score} for s in result.suggestions],
         "language": result.language,  # "en", "uk", "ru", "de" or null (Polish)
+        "smalltalk": smalltalk,  # the small-talk entry the bot replies with, else null
     }
 
 

@@ -33,6 +33,23 @@ def test_match_prints_one_json_object_per_line_in_order() -> None:
     assert rows[3]["status"] == "suggest"
 
 
+def test_match_reports_non_questions_as_no_answer_and_names_the_small_talk_reply() -> None:
+    done = run_match("ok\n???\nasdfgh\nDzień dobry!\nJak dołączyć do klastra?\n")
+    assert done.returncode == 0, done.stderr
+    ok, marks, mashing, greeting, question = (json.loads(line)
+                                              for line in done.stdout.splitlines())
+    assert (ok["status"], ok["id"], ok["smalltalk"]) == ("handoff", None,
+                                                         "rozmowa.potwierdzenie")
+    for row in (marks, mashing):
+        assert (row["status"], row["id"], row["smalltalk"]) == ("handoff", None,
+                                                                "rozmowa.niezrozumiale")
+        assert row["suggestions"] == []
+    # A greeting is an entry of the FAQ: answered.
+    assert (greeting["status"], greeting["id"]) == ("answer", "rozmowa.powitanie")
+    assert greeting["smalltalk"] == "rozmowa.powitanie"
+    assert question["smalltalk"] is None
+
+
 def test_match_handles_ten_thousand_lines() -> None:
     questions = ["jak dolaczyc do klastra", "kiedy powstal klaster", "qwerty", ""] * 2500
     done = run_match("\n".join(questions) + "\n")
