@@ -19,8 +19,8 @@ from bot.ranking import ENTRY_FEATURES, QUESTION_FEATURES
 DECISION_FEATURES = ("bias", "top", "lead", "none", "long", "long_top", "known", "chars",
                      "missed", "unknown_share", "top_lifted", "length", "classifier_lead")
 DECISION_WEIGHTS: tuple[float, ...] = (
-    -0.457, 0.632, 0.132, -0.001, 0.172, 0.269, 0.187, 0.175, 0.022, -0.200, -0.095, 0.356,
-    -0.067,
+    -0.501, 0.608, 0.149, -0.010, 0.165, 0.308, 0.119, 0.207, -0.058, -0.168, -0.105, 0.447,
+    -0.015,
 )
 
 _KNOWN = ENTRY_FEATURES.index("known")
