@@ -19,8 +19,8 @@ from bot.ranking import ENTRY_FEATURES, QUESTION_FEATURES
 DECISION_FEATURES = ("bias", "top", "lead", "none", "long", "long_top", "known", "chars",
                      "missed", "unknown_share", "top_lifted", "length", "classifier_lead")
 DECISION_WEIGHTS: tuple[float, ...] = (
-    -0.501, 0.608, 0.149, -0.010, 0.165, 0.308, 0.119, 0.207, -0.058, -0.168, -0.105, 0.447,
-    -0.015,
+    -0.500, 0.593, 0.151, -0.011, 0.202, 0.290, 0.148, 0.204, -0.108, -0.184, -0.102, 0.436,
+    -0.004,
 )
 
 _KNOWN = ENTRY_FEATURES.index("known")
