@@ -19,8 +19,8 @@ from bot.ranking import ENTRY_FEATURES, QUESTION_FEATURES
 DECISION_FEATURES = ("bias", "top", "lead", "none", "long", "long_top", "known", "chars",
                      "missed", "unknown_share", "top_lifted", "length", "classifier_lead")
 DECISION_WEIGHTS: tuple[float, ...] = (
-    -0.500, 0.593, 0.151, -0.011, 0.202, 0.290, 0.148, 0.204, -0.108, -0.184, -0.102, 0.436,
-    -0.004,
+    -0.468, 0.596, 0.156, -0.003, 0.143, 0.387, 0.144, 0.143, -0.107, -0.187, -0.148, 0.488,
+    0.009,
 )
 
 _KNOWN = ENTRY_FEATURES.index("known")
