@@ -28,10 +28,9 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from match_bench import previous_matcher_module
 from rapidfuzz import fuzz, process
 
-from bot.cli import NOT_A_QUESTION
 from bot.knowledge import KnowledgeBase
 from bot.loader import load_valid_knowledge
-from bot.matcher import Matcher, MatchResult, Suggestion
+from bot.matcher import NOT_A_QUESTION, Matcher, MatchResult, Suggestion
 from bot.polish import fold
 
 ROOT = Path(__file__).resolve().parent.parent

@@ -16,7 +16,7 @@ from typing import TextIO
 from bot.config import ConfigError, Settings, config_path, load_settings
 from bot.insights import compute_stats
 from bot.loader import KnowledgeError, load_knowledge, load_valid_knowledge
-from bot.matcher import ACKNOWLEDGEMENT_ID, NOT_UNDERSTOOD_ID, MatchResult, matcher_for
+from bot.matcher import NOT_A_QUESTION, MatchResult, matcher_for
 from bot.normalize import Normalizer
 from bot.plural import ENTRIES, ERRORS, MEETINGS, QUESTIONS, count, out_of, plural
 from bot.question_log import QuestionLog
@@ -27,11 +27,6 @@ from bot.tickets import TicketDesk
 REMEMBERED_LINES = 10_000  # distinct lines of `match` whose answers are kept
 
 DEFAULT_KNOWLEDGE = "knowledge"
-# "ok", "👍", "???", "asdf": the bot replies with a small-talk entry's short text, which is
-# no answer from the FAQ, so `match` reports them as `handoff` (issue #10 lets either be) and
-# names the reply in `smalltalk`. Greetings, thanks and "what can you do" are FAQ entries and
-# stay `answer`s.
-NOT_A_QUESTION = frozenset({ACKNOWLEDGEMENT_ID, NOT_UNDERSTOOD_ID})
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -110,6 +105,8 @@ def run_match(
 def result_json(result: MatchResult) -> dict[str, object]:
     entry = result.entry
     smalltalk = entry.id if entry is not None and entry.is_smalltalk else None
+    # "ok", "???": a short reply, no answer from the FAQ (issue #10 lets `match` report these
+    # as `handoff`); greetings, thanks and "what can you do" are FAQ entries and stay answers.
     if smalltalk in NOT_A_QUESTION:
         return {"query": result.query, "status": "handoff", "id": None, "score": result.score,
                 "suggestions": [], "language": result.language, "smalltalk": smalltalk}

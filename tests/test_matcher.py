@@ -93,7 +93,10 @@ def test_every_entry_answers_its_own_question(knowledge: KnowledgeBase, matcher:
 @pytest.mark.parametrize("question", ["Jaki jest REGON starostwa?",
                                       "godziny otwarcia urzędu gminy w sobotę",
                                       "jak założyć spółdzielnię mieszkaniową",
-                                      "czy znacie sprawdzoną firmę od pomp ciepła"])
+                                      "czy znacie sprawdzoną firmę od pomp ciepła",
+                                      "od soboty nie mam zasięgu w komórce w Lelowie",
+                                      "dekoder pokazuje brak sygnału, kto naprawia nadajnik?",
+                                      "sąsiad odpala agregat w nocy, gdzie to zgłosić?"])
 def test_known_out_of_scope_topics_are_handed_off_not_answered(
     matcher: Matcher, question: str
 ) -> None:
@@ -316,3 +319,18 @@ def test_a_greeting_around_a_request_is_not_just_greeted(matcher: Matcher, messa
                                                          ) -> None:
     result = matcher.match(message)
     assert result.entry is None or result.entry.id != "rozmowa.powitanie"
+
+
+@pytest.mark.parametrize(("question", "expected"), [
+    # Joining an existing cooperative is part of faq-spec's "members and territory".
+    ("jak się zapisać do działającej już spółdzielni energetycznej?", "spoldzielnie.kto_moze"),
+    ("czy jako emerytka mogę być członkiem spółdzielni energetycznej", "spoldzielnie.kto_moze"),
+    # Who runs the grid belongs with outages: the cluster does not run the grid.
+    ("czyja jest linia energetyczna za moim płotem?", "inne.awaria"),
+    ("kto w powiecie jest operatorem sieci energetycznej", "inne.awaria"),
+])
+def test_questions_go_to_the_spec_entry_that_covers_them(
+    matcher: Matcher, question: str, expected: str
+) -> None:
+    result = matcher.match(question)
+    assert result.status == "answer" and result.entry.id == expected
