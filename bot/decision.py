@@ -19,7 +19,7 @@ from bot.ranking import ENTRY_FEATURES, QUESTION_FEATURES
 DECISION_FEATURES = ("bias", "top", "lead", "none", "long", "long_top", "known", "chars",
                      "missed", "unknown_share", "top_lifted", "length", "classifier_lead")
 DECISION_WEIGHTS: tuple[float, ...] = (
-    -0.468, 0.596, 0.156, -0.003, 0.143, 0.387, 0.144, 0.143, -0.107, -0.187, -0.148, 0.488,
+    -0.469, 0.597, 0.156, -0.003, 0.143, 0.388, 0.144, 0.142, -0.106, -0.187, -0.148, 0.490,
     0.009,
 )
 
