@@ -32,6 +32,7 @@ from bot.language import detect_language
 from bot.loader import load_valid_knowledge
 from bot.matcher import (
     MAX_QUERY_CHARS,
+    NOT_A_QUESTION,
     NOT_UNDERSTOOD_ID,
     OUT_OF_SCOPE_CATEGORY,
     Matcher,
@@ -118,7 +119,7 @@ def tally(results: list[tuple[Question, MatchResult]]) -> eval_matcher.Tally:
             t.misses.append(f"  MISS {q.text!r} want {q.ids[0]}: "
                             f"{eval_matcher._describe(result)}")
         elif (result.status == "answer" and result.entry
-              and result.entry.id in eval_matcher.NOT_A_QUESTION):
+              and result.entry.id in NOT_A_QUESTION):
             t.unrelated += 1
             t.unrelated_smalltalk += 1
         else:

@@ -107,13 +107,12 @@ def result_json(result: MatchResult) -> dict[str, object]:
     smalltalk = entry.id if entry is not None and entry.is_smalltalk else None
     # "ok", "???": a short reply, no answer from the FAQ (issue #10 lets `match` report these
     # as `handoff`); greetings, thanks and "what can you do" are FAQ entries and stay answers.
-    if smalltalk in NOT_A_QUESTION:
-        return {"query": result.query, "status": "handoff", "id": None, "score": result.score,
-                "suggestions": [], "language": result.language, "smalltalk": smalltalk}
+    # Small talk never carries suggestions.
+    no_answer = smalltalk in NOT_A_QUESTION
     return {
         "query": result.query,
-        "status": result.status,
-        "id": entry.id if entry else None,
+        "status": "handoff" if no_answer else result.status,
+        "id": entry.id if entry is not None and not no_answer else None,
         "score": result.score,
         "suggestions": [{"id": s.entry.id, "score": s.score} for s in result.suggestions],
         "language": result.language,  # "en", "uk", "ru", "de" or null (Polish)

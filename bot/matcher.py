@@ -70,9 +70,9 @@ LONG_TOKENS = 12  # a message this long (in meaningful words) is a story around 
 ACKNOWLEDGEMENT_ID = "rozmowa.potwierdzenie"
 NOT_UNDERSTOOD_ID = "rozmowa.niezrozumiale"
 GREETING_ID = "rozmowa.powitanie"
+THANKS_ID = "rozmowa.podziekowanie"
 # "ok", "👍", "???", "asdf": the bot's reply to these is small talk that answers nothing.
 NOT_A_QUESTION = frozenset({ACKNOWLEDGEMENT_ID, NOT_UNDERSTOOD_ID})
-THANKS_ID = "rozmowa.podziekowanie"
 # Topics the helpline knows it does not answer (another kind of cooperative, opening hours of
 # offices, recommending installers): recognised so that no other entry answers them instead.
 OUT_OF_SCOPE_CATEGORY = "poza"

@@ -35,7 +35,10 @@ def check_entries(entries: Sequence[Entry], synonyms: Sequence[Sequence[str]], *
 
     signature = (tuple(_Owner(e.id, e.file, e.line, e.phrasings) for e in entries),
                  tuple(tuple(group) for group in synonyms))
-    problems.extend(_phrasing_problems(*signature, near_duplicates))
+    found, keys, owners = _phrasing_keys(*signature)
+    problems.extend(found)
+    if near_duplicates:
+        problems.extend(_near_duplicates(keys, owners))
     problems.extend(_button_data(entries))
     return problems
 
@@ -51,8 +54,10 @@ class _Owner(NamedTuple):
 
 # Every start, reload and desk edit validates the whole knowledge; its phrasings rarely changed.
 @lru_cache(maxsize=4)
-def _phrasing_problems(entries: tuple[_Owner, ...], synonyms: tuple[tuple[str, ...], ...],
-                       near_duplicates: bool) -> tuple[Problem, ...]:
+def _phrasing_keys(entries: tuple[_Owner, ...], synonyms: tuple[tuple[str, ...], ...]
+                   ) -> tuple[tuple[Problem, ...], tuple[str, ...], tuple[_Owner, ...]]:
+    """Problems of single phrasings, and each distinct normalized phrasing with its entry
+    (for the near-duplicate check, whichever caller asks for it)."""
     problems: list[Problem] = []
     normalizer = normalizer_for(synonyms)
     owners: dict[str, _Owner] = {}
@@ -76,9 +81,7 @@ def _phrasing_problems(entries: tuple[_Owner, ...], synonyms: tuple[tuple[str, .
                 kept.add(key)
                 keys.append(key)
                 key_owner.append(entry)
-    if near_duplicates:
-        problems.extend(_near_duplicates(keys, key_owner))
-    return tuple(problems)
+    return tuple(problems), tuple(keys), tuple(key_owner)
 
 
 def _button_data(entries: Sequence[Entry]) -> list[Problem]:
@@ -98,7 +101,7 @@ def _button_data(entries: Sequence[Entry]) -> list[Problem]:
     return problems
 
 
-def _near_duplicates(keys: list[str], owners: list[_Owner]) -> list[Problem]:
+def _near_duplicates(keys: Sequence[str], owners: Sequence[_Owner]) -> list[Problem]:
     problems: list[Problem] = []
     reported: set[tuple[str, str]] = set()
     position = {key: i for i, key in enumerate(keys)}
