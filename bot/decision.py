@@ -19,8 +19,8 @@ from bot.ranking import ENTRY_FEATURES, QUESTION_FEATURES
 DECISION_FEATURES = ("bias", "top", "lead", "none", "long", "long_top", "known", "chars",
                      "missed", "unknown_share", "top_lifted", "length", "classifier_lead")
 DECISION_WEIGHTS: tuple[float, ...] = (
-    -0.469, 0.597, 0.156, -0.003, 0.143, 0.388, 0.144, 0.142, -0.106, -0.187, -0.148, 0.490,
-    0.009,
+    -0.440, 0.512, 0.173, -0.021, 0.193, 0.412, -0.007, 0.124, -0.129, -0.138, -0.111, 0.439,
+    0.113,
 )
 
 _KNOWN = ENTRY_FEATURES.index("known")
