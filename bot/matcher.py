@@ -71,12 +71,19 @@ ACKNOWLEDGEMENT_ID = "rozmowa.potwierdzenie"
 NOT_UNDERSTOOD_ID = "rozmowa.niezrozumiale"
 GREETING_ID = "rozmowa.powitanie"
 THANKS_ID = "rozmowa.podziekowanie"
+HELP_ID = "rozmowa.pomoc"
+# Small talk that tells what the helpline does: worth a "did you mean" button when a long
+# introduction or a question about the bot itself is unclear. Thanks and "ok" never are.
+SUGGESTED_SMALLTALK = frozenset({GREETING_ID, HELP_ID})
 # "ok", "👍", "???", "asdf": the bot's reply to these is small talk that answers nothing.
 NOT_A_QUESTION = frozenset({ACKNOWLEDGEMENT_ID, NOT_UNDERSTOOD_ID})
 # Topics the helpline knows it does not answer (another kind of cooperative, opening hours of
 # offices, recommending installers): recognised so that no other entry answers them instead.
 OUT_OF_SCOPE_CATEGORY = "poza"
 GIBBERISH_MAX_WORDS = 2
+# A one-word message ("spotkania", "członkostwo") names a topic rather than asks a question:
+# unless one entry is this sure, the bot offers that topic's entries instead of guessing one.
+TOPIC_WORD_SURE = 95.0
 
 
 @dataclass(frozen=True)
@@ -223,14 +230,14 @@ class Matcher:
         if not tokens:
             return self._not_a_question(text) or MatchResult(text, "handoff", None, 0.0, ())
         candidates, rows, question = self.features(text_part, tokens, content)
-        result = self._decide(text, candidates, rows, question)
+        result = self._decide(text, candidates, rows, question, topic_word=len(tokens) == 1)
         if result.status == "handoff" and _is_gibberish(text, tokens, self._idf):
             return self._smalltalk(text, NOT_UNDERSTOOD_ID) or result
         folded = fold(text_part)
         # A greeting that says so is answered as one even when its introduction ("testuję
         # czat przed artykułem o klastrze") looks like a question about something.
-        if declares_greeting(text_part, folded) or (result.status != "answer"
-                                                    and only_greets(text_part, folded)):
+        unsure = result.status != "answer" or bool(result.entry and result.entry.is_smalltalk)
+        if declares_greeting(text_part, folded) or (unsure and only_greets(text_part, folded)):
             return self._smalltalk(text, GREETING_ID) or result
         return result
 
@@ -427,7 +434,7 @@ class Matcher:
         return ranked
 
     def _decide(self, text: str, candidates: list[int], rows: list[list[float]],
-                question: list[float]) -> MatchResult:
+                question: list[float], topic_word: bool = False) -> MatchResult:
         if not candidates:
             return MatchResult(text, "handoff", None, 0.0, ())
         limits = self.thresholds
@@ -453,6 +460,11 @@ class Matcher:
                              rows[order[0]], question)
             sure = (100.0 * confidence(inputs) >= limits.answer
                     and top - runner_up >= limits.margin)
+        if sure and topic_word and not entry.is_smalltalk and top < TOPIC_WORD_SURE:
+            topic = [(e, p) for e, p in ranked if self._entries[e].category == entry.category]
+            choices = self._suggestions(topic, 0.0)
+            if len(choices) > 1:
+                return MatchResult(text, "suggest", None, score, choices)
         if sure:
             # "ok" or "dzięki" needs no "see also".
             others = () if entry.is_smalltalk else self._suggestions(ranked[1:], limits.see_also)
@@ -467,12 +479,17 @@ class Matcher:
 
     def _suggestions(self, ranked: list[tuple[int, float]], floor: float
                      ) -> tuple[Suggestion, ...]:
-        # Small talk is answered when it is clearly meant, never offered as a "did you mean";
-        # known out-of-scope topics are never offered either.
+        # Of small talk only the greeting and the help text are offered as a "did you mean"
+        # (both say what the helpline answers); known out-of-scope topics never are.
         picked = [Suggestion(self._entries[e], round(100.0 * p, 1)) for e, p in ranked
-                  if 100.0 * p >= floor and not self._entries[e].is_smalltalk
-                  and self._entries[e].category != OUT_OF_SCOPE_CATEGORY]
+                  if 100.0 * p >= floor and self._suggestible(self._entries[e])]
         return tuple(picked[:MAX_SUGGESTIONS])
+
+    @staticmethod
+    def _suggestible(entry: Entry) -> bool:
+        if entry.category == OUT_OF_SCOPE_CATEGORY:
+            return False
+        return not entry.is_smalltalk or entry.id in SUGGESTED_SMALLTALK
 
     def _query_weight(self, token: str, similar: dict[str, float]) -> float:
         if token in self._idf:

@@ -183,12 +183,21 @@ def test_very_long_text_does_not_break_matching(matcher: Matcher) -> None:
     assert result.status in ("answer", "suggest", "handoff")
 
 
-def test_small_talk_is_answered_but_never_suggested(matcher: Matcher) -> None:
+def test_thanks_and_acknowledgements_are_answered_but_never_suggested(matcher: Matcher) -> None:
     thanks = matcher.match("dzięki wielkie")
     assert thanks.status == "answer" and thanks.entry and thanks.entry.is_smalltalk
-    for question in ("co umiesz", "pomoc", "hej co tam"):
+    never = {"rozmowa.podziekowanie", "rozmowa.potwierdzenie", "rozmowa.niezrozumiale"}
+    for question in ("co umiesz", "pomoc", "hej co tam", "dzięki, a jak dołączyć?", "ok a kontakt"):
         result = matcher.match(question)
-        assert not any(s.entry.is_smalltalk for s in result.suggestions)
+        assert not any(s.entry.id in never for s in result.suggestions)
+
+
+def test_a_question_about_the_bot_itself_offers_what_it_can_do(matcher: Matcher) -> None:
+    # Half about a human, half about what the chat is for: the help text is one button.
+    result = matcher.match("a co tu w ogóle można załatwić przez ten czat i czy ktoś żywy odpisze")
+    offered = [result.entry.id] if result.entry else []
+    offered += [s.entry.id for s in result.suggestions]
+    assert "rozmowa.pomoc" in offered and "kontakt.konsultant" in offered
 
 
 def test_greeting_before_a_question_does_not_hide_it(matcher: Matcher) -> None:
@@ -265,11 +274,20 @@ def test_a_bare_topic_name_gets_its_definition(matcher: Matcher) -> None:
         assert first.id == meant
 
 
-def test_a_vague_topic_word_offers_the_siblings_together(matcher: Matcher) -> None:
-    result = matcher.match("członkostwo")
+@pytest.mark.parametrize("word, topic", [("członkostwo", "czlonkostwo."),
+                                         ("spotkania", "spotkania.")])
+def test_a_vague_topic_word_offers_the_siblings_together(matcher: Matcher, word: str,
+                                                          topic: str) -> None:
+    result = matcher.match(word)
     assert result.status == "suggest"
     assert len(result.suggestions) >= 2
-    assert all(s.entry.id.startswith("czlonkostwo.") for s in result.suggestions)
+    assert all(s.entry.id.startswith(topic) for s in result.suggestions)
+
+
+def test_the_meetings_word_offers_the_upcoming_meetings(matcher: Matcher) -> None:
+    # Typed like the /spotkania command, without its slash: the next meetings are one button.
+    offered = [s.entry.id for s in matcher.match("spotkania").suggestions]
+    assert "spotkania.najblizsze" in offered
 
 
 @pytest.mark.parametrize("message", [
