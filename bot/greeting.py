@@ -28,6 +28,9 @@ _ASKING = re.compile(
     r"|chce\w*|chcial\w*|chcemy|nie|nic|informacj\w*|wiedziec|pomoc\w*|pomoz\w*|zapyta\w*"
     rf"|poprosz\w*|popros\w*|ciekaw\w*|chodzi|moge|mozecie|{_NEEDS})\b")
 MAX_WORDS = 45
+# Thanks for an answer, signed off with "pozdrawiam", is thanks, not a greeting; thanks in
+# advance ("z góry dziękuję") only opens a message.
+_THANKS = re.compile(r"(?<!z gory )\b(dziek\w*|dzieku\w*|podziek\w*)\b")
 _SALUTE = r"(dzien ?dobry|dobry wieczor|witam|witac|czesc|hej|siema|elo|pozdrawiam|pozdrowic)"
 # The writer says the message is their greeting: "przywitać się", "na początek witam", "mówię
 # dzień dobry", "siema na start".
@@ -50,7 +53,7 @@ def only_greets(text: str, folded: str) -> bool:
     and asks nothing."""
     return (len(folded.split()) <= MAX_WORDS and "?" not in text
             and _GREETING.search(folded) is not None and _ASKING.search(folded) is None
-            and not question_forms(folded))
+            and _THANKS.search(folded) is None and not question_forms(folded))
 
 
 def declares_greeting(text: str, folded: str) -> bool:

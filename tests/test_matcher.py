@@ -352,3 +352,16 @@ def test_questions_go_to_the_spec_entry_that_covers_them(
 ) -> None:
     result = matcher.match(question)
     assert result.status == "answer" and result.entry.id == expected
+
+
+@pytest.mark.parametrize("message, meant", [
+    ("dzieki, pozdrawiam serdecznie", "rozmowa.podziekowanie"),
+    ("Witam, dziękuję za wczorajszą odpowiedź", "rozmowa.podziekowanie"),
+    # Thanks in advance only opens a message: this one still just greets.
+    ("Dzień dobry, tu Halina z Mykanowa, z góry dziękuję", "rozmowa.powitanie"),
+])
+def test_thanks_signed_off_with_regards_is_thanks(matcher: Matcher, message: str,
+                                                  meant: str) -> None:
+    result = matcher.match(message)
+    assert result.status == "answer" and result.entry is not None
+    assert result.entry.id == meant
