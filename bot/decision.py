@@ -19,8 +19,8 @@ from bot.ranking import ENTRY_FEATURES, QUESTION_FEATURES
 DECISION_FEATURES = ("bias", "top", "lead", "none", "long", "long_top", "known", "chars",
                      "missed", "unknown_share", "top_lifted", "length", "classifier_lead")
 DECISION_WEIGHTS: tuple[float, ...] = (
-    -0.440, 0.512, 0.173, -0.021, 0.193, 0.412, -0.007, 0.124, -0.129, -0.138, -0.111, 0.439,
-    0.113,
+    -0.416, 0.525, 0.167, -0.014, 0.090, 0.434, 0.054, 0.092, -0.139, -0.200, -0.061, 0.388,
+    0.077,
 )
 
 _KNOWN = ENTRY_FEATURES.index("known")
