@@ -53,6 +53,9 @@ MAX_SUGGESTIONS = 3
 F_BETA = 0.7
 IDF_FLOOR = 1.0  # keeps common words like "klaster" from weighing nothing
 SMALLTALK_ANSWER = 50.0  # small talk's own bar on its probability (moves with `answer`)
+# The help text is offered as a "did you mean" when less sure: "potrzebuję pomocy z PESEL" or
+# "nie widzę opcji w menu" is about something else more often than about the bot.
+HELP_ANSWER = 60.0
 UNKNOWN_WORD_WEIGHT = 1.0  # of the weight of the rarest known word
 # Unknown words beyond this many share the weight of this many: a story's words
 # ("lodówka", "rozmrozi", "Janów") must not outweigh its question.
@@ -236,7 +239,8 @@ class Matcher:
         folded = fold(text_part)
         # A greeting that says so is answered as one even when its introduction ("testuję
         # czat przed artykułem o klastrze") looks like a question about something.
-        unsure = result.status != "answer" or bool(result.entry and result.entry.is_smalltalk)
+        # The help text barely ahead of the greeting is no reason to skip the greeting.
+        unsure = result.status != "answer" or bool(result.entry and result.entry.id == HELP_ID)
         if declares_greeting(text_part, folded) or (unsure and only_greets(text_part, folded)):
             return self._smalltalk(text, GREETING_ID) or result
         return result
@@ -451,7 +455,8 @@ class Matcher:
         if entry.is_smalltalk:
             # Small talk never goes to the coordinator: a plausible greeting is just answered,
             # an extra word and all ("cześć bot").
-            bar = SMALLTALK_ANSWER + limits.answer - Thresholds.answer
+            own_bar = HELP_ANSWER if entry.id == HELP_ID else SMALLTALK_ANSWER
+            bar = own_bar + limits.answer - Thresholds.answer
             sure = top >= bar and top - runner_up >= limits.margin
         else:
             # Learnt from how often the ranker's top entry was right on questions it had not

@@ -5,9 +5,11 @@ from pathlib import Path
 import pytest
 import yaml
 
+from bot.greeting import only_greets
 from bot.knowledge import KnowledgeBase
 from bot.loader import load_valid_knowledge
 from bot.matcher import OUT_OF_SCOPE_CATEGORY, Matcher, Thresholds
+from bot.polish import fold
 
 ROOT = Path(__file__).parent.parent
 DATA = Path(__file__).parent / "data"
@@ -357,11 +359,16 @@ def test_questions_go_to_the_spec_entry_that_covers_them(
 @pytest.mark.parametrize("message, meant", [
     ("dzieki, pozdrawiam serdecznie", "rozmowa.podziekowanie"),
     ("Witam, dziękuję za wczorajszą odpowiedź", "rozmowa.podziekowanie"),
-    # Thanks in advance only opens a message: this one still just greets.
-    ("Dzień dobry, tu Halina z Mykanowa, z góry dziękuję", "rozmowa.powitanie"),
 ])
 def test_thanks_signed_off_with_regards_is_thanks(matcher: Matcher, message: str,
                                                   meant: str) -> None:
     result = matcher.match(message)
     assert result.status == "answer" and result.entry is not None
     assert result.entry.id == meant
+
+
+def test_thanks_in_advance_only_opens_a_greeting() -> None:
+    text = "Dzień dobry, tu Halina z Mykanowa, z góry dziękuję"
+    assert only_greets(text, fold(text))
+    thanks = "Dzień dobry, tu Halina z Mykanowa, dziękuję za odpowiedź"
+    assert not only_greets(thanks, fold(thanks))
