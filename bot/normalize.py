@@ -35,6 +35,9 @@ class Normalizer:
             for variant in variants[1:]:
                 self._replacements.setdefault(variant, canonical)
         self._longest = max((len(v) for v in self._replacements), default=0)
+        # Words that start a variant of two or more words: only after one of them is a longer
+        # variant worth looking up.
+        self._starts_longer = frozenset(v[0] for v in self._replacements if len(v) > 1)
         self._phrasings: dict[str, tuple[tuple[str, ...], tuple[str, ...] | None]] = {}
 
     def tokens(self, text: str, *, drop_courtesy: bool = False) -> list[str]:
@@ -90,7 +93,8 @@ class Normalizer:
         out: list[str] = []
         i = 0
         while i < len(stems):
-            for size in range(min(self._longest, len(stems) - i), 0, -1):
+            longest = self._longest if stems[i] in self._starts_longer else 1
+            for size in range(min(longest, len(stems) - i), 0, -1):
                 replacement = self._replacements.get(tuple(stems[i : i + size]))
                 if replacement is not None:
                     out.extend(replacement)

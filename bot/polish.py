@@ -72,6 +72,12 @@ _SUFFIXES = tuple(
     )
 )
 _MIN_STEM = 3
+# The same endings by length, longest first: a word has one ending of each length, so looking
+# each length up once finds the longest known one (instead of trying all ~150 in turn).
+_SUFFIXES_BY_LENGTH = tuple(
+    (size, frozenset(s for s in _SUFFIXES if len(s) == size))
+    for size in sorted({len(s) for s in _SUFFIXES}, reverse=True)
+)
 _VOWELS = frozenset("aeiouy")
 
 
@@ -105,9 +111,9 @@ def stem(word: str) -> str:
     if word.endswith("rze") and len(word) > 5:
         word = word[:-2]  # locative r -> rz: "klastrze" is "klastr"
     else:
-        for suffix in _SUFFIXES:
-            if word.endswith(suffix) and len(word) - len(suffix) >= _MIN_STEM:
-                word = word[: -len(suffix)]
+        for size, endings in _SUFFIXES_BY_LENGTH:
+            if len(word) - size >= _MIN_STEM and word[-size:] in endings:
+                word = word[:-size]
                 break
     # Fleeting e: "klaster"/"klastra", "członek"/"członka", "rachunek"/"rachunku".
     if len(word) >= 5 and word[-2] == "e" and word[-1] not in _VOWELS:
