@@ -20,7 +20,7 @@ from collections import Counter, defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, replace
 from functools import lru_cache
-from typing import Literal
+from typing import Literal, NamedTuple
 
 import numpy as np
 
@@ -108,8 +108,7 @@ class Thresholds:
     candidate_floor: float = 2.0  # below this an entry is not even shown to the coordinator
 
 
-@dataclass(frozen=True)
-class _Ranked:
+class _Ranked(NamedTuple):  # a tuple: a long story makes hundreds of them per message
     score: float
     entry: int  # index into the knowledge's entries
     known: float  # share (0-1) of the question's weight the entry's vocabulary covers
@@ -397,6 +396,8 @@ class Matcher:
                 strongest[index] = np.maximum(strongest[index], scale * value)
             recalled += strongest
         touched = np.flatnonzero(covered)
+        if not len(touched):
+            return []
         precision = covered[touched] / self._phrasing_weight[touched]
         recall = recalled[touched] / query_weight
         beta2 = F_BETA * F_BETA
@@ -409,11 +410,9 @@ class Matcher:
         starts = np.flatnonzero(np.r_[True, entries[1:] != entries[:-1]])
         rank = np.arange(len(entries)) - np.repeat(starts, np.diff(np.r_[starts, len(entries)]))
         keep = rank < 3
-        best: dict[int, list[float]] = {}
-        for entry, score in zip(entries[keep].tolist(), scores[keep].tolist(), strict=True):
-            best.setdefault(entry, []).append(score)
-        for top in best.values():
-            top.extend([0.0] * (3 - len(top)))
+        top3 = np.zeros((len(self._entries), 3))  # entry x its best three, 0 where fewer
+        top3[entries[keep], rank[keep]] = scores[keep]
+        present = entries[starts]  # each entry once, in index order
         # How much of the question the entry's vocabulary knows, over all its phrasings. Words
         # spread over several phrasings still point to the entry, but only lift it halfway:
         # entries sharing common words must not all tie.
@@ -425,15 +424,15 @@ class Matcher:
             np.maximum.at(found, (np.concatenate([rows for rows, _, _ in cells]),
                                   np.repeat([position for _, position, _ in cells], counts)),
                           np.repeat([value for _, _, value in cells], counts))
-        known_share = (found @ np.array(weights) / query_weight).tolist()
-        words_found = np.count_nonzero(found, axis=1).tolist()
-        ranked: list[_Ranked] = []
-        for entry, top in best.items():
-            phrasing_score, known = top[0], known_share[entry]
-            score = phrasing_score
-            if words_found[entry] >= 2:
-                score = max(phrasing_score, (phrasing_score + 100.0 * known) / 2)
-            ranked.append(_Ranked(score, entry, known, phrasing_score, sum(top) / len(top)))
+        known_share = (found @ np.array(weights) / query_weight)[present]
+        words_found = np.count_nonzero(found, axis=1)[present]
+        best = top3[present]
+        phrasing_scores = best[:, 0]
+        lifted = np.maximum(phrasing_scores, (phrasing_scores + 100.0 * known_share) / 2)
+        final = np.where(words_found >= 2, lifted, phrasing_scores)
+        support = (best[:, 0] + best[:, 1] + best[:, 2]) / 3
+        ranked = list(map(_Ranked, final.tolist(), present.tolist(), known_share.tolist(),
+                          phrasing_scores.tolist(), support.tolist()))
         ranked.sort(key=lambda r: (-r.score, r.entry))
         return ranked
 
