@@ -75,9 +75,6 @@ NOT_UNDERSTOOD_ID = "rozmowa.niezrozumiale"
 GREETING_ID = "rozmowa.powitanie"
 THANKS_ID = "rozmowa.podziekowanie"
 HELP_ID = "rozmowa.pomoc"
-# Small talk that tells what the helpline does: worth a "did you mean" button when a long
-# introduction or a question about the bot itself is unclear. Thanks and "ok" never are.
-SUGGESTED_SMALLTALK = frozenset({GREETING_ID, HELP_ID})
 # "ok", "👍", "???", "asdf": the bot's reply to these is small talk that answers nothing.
 NOT_A_QUESTION = frozenset({ACKNOWLEDGEMENT_ID, NOT_UNDERSTOOD_ID})
 # Topics the helpline knows it does not answer (another kind of cooperative, opening hours of
@@ -239,8 +236,10 @@ class Matcher:
         # A greeting that says so is answered as one even when its introduction ("testuję
         # czat przed artykułem o klastrze") looks like a question about something.
         # The help text barely ahead of the greeting is no reason to skip the greeting.
-        unsure = result.status != "answer" or bool(result.entry and result.entry.id == HELP_ID)
-        if declares_greeting(text_part, folded) or (unsure and only_greets(text_part, folded)):
+        greeting_may_win = (result.status != "answer"
+                            or bool(result.entry and result.entry.id == HELP_ID))
+        if declares_greeting(text_part, folded) or (greeting_may_win
+                                                    and only_greets(text_part, folded)):
             return self._smalltalk(text, GREETING_ID) or result
         return result
 
@@ -475,25 +474,28 @@ class Matcher:
             return MatchResult(text, "answer", entry, score, others)
         if top >= limits.suggest:
             # Near-ties (siblings of one topic, usually) are offered together.
-            choices = self._suggestions(ranked, limits.candidate_floor)
+            choices = self._suggestions(ranked, limits.candidate_floor, greeting=True)
             if choices:
                 return MatchResult(text, "suggest", None, score, choices)
         return MatchResult(text, "handoff", None, score,
                            self._suggestions(ranked, limits.candidate_floor))
 
-    def _suggestions(self, ranked: list[tuple[int, float]], floor: float
-                     ) -> tuple[Suggestion, ...]:
-        # Of small talk only the greeting and the help text are offered as a "did you mean"
-        # (both say what the helpline answers); known out-of-scope topics never are.
+    def _suggestions(self, ranked: list[tuple[int, float]], floor: float, *,
+                     greeting: bool = False) -> tuple[Suggestion, ...]:
+        # Known out-of-scope topics are never offered. Of small talk the help text is, and the
+        # greeting only as a "did you mean" (`greeting`): both say what the helpline answers,
+        # but "Dzień dobry!" is no "see also" to an answer nor a choice beside a hand-off.
         picked = [Suggestion(self._entries[e], round(100.0 * p, 1)) for e, p in ranked
-                  if 100.0 * p >= floor and self._suggestible(self._entries[e])]
+                  if 100.0 * p >= floor and self._suggestible(self._entries[e], greeting)]
         return tuple(picked[:MAX_SUGGESTIONS])
 
     @staticmethod
-    def _suggestible(entry: Entry) -> bool:
+    def _suggestible(entry: Entry, greeting: bool) -> bool:
         if entry.category == OUT_OF_SCOPE_CATEGORY:
             return False
-        return not entry.is_smalltalk or entry.id in SUGGESTED_SMALLTALK
+        if entry.id == GREETING_ID:
+            return greeting
+        return not entry.is_smalltalk or entry.id == HELP_ID
 
     def _query_weight(self, token: str, similar: dict[str, float]) -> float:
         if token in self._idf:

@@ -372,3 +372,10 @@ def test_thanks_in_advance_only_opens_a_greeting() -> None:
     assert only_greets(text, fold(text))
     thanks = "Dzień dobry, tu Halina z Mykanowa, dziękuję za odpowiedź"
     assert not only_greets(thanks, fold(thanks))
+
+
+def test_the_greeting_is_no_choice_beside_a_hand_off(matcher: Matcher) -> None:
+    result = matcher.match("Dzień dobry, potrzebuję pomocy z meldunkiem dla syna, gdzie to się "
+                           "załatwia w Kłomnicach")
+    assert result.status == "handoff"
+    assert "rozmowa.powitanie" not in [s.entry.id for s in result.suggestions]
