@@ -33,13 +33,11 @@ from bot.loader import load_valid_knowledge
 from bot.matcher import (
     MAX_QUERY_CHARS,
     NOT_A_QUESTION,
-    NOT_UNDERSTOOD_ID,
     OUT_OF_SCOPE_CATEGORY,
     Matcher,
     MatchResult,
     Thresholds,
     _distinct,
-    _is_gibberish,
 )
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -95,10 +93,8 @@ def example(matcher: Matcher, q: Question) -> fit_ranker.Example | None:
 def decide(matcher: Matcher, q: Question) -> MatchResult:
     if q.direct is not None:
         return q.direct
-    result = matcher._decide(q.text, q.candidates or [], q.rows or [], q.question or [])
-    if result.status == "handoff" and _is_gibberish(q.text, q.tokens or [], matcher._idf):
-        return matcher._smalltalk(q.text, NOT_UNDERSTOOD_ID) or result
-    return result
+    return matcher.decide(q.text, q.tokens or [], q.candidates or [], q.rows or [],
+                          q.question or [])
 
 
 def tally(results: list[tuple[Question, MatchResult]]) -> eval_matcher.Tally:

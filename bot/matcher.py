@@ -229,9 +229,17 @@ class Matcher:
         if not tokens:
             return self._not_a_question(text) or MatchResult(text, "handoff", None, 0.0, ())
         candidates, rows, question = self.features(text_part, tokens, content)
+        return self.decide(text, tokens, candidates, rows, question)
+
+    def decide(self, text: str, tokens: list[str], candidates: list[int],
+               rows: list[list[float]], question: list[float]) -> MatchResult:
+        """A message's result from its `features`: the ranker's decision, then the small
+        talk that overrides it (keyboard mashing, a greeting). `bench/cv_study.py` calls it
+        with features computed once."""
         result = self._decide(text, candidates, rows, question, topic_word=len(tokens) == 1)
         if result.status == "handoff" and _is_gibberish(text, tokens, self._idf):
             return self._smalltalk(text, NOT_UNDERSTOOD_ID) or result
+        text_part = text[:MAX_QUERY_CHARS]
         folded = fold(text_part)
         # A greeting that says so is answered as one even when its introduction ("testuję
         # czat przed artykułem o klastrze") looks like a question about something.
