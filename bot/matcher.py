@@ -415,11 +415,12 @@ class Matcher:
         order = np.argsort(entries * 1000.0 + (100.0 - scores))
         entries, scores = entries[order], scores[order]
         starts = np.flatnonzero(np.r_[True, entries[1:] != entries[:-1]])
-        rank = np.arange(len(entries)) - np.repeat(starts, np.diff(np.r_[starts, len(entries)]))
-        keep = rank < 3
-        top3 = np.zeros((len(self._entries), 3))  # entry x its best three, 0 where fewer
-        top3[entries[keep], rank[keep]] = scores[keep]
         present = entries[starts]  # each entry once, in index order
+        group = np.repeat(np.arange(len(starts)), np.diff(np.r_[starts, len(entries)]))
+        rank = np.arange(len(entries)) - starts[group]
+        keep = rank < 3
+        best = np.zeros((len(present), 3))  # each present entry's best three, 0 where fewer
+        best[group[keep], rank[keep]] = scores[keep]
         # How much of the question the entry's vocabulary knows, over all its phrasings. Words
         # spread over several phrasings still point to the entry, but only lift it halfway:
         # entries sharing common words must not all tie.
@@ -433,7 +434,6 @@ class Matcher:
                           np.repeat([value for _, _, value in cells], counts))
         known_share = (found @ np.array(weights) / query_weight)[present]
         words_found = np.count_nonzero(found, axis=1)[present]
-        best = top3[present]
         phrasing_scores = best[:, 0]
         lifted = np.maximum(phrasing_scores, (phrasing_scores + 100.0 * known_share) / 2)
         final = np.where(words_found >= 2, lifted, phrasing_scores)
