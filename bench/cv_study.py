@@ -32,7 +32,6 @@ from bot.language import detect_language
 from bot.loader import load_valid_knowledge
 from bot.matcher import (
     MAX_QUERY_CHARS,
-    NOT_A_QUESTION,
     OUT_OF_SCOPE_CATEGORY,
     Matcher,
     MatchResult,
@@ -100,29 +99,7 @@ def decide(matcher: Matcher, q: Question) -> MatchResult:
 def tally(results: list[tuple[Question, MatchResult]]) -> eval_matcher.Tally:
     t = eval_matcher.Tally()
     for q, result in results:
-        if q.ids:
-            long = len(q.text.split()) >= eval_matcher.LONG_WORDS
-            t.cases += 1
-            t.long_cases += long
-            answered = result.status == "answer" and result.entry is not None
-            if answered and result.entry.id in q.ids:  # type: ignore[union-attr]
-                t.right += 1
-                t.reachable += 1
-                t.long_right += long
-                continue
-            t.wrong += answered
-            t.reachable += any(s.entry.id in q.ids for s in result.suggestions)
-            t.misses.append(f"  MISS {q.text!r} want {q.ids[0]}: "
-                            f"{eval_matcher._describe(result)}")
-        elif (result.status == "answer" and result.entry
-              and result.entry.id in NOT_A_QUESTION):
-            t.unrelated += 1
-            t.unrelated_smalltalk += 1
-        else:
-            t.unrelated += 1
-            if result.status == "answer":
-                t.unrelated_answered += 1
-                t.misses.append(f"  FALSE {q.text!r}: {eval_matcher._describe(result)}")
+        t.count(q.text, q.ids, result)
     return t
 
 

@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import argparse
 import sys
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -74,6 +75,31 @@ class Tally:
                      "unrelated", "unrelated_answered", "unrelated_smalltalk"):
             setattr(self, name, getattr(self, name) + getattr(other, name))
 
+    def count(self, question: str, ids: Sequence[str], result: MatchResult) -> None:
+        """One question's result; `ids` are the entries that answer it (none: out of scope)."""
+        if not ids:
+            self.unrelated += 1
+            # As `python -m bot match` reports them: "???" or "xD" is no answer; a greeting
+            # or the help text given to an out-of-scope question is one.
+            if result.status == "answer" and result.entry and result.entry.id in NOT_A_QUESTION:
+                self.unrelated_smalltalk += 1
+            elif result.status == "answer":
+                self.unrelated_answered += 1
+                self.misses.append(f"  FALSE {question!r}: {_describe(result)}")
+            return
+        long = len(question.split()) >= LONG_WORDS
+        self.cases += 1
+        self.long_cases += long
+        answered = result.status == "answer" and result.entry is not None
+        if answered and result.entry.id in ids:  # type: ignore[union-attr]
+            self.right += 1
+            self.reachable += 1
+            self.long_right += long
+            return
+        self.wrong += answered
+        self.reachable += any(s.entry.id in ids for s in result.suggestions)
+        self.misses.append(f"  MISS {question!r} want {ids[0]}: {_describe(result)}")
+
     def line(self, name: str) -> str:
         def share(part: int, whole: int) -> str:
             return f"{part}/{whole} ({part / whole:.1%})" if whole else "-"
@@ -94,33 +120,10 @@ def evaluate(matcher: Matcher | NaiveMatcher, path: Path) -> Tally:
     data = yaml.safe_load(path.read_text(encoding="utf-8"))
     tally = Tally()
     for case in data.get("in_scope", []):
-        ids = case["ids"]
         for question in case["q"]:
-            result = matcher.match(question)
-            long = len(question.split()) >= LONG_WORDS
-            tally.cases += 1
-            tally.long_cases += long
-            answered = result.status == "answer" and result.entry is not None
-            if answered and result.entry.id in ids:  # type: ignore[union-attr]
-                tally.right += 1
-                tally.reachable += 1
-                tally.long_right += long
-                continue
-            if answered:
-                tally.wrong += 1
-            if any(s.entry.id in ids for s in result.suggestions):
-                tally.reachable += 1
-            tally.misses.append(f"  MISS {question!r} want {ids[0]}: {_describe(result)}")
+            tally.count(question, case["ids"], matcher.match(question))
     for question in data.get("out_of_scope", []):
-        result = matcher.match(question)
-        tally.unrelated += 1
-        # As `python -m bot match` reports them: "???" or "xD" is no answer; a greeting or
-        # the help text given to an out-of-scope question is one.
-        if result.status == "answer" and result.entry and result.entry.id in NOT_A_QUESTION:
-            tally.unrelated_smalltalk += 1
-        elif result.status == "answer":
-            tally.unrelated_answered += 1
-            tally.misses.append(f"  FALSE {question!r}: {_describe(result)}")
+        tally.count(question, [], matcher.match(question))
     return tally
 
 
